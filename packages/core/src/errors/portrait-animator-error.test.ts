@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { PortraitAnimatorError } from './portrait-animator-error.js'
+import { registerSecret } from './redact.js'
+import { abortError, toPortraitAnimatorError } from './to-portrait-animator-error.js'
+
+describe('PortraitAnimatorError', () => {
+  it('carries the taxonomy fields and defaults retryable from the kind', () => {
+    const error = new PortraitAnimatorError({ kind: 'rate_limited', message: 'Slow down.', provider: 'fal', retryAfterMs: 2000, statusCode: 429 })
+    expect(error).toBeInstanceOf(Error)
+    expect(error.name).toBe('PortraitAnimatorError')
+    expect(error.kind).toBe('rate_limited')
+    expect(error.retryable).toBe(true)
+    expect(error.retryAfterMs).toBe(2000)
+    expect(new PortraitAnimatorError({ kind: 'auth', message: 'Bad key.' }).retryable).toBe(false)
+    expect(new PortraitAnimatorError({ kind: 'unavailable', message: 'Down.', retryable: false }).retryable).toBe(false)
+  })
+
+  it('recognises an error made by another copy of the package', () => {
+    const foreign = Object.assign(new Error('x'), { [Symbol.for('portrait-animator.error')]: true })
+    expect(PortraitAnimatorError.isInstance(foreign)).toBe(true)
+    expect(PortraitAnimatorError.isInstance(new Error('x'))).toBe(false)
+    expect(PortraitAnimatorError.isInstance(null)).toBe(false)
+  })
+
+  it('keeps the cause and serialises it for logs', () => {
+    const cause = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    const error = new PortraitAnimatorError({ kind: 'unavailable', message: 'Connection lost.', cause })
+    expect(error.cause).toBe(cause)
+    expect(error.toJSON()).toMatchObject({ kind: 'unavailable', retryable: true, cause: { message: 'socket hang up', code: 'ECONNRESET' } })
+  })
+
+  it('wraps foreign errors by what they mean', () => {
+    expect(toPortraitAnimatorError(new DOMException('x', 'AbortError')).kind).toBe('cancelled')
+    expect(toPortraitAnimatorError(new DOMException('x', 'TimeoutError')).kind).toBe('timeout')
+    expect(toPortraitAnimatorError(new TypeError('boom'), { provider: 'fal' })).toMatchObject({ kind: 'provider_error', provider: 'fal', message: 'boom' })
+    const controller = new AbortController()
+    controller.abort()
+    expect(abortError(controller.signal).kind).toBe('cancelled')
+  })
+})
+
+describe('secret scrubbing', () => {
+  const apiKey = 'sk_live_9f8e7d6c5b4a39281706'
+  const falKey = 'a1b2c3d4-e5f6-7890-abcd-ef0123456789:0f1e2d3c4b5a69788796a5b4c3d2e1f0'
+  registerSecret(apiKey)
+
+  const leaks = [
+    `request failed with key ${apiKey}`,
+    `Authorization: Bearer ${'tok_' + 'x'.repeat(30)}`,
+    `headers {"authorization":"Key ${falKey}"}`,
+    `ailabapi-api-key: ${'q'.repeat(24)}`,
+    'GET https://videos.magichour.ai/abc/output.mp4?X-Amz-Signature=deadbeefcafe&X-Amz-Credential=AKIAXXXX failed',
+    'POST https://api.example.com/v1/run?api_key=zzzzzzzzzzzz returned 500',
+  ]
+  const secrets = [apiKey, 'x'.repeat(30), falKey, falKey.split(':')[1]!, 'q'.repeat(24), 'deadbeefcafe', 'AKIAXXXX', 'zzzzzzzzzzzz']
+
+  it.each(leaks)('never lets a secret through: %s', (text) => {
+    const cause = new Error(text)
+    const error = new PortraitAnimatorError({ kind: 'provider_error', message: text, cause, actual: text })
+    const surfaces = [error.message, String(error), error.stack ?? '', JSON.stringify(error.toJSON()), JSON.stringify(error)]
+    for (const surface of surfaces) {
+      for (const secret of secrets) expect(surface).not.toContain(secret)
+    }
+    expect(error.message).toContain('[redacted]')
+  })
+
+  it('masks properties named like secrets in nested values', () => {
+    const error = new PortraitAnimatorError({ kind: 'auth', message: 'no', cause: { headers: { apiKey: 'plain-value-123' } } })
+    expect(JSON.stringify(error.toJSON())).not.toContain('plain-value-123')
+  })
+
+  it('leaves ordinary text alone', () => {
+    const error = new PortraitAnimatorError({ kind: 'invalid_input', message: 'image is 6000x6000 px; the limit is 4096x4096 px', field: 'image' })
+    expect(error.message).toBe('image is 6000x6000 px; the limit is 4096x4096 px')
+  })
+})

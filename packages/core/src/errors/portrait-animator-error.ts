@@ -1,0 +1,147 @@
+import type { Attempt, ErrorKind } from '../spec/index.js'
+import { RETRYABLE_BY_DEFAULT } from './error-kinds.js'
+import { redact, redactValue } from './redact.js'
+
+const MARKER = Symbol.for('portrait-animator.error')
+
+/** Everything an error can carry. Only `kind` and `message` are required. */
+export interface PortraitAnimatorErrorOptions {
+  /** The taxonomy entry; decides what the router does. */
+  readonly kind: ErrorKind
+  /** What went wrong, in a sentence a user can act on. Secrets are scrubbed automatically. */
+  readonly message: string
+  /** Provider name (`fal`), when the error is about one. */
+  readonly provider?: string
+  /** Model id within the provider. */
+  readonly modelId?: string
+  /**
+   * Whether trying the same target again may succeed.
+   * @default true for `rate_limited` and `unavailable`, false otherwise
+   */
+  readonly retryable?: boolean
+  /** How long the provider asked us to wait before retrying, in milliseconds. */
+  readonly retryAfterMs?: number
+  /** The provider's own error code (`ERROR_NO_FACE_IN_FILE`, `no_source_face`, ...). */
+  readonly providerCode?: string
+  /** The provider's request id, to quote to its support. */
+  readonly requestId?: string
+  /** HTTP status, when the error came from a response. */
+  readonly statusCode?: number
+  /** For `invalid_input`: the request field at fault (`image`, `motion.audio`, `motion.smile`). */
+  readonly field?: string
+  /** For `invalid_input`: the rule broken (`format`, `max-bytes`, `max-pixels`, ...). */
+  readonly rule?: string
+  /** For `invalid_input`: the limit, as a readable value. */
+  readonly limit?: string | number
+  /** For `invalid_input`: what was found instead. */
+  readonly actual?: string | number
+  /**
+   * Whether the provider accepted (and may charge for) the work before the failure: `false` proves
+   * a resubmission cannot pay twice; `'unknown'` means the request was sent but no answer came.
+   */
+  readonly accepted?: boolean | 'unknown'
+  /** For router failures: every attempt made, in order. */
+  readonly attempts?: readonly Attempt[]
+  /** The underlying error. Kept for debugging; its text is redacted in `toJSON()`. */
+  readonly cause?: unknown
+}
+
+/**
+ * The one error type of the project. Every failure, whatever the provider, is one of these with a
+ * `kind` from the taxonomy.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await animator.animate(request)
+ * } catch (error) {
+ *   if (PortraitAnimatorError.isInstance(error) && error.kind === 'no_face') {
+ *     console.log('Please upload a photo with a visible face.')
+ *   }
+ * }
+ * ```
+ */
+export class PortraitAnimatorError extends Error {
+  readonly kind: ErrorKind
+  declare readonly provider?: string
+  declare readonly modelId?: string
+  readonly retryable: boolean
+  declare readonly retryAfterMs?: number
+  declare readonly providerCode?: string
+  declare readonly requestId?: string
+  declare readonly statusCode?: number
+  declare readonly field?: string
+  declare readonly rule?: string
+  declare readonly limit?: string | number
+  declare readonly actual?: string | number
+  declare readonly accepted?: boolean | 'unknown'
+  declare readonly attempts?: readonly Attempt[]
+
+  constructor(options: PortraitAnimatorErrorOptions) {
+    super(redact(options.message), options.cause === undefined ? undefined : { cause: options.cause })
+    Object.defineProperty(this, MARKER, { value: true })
+    this.kind = options.kind
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(options.kind)
+    const optional = {
+      provider: options.provider,
+      modelId: options.modelId,
+      retryAfterMs: options.retryAfterMs,
+      providerCode: options.providerCode,
+      requestId: options.requestId,
+      statusCode: options.statusCode,
+      field: options.field,
+      rule: options.rule,
+      limit: typeof options.limit === 'string' ? redact(options.limit) : options.limit,
+      actual: typeof options.actual === 'string' ? redact(options.actual) : options.actual,
+      accepted: options.accepted,
+      attempts: options.attempts,
+    }
+    for (const [key, value] of Object.entries(optional)) {
+      if (value !== undefined) Object.defineProperty(this, key, { value, enumerable: true })
+    }
+  }
+
+  static {
+    // On the prototype, so stack traces and util.inspect show the right name.
+    Object.defineProperty(this.prototype, 'name', { value: 'PortraitAnimatorError', writable: true, configurable: true })
+  }
+
+  /** True for any `PortraitAnimatorError`, even one created by another copy of this package. */
+  static isInstance(value: unknown): value is PortraitAnimatorError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true
+  }
+
+  /** A plain, secret-free object for logs and JSON output. */
+  toJSON(): Record<string, unknown> {
+    const cause = this.cause
+    return redactValue({
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      provider: this.provider,
+      modelId: this.modelId,
+      retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
+      providerCode: this.providerCode,
+      requestId: this.requestId,
+      statusCode: this.statusCode,
+      field: this.field,
+      rule: this.rule,
+      limit: this.limit,
+      actual: this.actual,
+      accepted: this.accepted,
+      attempts: this.attempts,
+      cause: describeCause(cause),
+    }) as Record<string, unknown>
+  }
+}
+
+function describeCause(cause: unknown): unknown {
+  if (cause === undefined) return undefined
+  if (PortraitAnimatorError.isInstance(cause)) return cause.toJSON()
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code
+    return { name: cause.name, message: cause.message, ...(typeof code === 'string' ? { code } : {}) }
+  }
+  return String(cause)
+}

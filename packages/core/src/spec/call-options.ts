@@ -1,0 +1,42 @@
+/** The phases a piece of work goes through, as reported to `onProgress`. */
+export type ProgressPhase =
+  | 'validating'
+  | 'uploading'
+  | 'submitting'
+  | 'queued'
+  | 'running'
+  | 'downloading'
+  | 'rendering'
+  | 'encoding'
+  | 'completed'
+
+/** A progress report on long work. */
+export interface ProgressEvent {
+  /** Which target is working (`provider/model`). */
+  readonly target: string
+  /** What it is doing now. */
+  readonly phase: ProgressPhase
+  /** Place in the provider's queue, when it says. */
+  readonly queuePosition?: number
+  /** Fraction done from 0 to 1, when known. */
+  readonly progress?: number
+  /** New log lines from the provider since the last event. */
+  readonly logs?: readonly string[]
+  /** Milliseconds since the call started. */
+  readonly elapsedMs: number
+  /** A short human-readable note. */
+  readonly message?: string
+}
+
+/** Options for one call. */
+export interface CallOptions {
+  /** Aborting stops the work, stops polling and cancels the remote job where the provider can. */
+  readonly signal?: AbortSignal
+  /**
+   * Deadline for the whole call, in milliseconds. A job past its deadline is cancelled remotely
+   * and the call fails with a `timeout` error.
+   */
+  readonly timeoutMs?: number
+  /** Called with progress on long work (upload, queue position, rendering, download). */
+  readonly onProgress?: (event: ProgressEvent) => void
+}
