@@ -5,3 +5,5 @@
  */
 export type * from './spec/index.js'
 export * from './errors/index.js'
+export * from './output/index.js'
+export * from './http/index.js'

@@ -1,0 +1,15 @@
+/**
+ * Test doubles that implement the spec, for router and application tests.
+ * @module
+ */
+export {
+  createScriptedAnimator,
+  type FailStep,
+  type HangStep,
+  type JobStep,
+  type ScriptedAnimator,
+  type ScriptedAnimatorOptions,
+  type ScriptedCall,
+  type ScriptStep,
+  type SucceedStep,
+} from './scripted-animator.js'
