@@ -1,9 +1,12 @@
 /**
  * @portrait-animator/core: the PortraitAnimator contract, the error taxonomy, media inputs and
- * validation, and the HTTP helper.
+ * validation, the HTTP helper, atomic outputs, configuration and the router.
  * @module
  */
 export type * from './spec/index.js'
 export * from './errors/index.js'
+export * from './media/index.js'
 export * from './output/index.js'
 export * from './http/index.js'
+export * from './config/index.js'
+export * from './router/index.js'

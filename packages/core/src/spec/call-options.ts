@@ -28,6 +28,8 @@ export interface ProgressEvent {
   readonly message?: string
 }
 
+import type { JobHandle } from './job.js'
+
 /** Options for one call. */
 export interface CallOptions {
   /** Aborting stops the work, stops polling and cancels the remote job where the provider can. */
@@ -39,4 +41,10 @@ export interface CallOptions {
   readonly timeoutMs?: number
   /** Called with progress on long work (upload, queue position, rendering, download). */
   readonly onProgress?: (event: ProgressEvent) => void
+  /**
+   * Async providers call this with the job's handle right after the provider accepted the job and
+   * BEFORE they start following it, and wait for the returned promise. The router writes the handle
+   * to its journal here, so a crashed process can resume the job instead of paying for a new one.
+   */
+  readonly onJobStarted?: (handle: JobHandle) => void | Promise<void>
 }

@@ -9,6 +9,7 @@ export type { Cost, CostEstimate } from './cost.js'
 export type { ErrorKind } from './error-kind.js'
 export type { CompletedJobStatus, FailedJobStatus, JobHandle, JobStatus, JsonValue, PendingJobStatus } from './job.js'
 export type { Lifecycle } from './lifecycle.js'
+export type { AnimatorProvider, AnimatorProviderFactory, ProviderSettings } from './provider.js'
 export type { AudioFormat, ImageFormat, MediaFormat, MediaInput, MediaRole, VideoFormat } from './media-input.js'
 export type {
   AnimationRequest,

@@ -180,6 +180,7 @@ export function createScriptedAnimator(options: ScriptedAnimatorOptions = {}): S
       const signal = callOptions.signal
       if (step.type === 'job') {
         const handle = await submitJob(step, request)
+        await callOptions.onJobStarted?.(handle)
         for (;;) {
           if (signal?.aborted) {
             await animator.cancel?.(handle)

@@ -1,0 +1,474 @@
+import { randomUUID } from 'node:crypto'
+import { join, resolve } from 'node:path'
+import { loadConfig, type LoadedConfig, type RouteConfig, type RouterConfig } from '../config/index.js'
+import { PortraitAnimatorError, toPortraitAnimatorError } from '../errors/index.js'
+import type {
+  AnimationRequest,
+  AnimationResult,
+  AnimatorProviderFactory,
+  CallOptions,
+  Capabilities,
+  ErrorKind,
+  JobHandle,
+  MediaLimits,
+  PortraitAnimator,
+} from '../spec/index.js'
+import { JobJournal, type JournalEntry } from './job-journal.js'
+import { prepareRequest, type PreparedRequest } from './prepare-request.js'
+import { RequestContext } from './request-context.js'
+import { RetirementStore } from './retirement-store.js'
+import type { RouterEvent, RouterEventListener } from './router-events.js'
+import { isFree, runTarget, type RunTargetDependencies } from './run-target.js'
+import { unsupportedReason } from './skip-reason.js'
+import { pickWeighted, stickyFraction } from './sticky-hash.js'
+import { sleep } from './target-limiter.js'
+import { buildTargets, type TargetEntry } from './target-registry.js'
+
+/** Options for `createRouter` beyond the configuration document. */
+export interface RouterOptions {
+  /** Provider factories by adapter name, instead of importing `@portrait-animator/adapter-<name>`. */
+  readonly factories?: Readonly<Record<string, AnimatorProviderFactory>>
+  /** Ready animators by target id (`fal/live-portrait`), mostly for tests. */
+  readonly animators?: Readonly<Record<string, PortraitAnimator>>
+  /** Where `env:NAME` key references are read. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Receives every routing decision. More listeners can be added with `router.on()`. */
+  readonly onEvent?: RouterEventListener
+  /** Allow media URLs on private networks (an emulator on loopback). @default false */
+  readonly allowPrivateNetwork?: boolean
+  /** Randomness for jitter and unsticky splits. @default Math.random */
+  readonly random?: () => number
+  /** Clock. @default Date.now */
+  readonly now?: () => number
+  /** Milliseconds between `status()` polls when resuming journaled jobs. @default 500 */
+  readonly resumePollIntervalMs?: number
+}
+
+/** Call options of the router: the route to use, on top of the usual options. */
+export interface RouterCallOptions extends CallOptions {
+  /** A route name from the config. @default by motion (`motionRoutes`), else `default` */
+  readonly route?: string
+}
+
+/** One target's outcome in a comparison. */
+export interface CompareEntry {
+  readonly target: string
+  readonly ok: boolean
+  readonly result?: AnimationResult
+  readonly error?: PortraitAnimatorError
+  readonly durationMs: number
+}
+
+/** A journaled job picked up again by `resume()`. */
+export interface ResumeOutcome {
+  readonly entry: JournalEntry
+  readonly result?: AnimationResult
+  readonly error?: PortraitAnimatorError
+}
+
+/** What `targets()` reports for each target: enough for a `providers` listing. */
+export interface TargetInfo {
+  readonly target: string
+  readonly configured: boolean
+  readonly reason?: string
+  readonly capabilities?: Capabilities
+  readonly breaker: string
+}
+
+/**
+ * The router: itself a `PortraitAnimator`, so routes nest and app code never changes.
+ */
+export interface Router extends PortraitAnimator {
+  /** Animates through a route (by name, by motion, or `default`). */
+  animate(request: AnimationRequest, options?: RouterCallOptions): Promise<AnimationResult>
+  /** A `PortraitAnimator` bound to one route. */
+  route(name: string): PortraitAnimator
+  /** Runs the request on every target of a route (or the given targets) and reports each outcome. */
+  compare(request: AnimationRequest, options?: RouterCallOptions & { readonly targets?: readonly string[]; readonly concurrency?: number }): Promise<CompareEntry[]>
+  /** Finishes jobs left in the journal by a crashed process, without submitting them again. */
+  resume(options?: CallOptions): Promise<ResumeOutcome[]>
+  /** Every target with its configuration state. */
+  targets(): TargetInfo[]
+  /** Adds an event listener; returns a function that removes it. */
+  on(listener: RouterEventListener): () => void
+  /** Resolves when background work (shadow runs) has finished. */
+  settle(): Promise<void>
+  /** The loaded configuration. */
+  readonly config: LoadedConfig
+}
+
+/** Kinds after which the next target is not tried, unless the config says so. */
+const STOPPING_KINDS: ReadonlySet<ErrorKind> = new Set(['cancelled', 'no_face', 'content_policy'])
+
+/**
+ * Creates a router from a configuration object, a path to a JSON file, or nothing (the default
+ * configuration: with no keys set it is served by the offline animator).
+ *
+ * @example
+ * ```ts
+ * const router = await createRouter('portrait-animator.json')
+ * const result = await router.animate({ image: 'me.jpg', motion: { type: 'preset', preset: 'live-photo' } })
+ * console.log(result.servedBy.target, result.attempts)
+ * ```
+ */
+export async function createRouter(config?: RouterConfig | string, options: RouterOptions = {}): Promise<Router> {
+  const now = options.now ?? Date.now
+  const random = options.random ?? Math.random
+  const loaded = await loadConfig(config, {
+    ...(options.env ? { env: options.env } : {}),
+    extraAdapters: Object.keys(options.factories ?? {}),
+  })
+  const targets = await buildTargets(loaded, { ...(options.factories ? { factories: options.factories } : {}), ...(options.animators ? { animators: options.animators } : {}), now })
+  const stateDir = resolve(loaded.config.stateDir ?? '.portrait-animator')
+  const journal = loaded.config.journal === false ? undefined : new JobJournal(join(stateDir, 'journal'))
+  const retirements = new RetirementStore(stateDir)
+  for (const id of Object.keys(await retirements.load())) targets.get(id)?.breaker.retire()
+  const listeners: RouterEventListener[] = options.onEvent ? [options.onEvent] : []
+  const background = new Set<Promise<unknown>>()
+  let jobCounter = 0
+  const deps: RunTargetDependencies = {
+    ...(journal ? { journal } : {}),
+    retirements,
+    random,
+    now,
+    ...(loaded.config.timeouts?.attemptMs ? { attemptTimeoutMs: loaded.config.timeouts.attemptMs } : {}),
+    nextJobNumber: () => ++jobCounter,
+  }
+  const requestTimeoutMs = loaded.config.timeouts?.requestMs ?? 900_000
+
+  function routeFor(request: AnimationRequest, name?: string): [string, RouteConfig] {
+    const routeName = name ?? loaded.config.motionRoutes?.[request.motion.type] ?? 'default'
+    const route = loaded.config.routes[routeName]
+    if (!route) {
+      throw new PortraitAnimatorError({ kind: 'invalid_config', message: `There is no route named "${routeName}" (routes: ${Object.keys(loaded.config.routes).join(', ')}).`, field: 'route' })
+    }
+    return [routeName, route]
+  }
+
+  /** Why `entry` must not be called for this request, or `undefined`. */
+  function skipCheck(entry: TargetEntry, prepared: PreparedRequest, context: RequestContext): boolean {
+    const animator = entry.animator
+    const lifecycle = animator?.capabilities.lifecycle
+    if (lifecycle && lifecycle.status === 'retired' && !entry.customBaseUrl) {
+      context.skip(entry.id, 'retired', `retired by the provider: ${lifecycle.note}`)
+      return true
+    }
+    if (!animator || entry.unconfiguredReason) {
+      context.skip(entry.id, 'unconfigured', `not configured: ${entry.unconfiguredReason ?? 'no animator'}`)
+      return true
+    }
+    const state = entry.breaker.state
+    if (state.state === 'retired') {
+      context.skip(entry.id, 'retired', 'answered "retired" before; not called again')
+      return true
+    }
+    const unsupported = unsupportedReason(animator.capabilities, prepared.request)
+    if (unsupported) {
+      context.skip(entry.id, 'unsupported', unsupported)
+      return true
+    }
+    const rejection = prepared.rejection(animator)
+    if (rejection) {
+      context.inputRejection ??= rejection
+      context.skip(entry.id, 'input-limits', rejection.message)
+      return true
+    }
+    const budget = loaded.config.budget?.maxUsdPerRequest
+    if (budget !== undefined) {
+      const estimate = animator.estimateCost?.(prepared.request)
+      if (estimate?.usd !== undefined && estimate.usd > budget) {
+        context.skip(entry.id, 'budget', `estimated $${estimate.usd.toFixed(3)} is above the $${budget} budget`)
+        return true
+      }
+    }
+    if (context.paidTargetsBlocked && !isFree(animator, prepared.request)) {
+      context.skip(entry.id, 'unknown-acceptance', 'an earlier paid target may have accepted this request; not risking a second charge')
+      return true
+    }
+    if (!entry.breaker.tryAcquire()) {
+      const until = state.state === 'open' ? ` for ${Math.max(0, Math.round((state.untilMs - now()) / 1000))} s` : ''
+      context.skip(entry.id, 'breaker-open', `circuit open after repeated failures${until}`)
+      return true
+    }
+    return false
+  }
+
+  /** Tries `order` in turn; resolves with the first success. */
+  async function runFallback(order: readonly string[], prepared: PreparedRequest, context: RequestContext, arm?: string): Promise<AnimationResult> {
+    const errors: PortraitAnimatorError[] = []
+    for (const [index, id] of order.entries()) {
+      const entry = targets.get(id)!
+      if (skipCheck(entry, prepared, context)) continue
+      try {
+        const result = await runTarget(entry, prepared.request, context, deps, arm)
+        return finish(result, entry, context, arm)
+      } catch (thrown) {
+        const error = toPortraitAnimatorError(thrown)
+        errors.push(error)
+        if (error.kind === 'cancelled' || context.signal.aborted) throw withAttempts(error, context)
+        const fallbackAllowed = !STOPPING_KINDS.has(error.kind) || (loaded.config.fallbackOn as Record<string, boolean | undefined> | undefined)?.[error.kind] === true
+        if (!fallbackAllowed) throw withAttempts(error, context)
+        if (error.accepted === 'unknown' && !isFree(entry.animator!, prepared.request)) {
+          const policy = loaded.config.unknownAcceptance ?? 'offline-only'
+          if (policy === 'stop') throw withAttempts(error, context)
+          if (policy === 'offline-only') context.paidTargetsBlocked = true
+        }
+        const next = order[index + 1]
+        context.emit({ type: 'fallback', from: id, ...(next ? { to: next } : {}), reason: `${error.kind}: ${error.message}` })
+      }
+    }
+    throw allFailed(errors, context)
+  }
+
+  function finish(result: AnimationResult, entry: TargetEntry, context: RequestContext, arm?: string): AnimationResult {
+    context.emit({ type: 'result', target: entry.id, durationMs: context.elapsedMs, ...(arm ? { arm } : {}) })
+    return { ...result, attempts: [...context.attempts], timings: { ...result.timings, totalMs: context.elapsedMs }, ...(arm ? { arm } : {}) }
+  }
+
+  function withAttempts(error: PortraitAnimatorError, context: RequestContext): PortraitAnimatorError {
+    context.emit({ type: 'failed', errorKind: error.kind, message: error.message })
+    return new PortraitAnimatorError({ ...errorOptions(error), attempts: [...context.attempts], cause: error.cause ?? error })
+  }
+
+  function allFailed(errors: readonly PortraitAnimatorError[], context: RequestContext): PortraitAnimatorError {
+    const lines = context.attempts.map((attempt) =>
+      attempt.outcome === 'skipped' ? `${attempt.target}: skipped (${attempt.reason})` : `${attempt.target}: ${attempt.errorKind} (${attempt.reason})`,
+    )
+    const last = errors.at(-1)
+    const skipCodes = new Set(context.skipCodes)
+    // Nothing was called: say why in the most useful kind (the input itself, the budget, or capabilities).
+    const rejection = context.inputRejection
+    const kind: ErrorKind = last?.kind ?? (rejection ? 'invalid_input' : skipCodes.size === 1 && skipCodes.has('budget') ? 'budget_exceeded' : 'unsupported')
+    const error = new PortraitAnimatorError({
+      ...(last ? {} : rejection ? errorOptions(rejection) : {}),
+      kind,
+      message: `No target could serve the request on route "${context.route}". ${lines.join('; ')}.`,
+      retryable: false,
+      ...(last?.accepted === undefined ? {} : { accepted: last.accepted }),
+      attempts: [...context.attempts],
+      ...(last ? { cause: last } : {}),
+    })
+    context.emit({ type: 'failed', errorKind: error.kind, message: error.message })
+    return error
+  }
+
+  async function serve(request: AnimationRequest, options: RouterCallOptions = {}): Promise<AnimationResult> {
+    const [routeName, route] = routeFor(request, options.route)
+    const context = new RequestContext(routeName, randomUUID().slice(0, 8), options, options.timeoutMs ?? requestTimeoutMs, listeners, now)
+    const prepared = await prepareRequest(request, { signal: context.signal, ...(routerAllowsPrivate ? { allowPrivateNetwork: true } : {}) })
+    switch (route.strategy) {
+      case 'fallback':
+        return runFallback(route.targets, prepared, context)
+      case 'split': {
+        const key = route.stickyBy ? request.context?.[route.stickyBy] : undefined
+        const fraction = key === undefined ? random() : stickyFraction(key, routeName)
+        const arm = pickWeighted(route.targets, fraction)
+        const others = route.targets.filter((item) => item !== arm).sort((a, b) => b.weight - a.weight)
+        const order = [arm.target, ...(route.fallback === false ? [] : others.map((item) => item.target))]
+        return runFallback(order, prepared, context, arm.target)
+      }
+      case 'compare': {
+        const entries = await compareOn(route.targets, prepared, context, route.concurrency ?? 2)
+        const winner = entries.find((entry) => entry.ok)
+        if (winner?.result) return { ...winner.result, providerMetadata: { ...winner.result.providerMetadata, router: { compare: entries.map(summarise) } } }
+        throw allFailed(entries.flatMap((entry) => (entry.error ? [entry.error] : [])), context)
+      }
+      case 'shadow': {
+        for (const id of route.shadow) {
+          const shadowContext = new RequestContext(routeName, `${context.requestId}-shadow`, {}, requestTimeoutMs, listeners, now)
+          const entry = targets.get(id)!
+          const started = now()
+          const run = (async () => {
+            if (skipCheck(entry, prepared, shadowContext)) return
+            try {
+              await runTarget(entry, prepared.request, shadowContext, deps)
+              context.emit({ type: 'shadow-result', target: id, ok: true, durationMs: now() - started })
+            } catch (thrown) {
+              context.emit({ type: 'shadow-result', target: id, ok: false, durationMs: now() - started, errorKind: toPortraitAnimatorError(thrown).kind })
+            }
+          })()
+          background.add(run)
+          void run.finally(() => background.delete(run))
+        }
+        return runFallback(route.targets, prepared, context)
+      }
+    }
+  }
+
+  async function compareOn(ids: readonly string[], prepared: PreparedRequest, parent: RequestContext, concurrency: number): Promise<CompareEntry[]> {
+    const results: CompareEntry[] = new Array(ids.length)
+    let next = 0
+    async function worker() {
+      while (next < ids.length) {
+        const index = next++
+        const id = ids[index]!
+        const entry = targets.get(id)!
+        const context = new RequestContext(parent.route, `${parent.requestId}-${index}`, parent.options, requestTimeoutMs, listeners, now)
+        const started = now()
+        if (skipCheck(entry, prepared, context)) {
+          const reason = context.attempts.at(-1)?.reason ?? 'skipped'
+          results[index] = { target: id, ok: false, error: new PortraitAnimatorError({ kind: 'unsupported', message: `${id} was skipped: ${reason}`, attempts: context.attempts }), durationMs: 0 }
+          parent.attempts.push(...context.attempts)
+          continue
+        }
+        try {
+          const result = await runTarget(entry, prepared.request, context, deps)
+          results[index] = { target: id, ok: true, result: { ...result, attempts: [...context.attempts] }, durationMs: now() - started }
+        } catch (thrown) {
+          results[index] = { target: id, ok: false, error: toPortraitAnimatorError(thrown), durationMs: now() - started }
+        }
+        parent.attempts.push(...context.attempts)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker))
+    return results
+  }
+
+  const routerAllowsPrivate = options.allowPrivateNetwork === true
+  const allEntries = [...targets.values()]
+
+  const router: Router = {
+    specificationVersion: 'v1',
+    provider: 'router',
+    modelId: 'default',
+    capabilities: unionCapabilities(allEntries.flatMap((entry) => (entry.animator && !entry.unconfiguredReason ? [entry.animator.capabilities] : []))),
+    config: loaded,
+    animate: serve,
+    route(name: string): PortraitAnimator {
+      const route = loaded.config.routes[name]
+      if (!route) throw new PortraitAnimatorError({ kind: 'invalid_config', message: `There is no route named "${name}".`, field: 'route' })
+      const ids = route.targets.map((target) => (typeof target === 'string' ? target : target.target))
+      return {
+        specificationVersion: 'v1',
+        provider: 'router',
+        modelId: name,
+        capabilities: unionCapabilities(ids.flatMap((id) => { const entry = targets.get(id); return entry?.animator && !entry.unconfiguredReason ? [entry.animator.capabilities] : [] })),
+        animate: (request, callOptions) => serve(request, { ...callOptions, route: name }),
+      }
+    },
+    async compare(request, compareOptions = {}) {
+      const [routeName, route] = routeFor(request, compareOptions.route)
+      const ids = compareOptions.targets ?? route.targets.map((target) => (typeof target === 'string' ? target : target.target))
+      for (const id of ids) {
+        if (!targets.has(id)) throw new PortraitAnimatorError({ kind: 'invalid_config', message: `Unknown target "${id}" (targets: ${[...targets.keys()].join(', ')}).`, field: 'targets' })
+      }
+      const context = new RequestContext(routeName, randomUUID().slice(0, 8), compareOptions, compareOptions.timeoutMs ?? requestTimeoutMs, listeners, now)
+      const prepared = await prepareRequest(request, { signal: context.signal, ...(routerAllowsPrivate ? { allowPrivateNetwork: true } : {}) })
+      return compareOn(ids, prepared, context, compareOptions.concurrency ?? (route.strategy === 'compare' ? route.concurrency ?? 2 : 2))
+    },
+    async resume(resumeOptions = {}) {
+      if (!journal) return []
+      const outcomes: ResumeOutcome[] = []
+      for (const entry of await journal.list()) {
+        const animator = targets.get(entry.target)?.animator
+        if (!animator?.status) {
+          outcomes.push({ entry, error: new PortraitAnimatorError({ kind: 'unsupported', message: `Cannot resume ${entry.target}: it is not configured or cannot report job status.` }) })
+          continue
+        }
+        try {
+          outcomes.push({ entry, result: await followJob(animator, entry.handle, resumeOptions, options.resumePollIntervalMs ?? 500) })
+          await journal.complete(entry.id)
+        } catch (thrown) {
+          const error = toPortraitAnimatorError(thrown, { provider: animator.provider, modelId: animator.modelId })
+          if (error.kind !== 'cancelled' && error.kind !== 'unavailable') await journal.complete(entry.id)
+          outcomes.push({ entry, error })
+        }
+      }
+      return outcomes
+    },
+    targets() {
+      return allEntries.map((entry) => {
+        const lifecycle = entry.animator?.capabilities.lifecycle
+        const reason = entry.unconfiguredReason ?? (lifecycle && lifecycle.status === 'retired' && !entry.customBaseUrl ? `retired: ${lifecycle.note}` : undefined)
+        return {
+          target: entry.id,
+          configured: entry.animator !== undefined && entry.unconfiguredReason === undefined,
+          ...(reason ? { reason } : {}),
+          ...(entry.animator ? { capabilities: entry.animator.capabilities } : {}),
+          breaker: entry.breaker.state.state,
+        }
+      })
+    },
+    on(listener) {
+      listeners.push(listener)
+      return () => {
+        const index = listeners.indexOf(listener)
+        if (index >= 0) listeners.splice(index, 1)
+      }
+    },
+    async settle() {
+      while (background.size > 0) await Promise.allSettled([...background])
+    },
+  }
+  return router
+}
+
+/** Polls `status()` until the job ends. */
+async function followJob(animator: PortraitAnimator, handle: JobHandle, options: CallOptions, intervalMs: number): Promise<AnimationResult> {
+  for (;;) {
+    options.signal?.throwIfAborted()
+    const status = await animator.status!(handle, options)
+    if (status.state === 'completed') return status.result
+    if (status.state === 'failed') {
+      throw new PortraitAnimatorError({ kind: status.errorKind, message: status.message, provider: animator.provider, modelId: animator.modelId, accepted: true, ...(status.providerCode ? { providerCode: status.providerCode } : {}) })
+    }
+    await sleep(intervalMs, options.signal)
+  }
+}
+
+function summarise(entry: CompareEntry): Record<string, unknown> {
+  return { target: entry.target, ok: entry.ok, durationMs: entry.durationMs, ...(entry.error ? { errorKind: entry.error.kind } : {}) }
+}
+
+function errorOptions(error: PortraitAnimatorError) {
+  return {
+    kind: error.kind,
+    message: error.message,
+    retryable: error.retryable,
+    ...(error.provider ? { provider: error.provider } : {}),
+    ...(error.modelId ? { modelId: error.modelId } : {}),
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    ...(error.providerCode ? { providerCode: error.providerCode } : {}),
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+    ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+    ...(error.field ? { field: error.field } : {}),
+    ...(error.rule ? { rule: error.rule } : {}),
+    ...(error.limit === undefined ? {} : { limit: error.limit }),
+    ...(error.actual === undefined ? {} : { actual: error.actual }),
+    ...(error.accepted === undefined ? {} : { accepted: error.accepted }),
+  }
+}
+
+/** What a set of targets can do together. */
+function unionCapabilities(list: readonly Capabilities[]): Capabilities {
+  const union = <T>(pick: (capabilities: Capabilities) => readonly T[]): T[] => [...new Set(list.flatMap(pick))]
+  const mergeLimits = <F extends string>(pick: (capabilities: Capabilities) => MediaLimits<F> | undefined): MediaLimits<F> | undefined => {
+    const limits = list.map(pick).filter((item): item is MediaLimits<F> => item !== undefined)
+    if (limits.length === 0) return undefined
+    const max = (values: Array<number | undefined>) => (values.some((value) => value === undefined) ? undefined : Math.max(...(values as number[])))
+    const result: { -readonly [K in keyof MediaLimits<F>]: MediaLimits<F>[K] } = { formats: [...new Set(limits.flatMap((item) => item.formats))] }
+    const maxBytes = max(limits.map((item) => item.maxBytes))
+    if (maxBytes !== undefined) result.maxBytes = maxBytes
+    const maxDurationSeconds = max(limits.map((item) => item.maxDurationSeconds))
+    if (maxDurationSeconds !== undefined) result.maxDurationSeconds = maxDurationSeconds
+    return result
+  }
+  const audio = mergeLimits((capabilities) => capabilities.inputs.audio)
+  const video = mergeLimits((capabilities) => capabilities.inputs.video)
+  return {
+    outputs: union((capabilities) => capabilities.outputs),
+    outputFormats: union((capabilities) => capabilities.outputFormats),
+    motions: union((capabilities) => capabilities.motions),
+    presets: union((capabilities) => capabilities.presets),
+    framings: union((capabilities) => capabilities.framings),
+    expressions: union((capabilities) => capabilities.expressions),
+    jobs: false,
+    cancel: false,
+    webhooks: false,
+    inputs: { image: mergeLimits((capabilities) => capabilities.inputs.image) ?? { formats: [] }, ...(audio ? { audio } : {}), ...(video ? { video } : {}) },
+    offline: list.some((capabilities) => capabilities.offline),
+    lifecycle: { status: 'active' },
+  }
+}
+
+export type { RouterEvent }

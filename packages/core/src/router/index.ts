@@ -1,0 +1,6 @@
+export { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js'
+export { CircuitBreaker, type BreakerState } from './circuit-breaker.js'
+export { createRouter, type CompareEntry, type ResumeOutcome, type Router, type RouterCallOptions, type RouterOptions, type TargetInfo } from './create-router.js'
+export { JobJournal, type JournalEntry } from './job-journal.js'
+export type { RouterEvent, RouterEventListener, SkipCode } from './router-events.js'
+export { pickWeighted, stickyFraction } from './sticky-hash.js'
