@@ -51,8 +51,9 @@ describe('secret scrubbing', () => {
     `ailabapi-api-key: ${'q'.repeat(24)}`,
     'GET https://videos.magichour.ai/abc/output.mp4?X-Amz-Signature=deadbeefcafe&X-Amz-Credential=AKIAXXXX failed',
     'POST https://api.example.com/v1/run?api_key=zzzzzzzzzzzz returned 500',
+    'fetch https://someone:hunter2hunter2@images.example.com/me.jpg failed',
   ]
-  const secrets = [apiKey, 'x'.repeat(30), falKey, falKey.split(':')[1]!, 'q'.repeat(24), 'deadbeefcafe', 'AKIAXXXX', 'zzzzzzzzzzzz']
+  const secrets = [apiKey, 'x'.repeat(30), falKey, falKey.split(':')[1]!, 'q'.repeat(24), 'deadbeefcafe', 'AKIAXXXX', 'zzzzzzzzzzzz', 'hunter2hunter2', 'someone']
 
   it.each(leaks)('never lets a secret through: %s', (text) => {
     const cause = new Error(text)

@@ -31,6 +31,7 @@ export function registerSecret(secret: string | undefined): void {
 const AUTH_SCHEME = /\b(Bearer|Key|Basic|Token)\s+[A-Za-z0-9._~+/=:-]{4,}/gi
 const SECRET_HEADER = /\b(authorization|ailabapi-api-key|x-api-key|api-key|x-fal-key|cookie)(["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi
 const SECRET_PARAM = /\b(api[-_]?key|key|token|access[-_]?token|secret|password|signature|sig|credential|x-amz-[a-z-]+)=([^&\s"'#]+)/gi
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi
 const URL_QUERY = /(https?:\/\/[^\s"'?#<>]+)\?[^\s"'#<>]*/gi
 
 /** Returns `text` with every known secret, credential-like value and URL query string masked. */
@@ -40,6 +41,7 @@ export function redact(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   }
   return out
+    .replace(URL_USERINFO, `$1${REDACTED}@`)
     .replace(URL_QUERY, `$1?${REDACTED}`)
     .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
     .replace(SECRET_HEADER, `$1$2${REDACTED}`)

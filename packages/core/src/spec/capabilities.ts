@@ -12,6 +12,8 @@ export interface MediaLimits<Format extends string = string> {
   readonly maxWidth?: number
   /** Largest accepted height in pixels (images and video). */
   readonly maxHeight?: number
+  /** Largest accepted pixel count (width x height). */
+  readonly maxPixels?: number
   /** Smallest accepted width in pixels. */
   readonly minWidth?: number
   /** Smallest accepted height in pixels. */

@@ -1,0 +1,15 @@
+/**
+ * Media inputs: read any `MediaInput`, detect its real format from the bytes, read dimensions and
+ * duration from the headers, and check it against a target's limits before any network call.
+ * @module
+ */
+export { assertPublicUrl, type AssertPublicUrlOptions } from './assert-public-url.js'
+export { checkMediaLimits, type MediaLimitsWithPixels } from './check-media-limits.js'
+export { isRemoteUrl } from './is-remote-url.js'
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, loadMedia } from './load-media.js'
+export type { LoadMediaOptions, LoadedMedia, MediaSource } from './loaded-media.js'
+export type { MediaRule } from './media-error.js'
+export { MEDIA_FORMATS, extensionOf, mimeTypeOf, roleOf } from './media-formats.js'
+export { isPrivateAddress, privateRangeOf } from './private-address.js'
+export { probeMedia, type MediaProbe } from './probe-media.js'
+export { sniffFormat } from './sniff-format.js'

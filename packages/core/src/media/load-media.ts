@@ -1,0 +1,139 @@
+import { abortError, toPortraitAnimatorError } from '../errors/index.js'
+import type { MediaInput, MediaRole } from '../spec/index.js'
+import { describeUnrecognised } from './describe-unrecognised.js'
+import type { LoadMediaOptions, LoadedMedia } from './loaded-media.js'
+import { mediaError } from './media-error.js'
+import { mimeTypeOf, roleOf } from './media-formats.js'
+import { probeMedia } from './probe-media.js'
+import { readMediaInput } from './read-media-input.js'
+import type { RawMedia } from './read-media-input.js'
+import { safeFileName } from './safe-file-name.js'
+
+/** Default hard cap on bytes read or downloaded: 200 MB. */
+export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+/** Default cap on pixels: 16383 x 16383, the same as sharp's default `limitInputPixels`. */
+export const DEFAULT_MAX_PIXELS = 16_383 * 16_383
+
+const ARTICLE: Readonly<Record<MediaRole, string>> = { image: 'an image', audio: 'audio', video: 'a video' }
+
+/**
+ * Reads a media input (path, `http(s)` URL, `data:` URI, bytes, `ArrayBuffer` or `Blob`), detects
+ * its real format from the bytes, reads its dimensions and duration from the headers, and checks
+ * that it is whole, is media, has the expected role and stays within `maxBytes` and `maxPixels`.
+ * Target-specific limits are checked afterwards with `checkMediaLimits`.
+ *
+ * @throws PortraitAnimatorError `invalid_input` naming `field` and the broken `rule`; `cancelled`
+ *   or `timeout` when `signal` fires.
+ * @example
+ * ```ts
+ * const image = await loadMedia('./portrait.jpeg', { field: 'image', expect: 'image' })
+ * image.format   // 'jpeg'
+ * image.fileName // 'portrait.jpg'
+ * ```
+ */
+export async function loadMedia(input: MediaInput, options: LoadMediaOptions): Promise<LoadedMedia> {
+  try {
+    options.signal?.throwIfAborted()
+    const raw = await readMediaInput(input, { ...options, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES })
+    options.signal?.throwIfAborted()
+    return inspect(raw, options)
+  } catch (error) {
+    if (options.signal?.aborted) throw abortError(options.signal)
+    throw toPortraitAnimatorError(error)
+  }
+}
+
+function inspect(raw: RawMedia, options: LoadMediaOptions): LoadedMedia {
+  const { field, expect } = options
+  const { bytes } = raw
+  if (bytes.byteLength === 0) {
+    throw mediaError({ field, rule: 'empty', limit: 1, actual: 0, limitText: 'at least 1 byte', actualText: '0 bytes', problem: `the ${expect} is empty (0 bytes)` })
+  }
+  const probe = probeMedia(bytes)
+  const format = probe.format
+  if (format === undefined) {
+    const found = describeUnrecognised(bytes)
+    if (found.textual) {
+      throw mediaError({
+        field,
+        rule: 'not-media',
+        limit: `${ARTICLE[expect]} file`,
+        actual: found.label,
+        problem: `the content is ${found.label === 'html' ? 'an HTML page' : found.label === 'json' ? 'JSON' : found.label === 'xml' ? 'XML' : 'text'}, not ${ARTICLE[expect]}`,
+      })
+    }
+    throw mediaError({
+      field,
+      rule: 'format',
+      limit: 'jpeg, png, bmp, webp, gif, wav, mp3, aac, m4a, flac, ogg, mp4, mov or webm',
+      actual: found.label,
+      problem: `the content is ${found.label === 'unknown binary data' ? 'not a recognised media format' : `${found.label}, which is not supported`}`,
+    })
+  }
+  const role = roleOf(format)
+  if (role !== expect) {
+    throw mediaError({
+      field,
+      rule: 'format',
+      limit: expect,
+      actual: `${role} (${format})`,
+      limitText: ARTICLE[expect],
+      problem: `expected ${ARTICLE[expect]} but got ${ARTICLE[role]} (${format.toUpperCase()})`,
+    })
+  }
+  // A size read from the header is judged first: a 60000x60000 claim is rejected on its own.
+  if (probe.width !== undefined && probe.height !== undefined) checkSize(probe.width, probe.height, role, options)
+  if (probe.truncated === true) {
+    throw mediaError({
+      field,
+      rule: 'truncated',
+      limit: 'a complete file',
+      actual: bytes.byteLength,
+      actualText: `${bytes.byteLength} bytes, cut short`,
+      problem: `the ${format.toUpperCase()} file is cut short: it ends before the size its header declares`,
+    })
+  }
+  if (role === 'image' && (probe.width === undefined || probe.height === undefined)) {
+    throw mediaError({
+      field,
+      rule: 'format',
+      limit: `a readable ${format.toUpperCase()} header`,
+      actual: `${format} with a corrupt header`,
+      problem: `the ${format.toUpperCase()} header is corrupt: it does not give the image size`,
+    })
+  }
+  return {
+    bytes,
+    format,
+    mimeType: mimeTypeOf(format),
+    role,
+    ...(probe.width === undefined ? {} : { width: probe.width }),
+    ...(probe.height === undefined ? {} : { height: probe.height }),
+    ...(probe.durationSeconds === undefined ? {} : { durationSeconds: probe.durationSeconds }),
+    source: raw.source,
+    fileName: safeFileName(raw.name, format),
+    ...(raw.url === undefined ? {} : { url: raw.url }),
+  }
+}
+
+/** A declared size must be non-zero and within `maxPixels`. */
+function checkSize(width: number, height: number, role: MediaRole, options: LoadMediaOptions): void {
+  const { field } = options
+  for (const [rule, dimension, value] of [['min-width', 'width', width], ['min-height', 'height', height]] as const) {
+    if (value === 0) {
+      throw mediaError({ field, rule, limit: 1, actual: 0, limitText: '1 px', actualText: '0 px', problem: `the ${role} header declares a ${dimension} of 0 px` })
+    }
+  }
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
+  if (width * height > maxPixels) {
+    throw mediaError({
+      field,
+      rule: 'max-pixels',
+      limit: maxPixels,
+      actual: width * height,
+      limitText: `${maxPixels} pixels`,
+      actualText: `${width * height} pixels (${width}x${height})`,
+      problem: `the ${role} header declares ${width}x${height} px, more pixels than the limit of ${maxPixels}`,
+    })
+  }
+}
