@@ -36,6 +36,13 @@ routes.set('/json', (request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ echo: body ? JSON.parse(body) : null, auth: request.headers.authorization }))
   })
 })
+routes.set('/form', (request, response) => {
+  const chunks: Buffer[] = []
+  request.on('data', (chunk: Buffer) => chunks.push(chunk))
+  request.on('end', () => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ contentType: request.headers['content-type'], body: Buffer.concat(chunks).toString('latin1') }))
+  })
+})
 routes.set('/busy', (_request, response) => response.writeHead(429, { 'retry-after': '7' }).end('{"message":"slow down"}'))
 routes.set('/busy-date', (_request, response) =>
   response.writeHead(503, { 'retry-after': new Date(Date.now() + 60_000).toUTCString() }).end(),
@@ -93,6 +100,17 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
     const error = await rejection(response.parse(z.object({ echo: z.object({ a: z.number() }) })))
     expect(error.kind).toBe('provider_error')
     expect(error.message).toContain('echo.a')
+  })
+
+  it('sends FormData as multipart/form-data with its boundary', async () => {
+    const form = new FormData()
+    form.append('type', '1')
+    form.append('image_target', new Blob([Buffer.from('PNGDATA')], { type: 'image/png' }), 'image.png')
+    const response = await http().request(`${base}/form`, { method: 'POST', body: form })
+    const echoed = (await response.json()) as { contentType: string; body: string }
+    expect(echoed.contentType).toMatch(/^multipart\/form-data; boundary=/)
+    expect(echoed.body).toContain('name="image_target"; filename="image.png"')
+    expect(echoed.body).toContain('PNGDATA')
   })
 
   it('returns non-2xx responses with Retry-After in seconds', async () => {

@@ -110,6 +110,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const watchdog = new Watchdog(timeoutMs, requestOptions.signal)
     const headers: Record<string, string> = { ...options.headers, ...requestOptions.headers }
     let body = requestOptions.body
+    if (body instanceof FormData) {
+      // Serialise here: a FormData from Node's bundled undici is not recognised by the undici
+      // package's fetch (different class), which would send "[object FormData]" as text.
+      const encoded = new Response(body)
+      headers['content-type'] = encoded.headers.get('content-type')!
+      body = new Uint8Array(await encoded.arrayBuffer())
+    }
     if (requestOptions.json !== undefined) {
       body = JSON.stringify(requestOptions.json)
       headers['content-type'] ??= 'application/json'
