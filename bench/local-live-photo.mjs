@@ -1,0 +1,49 @@
+// Benchmark of the offline animator: the 3 s live-photo clip (72 frames at 24 fps) of the 512x512
+// sample portrait, rendered and encoded to H.264 MP4.
+// Budget (project issue 4): at most 3 s per clip after the models are loaded, peak RSS under 500 MB.
+//
+// Run after building the package:
+//   npx tsc -b packages/adapter-local && node bench/local-live-photo.mjs [runs]
+import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { createLocal, loadHumanRuntime, readMp4Summary } from '@portrait-animator/adapter-local'
+
+const BUDGET_MS = 3000
+const BUDGET_RSS_MB = 500
+const runs = Number(process.argv[2] ?? process.env.RUNS ?? 5)
+const image = new Uint8Array(await readFile(new URL('../examples/assets/astronaut.png', import.meta.url)))
+
+const loadStarted = performance.now()
+await loadHumanRuntime()
+const modelLoadMs = performance.now() - loadStarted
+
+const animator = createLocal().warp()
+const totals = []
+const parts = { detectMs: [], renderMs: [], encodeMs: [] }
+let summary
+for (let run = 0; run < runs; run++) {
+  const started = performance.now()
+  const result = await animator.animate({ image, motion: { type: 'preset', preset: 'live-photo' } })
+  const bytes = await result.output.bytes()
+  totals.push(performance.now() - started)
+  summary = { ...readMp4Summary(bytes), bytes: bytes.byteLength }
+  for (const key of Object.keys(parts)) parts[key].push(result.providerMetadata.local[key])
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((first, second) => first - second)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+const ms = (value) => `${Math.round(value)} ms`
+const peakRssMb = process.resourceUsage().maxRSS / 1024
+
+console.log(`local/warp live-photo benchmark: node ${process.version}, ${availableParallelism()} cores, ${runs} runs`)
+console.log(`output: ${summary.width}x${summary.height} ${summary.codec}, ${summary.frameCount} frames, ${summary.durationSeconds} s, ${summary.bytes} bytes`)
+console.log(`model load (once per process, with warm-up): ${ms(modelLoadMs)}`)
+console.log(`clip (decode + detect + warp + encode): median ${ms(median(totals))}, min ${ms(Math.min(...totals))}, max ${ms(Math.max(...totals))}`)
+console.log(`  median parts: detect ${ms(median(parts.detectMs))}, warp ${ms(median(parts.renderMs))}, encode ${ms(median(parts.encodeMs))}`)
+console.log(`peak RSS: ${peakRssMb.toFixed(0)} MB`)
+const withinBudget = median(totals) <= BUDGET_MS && peakRssMb < BUDGET_RSS_MB
+console.log(`budget (median <= ${BUDGET_MS} ms, peak RSS < ${BUDGET_RSS_MB} MB): ${withinBudget ? 'PASS' : 'FAIL'}`)
+process.exitCode = withinBudget ? 0 : 1

@@ -1,0 +1,75 @@
+import type { PortraitAnimator } from '@portrait-animator/core'
+import { MAX_OUTPUT_SIDE } from './local-capabilities.js'
+import { LOCAL_PROVIDER, localError } from './local-errors.js'
+import { createLocalWarpAnimator } from './local-warp-animator.js'
+import type { NoFaceBehaviour } from './prepare-portrait.js'
+
+/** Settings of the offline provider. */
+export interface LocalSettings {
+  /**
+   * Longest side of outputs in pixels; the aspect ratio is kept and photos are never upscaled.
+   * A request's `output.maxSide` overrides it.
+   * @default 512
+   */
+  readonly maxSide?: number
+  /**
+   * Frames per second of videos.
+   * @default 24
+   */
+  readonly fps?: number
+  /**
+   * A folder where finished renders are kept, keyed by photo and request. Rendering is
+   * deterministic, so a repeated request is answered from the folder at once.
+   * @default undefined (no cache)
+   */
+  readonly cacheDir?: string
+  /**
+   * What to do with a photo that has no face: `error` fails with `no_face`; `whole-image` moves
+   * the whole picture gently and adds a warning. A request can override it with
+   * `providerOptions.local.noFace`.
+   * @default 'error'
+   */
+  readonly noFace?: NoFaceBehaviour
+}
+
+/** The offline provider: one model, `warp`. */
+export interface LocalProvider {
+  readonly provider: typeof LOCAL_PROVIDER
+  /** The mesh-warp animator (target `local/warp`). */
+  warp(): PortraitAnimator
+}
+
+/**
+ * The offline default animator: works after `npm ci` with no key and no network.
+ *
+ * @example
+ * ```ts
+ * import { createLocal } from '@portrait-animator/adapter-local'
+ *
+ * const animator = createLocal().warp()
+ * const result = await animator.animate({
+ *   image: 'examples/assets/astronaut.png',
+ *   motion: { type: 'preset', preset: 'live-photo' },
+ * })
+ * await result.output.save('out/astronaut-live.mp4')
+ * ```
+ */
+export function createLocal(settings: LocalSettings = {}): LocalProvider {
+  const maxSide = settings.maxSide ?? 512
+  const fps = settings.fps ?? 24
+  const noFace = settings.noFace ?? 'error'
+  if (!Number.isInteger(maxSide) || maxSide < 16 || maxSide > MAX_OUTPUT_SIDE) {
+    throw localError({ kind: 'invalid_config', message: `maxSide must be a whole number from 16 to ${MAX_OUTPUT_SIDE}, got ${maxSide}.` })
+  }
+  if (!Number.isInteger(fps) || fps < 1 || fps > 60) {
+    throw localError({ kind: 'invalid_config', message: `fps must be a whole number from 1 to 60, got ${fps}.` })
+  }
+  if (noFace !== 'error' && noFace !== 'whole-image') {
+    throw localError({ kind: 'invalid_config', message: `noFace must be "error" or "whole-image", got ${JSON.stringify(noFace)}.` })
+  }
+  const settingsForWarp = { maxSide, fps, noFace, cacheDir: settings.cacheDir }
+  return {
+    provider: LOCAL_PROVIDER,
+    warp: () => createLocalWarpAnimator(settingsForWarp),
+  }
+}

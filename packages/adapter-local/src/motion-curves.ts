@@ -1,0 +1,105 @@
+import type { PresetName } from '@portrait-animator/core'
+
+/**
+ * The pose and expression of the face in one frame. Angles in degrees (positive pitch looks up,
+ * positive yaw turns to the image's right, positive roll tilts clockwise); the other controls run
+ * from -1 to 1 with 0 neutral, as in the provider-neutral `Expression`.
+ */
+export interface FaceState {
+  readonly pitch: number
+  readonly yaw: number
+  readonly roll: number
+  readonly smile: number
+  /** Both eyes: 1 closed, negative opens them wider. */
+  readonly blink: number
+  /** The eye on the image's right only: 1 closed. */
+  readonly wink: number
+  readonly eyebrow: number
+  readonly pupilX: number
+  readonly pupilY: number
+}
+
+/** The face as photographed. */
+export const NEUTRAL_FACE: FaceState = { pitch: 0, yaw: 0, roll: 0, smile: 0, blink: 0, wink: 0, eyebrow: 0, pupilX: 0, pupilY: 0 }
+
+/** How long each preset plays, in seconds. `live-photo` matches the retired AILabTools clip. */
+export const PRESET_SECONDS: Readonly<Record<PresetName, number>> = {
+  'live-photo': 3,
+  nod: 2,
+  smile: 2,
+  blink: 1,
+  idle: 3,
+}
+
+/** A smooth bump: 0 outside `[center - width/2, center + width/2]`, 1 at `center`, raised cosine between. */
+export function bump(time: number, center: number, width: number): number {
+  const start = center - width / 2
+  if (time <= start || time >= start + width) return 0
+  return 0.5 - 0.5 * Math.cos((2 * Math.PI * (time - start)) / width)
+}
+
+/** One full smooth cycle over the clip, so looping clips join without a jump. */
+function wave(time: number, phase = 0): number {
+  return Math.sin(2 * Math.PI * time + phase)
+}
+
+/**
+ * The face state at `time` (0 = start, 1 = end of the clip) of a preset. Every preset starts and
+ * ends on the neutral face, so the clips loop seamlessly.
+ */
+export function presetFace(preset: PresetName, time: number): FaceState {
+  switch (preset) {
+    case 'live-photo':
+      // A nod down and back with a slight turn, a smile that rises and fades, one blink near the end.
+      return {
+        ...NEUTRAL_FACE,
+        pitch: -5 * bump(time, 0.35, 0.7) + 2 * bump(time, 0.8, 0.4),
+        yaw: 2.5 * wave(time),
+        roll: 1.5 * wave(time, Math.PI / 3) * bump(time, 0.5, 1),
+        smile: 0.85 * bump(time, 0.45, 0.7),
+        blink: bump(time, 0.86, 0.1),
+      }
+    case 'nod':
+      return { ...NEUTRAL_FACE, pitch: -7 * bump(time, 0.25, 0.5) + 4 * bump(time, 0.72, 0.45) }
+    case 'smile':
+      return { ...NEUTRAL_FACE, smile: 0.9 * bump(time, 0.5, 0.9) }
+    case 'blink':
+      return { ...NEUTRAL_FACE, blink: bump(time, 0.5, 0.3) }
+    case 'idle':
+      return {
+        ...NEUTRAL_FACE,
+        pitch: 1.2 * wave(time),
+        yaw: 1.8 * wave(time, 1),
+        roll: 0.8 * wave(time, 2),
+        blink: bump(time, 0.7, 0.1),
+      }
+  }
+}
+
+/** Frame count of a clip. */
+export function frameCount(seconds: number, fps: number): number {
+  return Math.max(1, Math.round(seconds * fps))
+}
+
+/** Every frame of a preset at `fps`. */
+export function presetTimeline(preset: PresetName, fps: number): FaceState[] {
+  const frames = frameCount(PRESET_SECONDS[preset], fps)
+  return Array.from({ length: frames }, (_, frame) => presetFace(preset, frame / frames))
+}
+
+/** A clip that eases from the neutral face into `target` over its first half, then holds it. */
+export function expressionTimeline(target: FaceState, fps: number, seconds = 2): FaceState[] {
+  const frames = frameCount(seconds, fps)
+  return Array.from({ length: frames }, (_, frame) => {
+    const time = frames === 1 ? 1 : frame / (frames - 1)
+    const amount = time >= 0.5 ? 1 : 0.5 - 0.5 * Math.cos(2 * Math.PI * time)
+    return mixFaces(NEUTRAL_FACE, target, amount)
+  })
+}
+
+/** `from` moved towards `to` by `amount` (0..1). */
+export function mixFaces(from: FaceState, to: FaceState, amount: number): FaceState {
+  const mixed = {} as Record<keyof FaceState, number>
+  for (const key of Object.keys(from) as (keyof FaceState)[]) mixed[key] = from[key] + (to[key] - from[key]) * amount
+  return mixed
+}

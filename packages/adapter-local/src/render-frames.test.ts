@@ -1,0 +1,105 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE } from './face-regions.js'
+import { landmarkRegion, astronautBytes, meanAbsoluteDifference, type PixelRegion } from './local-test-images.test-helpers.js'
+import { presetFace, presetTimeline, type FaceState } from './motion-curves.js'
+import { preparePortrait, type PreparedPortrait } from './prepare-portrait.js'
+import { renderFrames } from './render-frames.js'
+
+// Pixel-level checks on the renderer's raw RGBA frames, before encoding (the encoded MP4 is
+// checked through its boxes in local-warp-animator.test.ts; it is not decoded here).
+let portrait: PreparedPortrait
+
+async function render(states: readonly FaceState[]): Promise<Uint8Array[]> {
+  const frames: Uint8Array[] = []
+  await renderFrames(portrait, states, (frame) => {
+    frames.push(Uint8Array.from(frame))
+  })
+  return frames
+}
+
+function corners(width: number, height: number, size = 48): PixelRegion[] {
+  return [
+    { left: 0, top: 0, width: size, height: size },
+    { left: width - size, top: 0, width: size, height: size },
+    { left: 0, top: height - size, width: size, height: size },
+    { left: width - size, top: height - size, width: size, height: size },
+  ]
+}
+
+/** Pixels darker than `threshold` (iris, pupil, lashes) inside a region. */
+function darkPixels(frame: Uint8Array, width: number, region: PixelRegion, threshold = 70): number {
+  let count = 0
+  for (let y = region.top; y < region.top + region.height; y++) {
+    for (let x = region.left; x < region.left + region.width; x++) {
+      const offset = (y * width + x) * 4
+      if (0.299 * frame[offset]! + 0.587 * frame[offset + 1]! + 0.114 * frame[offset + 2]! < threshold) count++
+    }
+  }
+  return count
+}
+
+beforeAll(async () => {
+  portrait = await preparePortrait(astronautBytes(), { maxSide: 512, framing: 'head', noFace: 'error' })
+})
+
+describe('rendered frames of the sample portrait', () => {
+  it('finds one face and keeps the photo size', () => {
+    expect(portrait.faces).toHaveLength(1)
+    expect([portrait.width, portrait.height]).toEqual([512, 512])
+    expect(portrait.faceBox!.width).toBeGreaterThan(100)
+  })
+
+  it('live-photo: 72 frames that change over time, inside the face far more than in the corners', async () => {
+    const frames = await render(presetTimeline('live-photo', 24))
+    expect(frames).toHaveLength(72)
+    const box = portrait.faceBox!
+    const face = { left: Math.round(box.x), top: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) }
+    let faceMotion = 0
+    let cornerMotion = 0
+    let changed = 0
+    for (const frame of frames) {
+      const inFace = meanAbsoluteDifference(frame, frames[0]!, 512, face)
+      faceMotion += inFace / frames.length
+      for (const corner of corners(512, 512)) cornerMotion += meanAbsoluteDifference(frame, frames[0]!, 512, corner) / (4 * frames.length)
+      if (inFace > 0.5) changed++
+    }
+    expect(changed).toBeGreaterThan(60)
+    expect(faceMotion).toBeGreaterThan(2)
+    expect(faceMotion).toBeGreaterThanOrEqual(3 * cornerMotion)
+    // The border is pinned: corners are the photo itself in every frame.
+    expect(cornerMotion).toBe(0)
+    // The clip loops: its first frame is the photo as it was.
+    expect(meanAbsoluteDifference(frames[0]!, portrait.photo, 512, { left: 0, top: 0, width: 512, height: 512 })).toBe(0)
+  })
+
+  it('live-photo: the eye region changes during the blink', async () => {
+    const states = presetTimeline('live-photo', 24)
+    const peak = states.reduce((best, state, index) => (state.blink > states[best]!.blink ? index : best), 0)
+    expect(presetFace('live-photo', peak / 72).blink).toBeGreaterThan(0.9)
+    const [before, atPeak] = await render([states[peak - 6]!, states[peak]!])
+    const eyes = landmarkRegion(portrait.landmarks!, [...IMAGE_LEFT_EYE.upperLid, ...IMAGE_LEFT_EYE.lowerLid, ...IMAGE_RIGHT_EYE.upperLid, ...IMAGE_RIGHT_EYE.lowerLid], 2)
+    expect(meanAbsoluteDifference(before!, atPeak!, 512, eyes)).toBeGreaterThan(8)
+  })
+
+  it('blink: the lids cover the irises, while the mouth stays as it was', async () => {
+    const states = presetTimeline('blink', 24)
+    const frames = await render(states)
+    const peak = 12
+    expect(states[peak]!.blink).toBeGreaterThan(0.95)
+    for (const eye of [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE]) {
+      const opening = landmarkRegion(portrait.landmarks!, [...eye.upperLid, ...eye.lowerLid], 0)
+      const open = darkPixels(frames[0]!, 512, opening)
+      expect(open).toBeGreaterThan(10)
+      expect(darkPixels(frames[peak]!, 512, opening)).toBeLessThan(open * 0.5)
+    }
+    const mouth = landmarkRegion(portrait.landmarks!, [61, 291, 0, 17], 3)
+    expect(meanAbsoluteDifference(frames[0]!, frames[peak]!, 512, mouth)).toBeLessThan(0.5)
+    expect(Buffer.compare(frames.at(-1)!, frames[0]!)).toBe(0)
+  })
+
+  it('smile: the mouth corners move, the eyes barely', async () => {
+    const [neutral, smiling] = await render([presetFace('smile', 0), presetFace('smile', 0.5)])
+    const corners = [61, 291].map((index) => landmarkRegion(portrait.landmarks!, [index], 6))
+    for (const corner of corners) expect(meanAbsoluteDifference(neutral!, smiling!, 512, corner)).toBeGreaterThan(5)
+  })
+})
