@@ -1,0 +1,72 @@
+import type { ProviderCredits, ProviderKeys } from './accounts.js'
+import type { FaultRule } from './fault-types.js'
+
+/** AILabTools settings. */
+export interface AilabOptions {
+  /**
+   * `live` serves the live-photo endpoint; `retired` answers every call with 404
+   * `ERROR_AI_NOT_EXISTS`, as the discontinued service does.
+   * @default 'live'
+   */
+  readonly mode?: 'live' | 'retired'
+  /**
+   * Calls processed at once; one more gets 503 `AI_SERVICE_FLOW_RESTRICTION`.
+   * @default Infinity
+   */
+  readonly maxConcurrent?: number
+}
+
+/** Magic Hour settings. */
+export interface MagicHourOptions {
+  /**
+   * How long a `downloads[].url` stays valid; an expired URL answers 403 like a signed S3 URL,
+   * and a fresh GET of the project gives a new one.
+   * @default 86_400_000 (24 h)
+   */
+  readonly downloadUrlTtlMs?: number
+  /**
+   * Where to send `video.started`, `video.completed` and `video.errored` events (loopback only),
+   * signed with `secret` as Magic Hour documents. Magic Hour registers webhooks per account, not
+   * per request, so this is emulator-wide.
+   */
+  readonly webhook?: { readonly url: string; readonly secret: string }
+}
+
+/**
+ * Everything `startEmulator` accepts. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ seed: 42, jobDurationMs: 100, credits: { ailab: 44 } })
+ * ```
+ */
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  readonly port?: number
+  /** Loopback address to bind (`127.0.0.1`, `::1` or `localhost`); others are refused. @default '127.0.0.1' */
+  readonly host?: string
+  /** Seed for ids, fault decisions and the webhook signing key. @default a random seed */
+  readonly seed?: number | string
+  /**
+   * How long an async job (fal request, Magic Hour project) takes from submit to done: the first
+   * 30% queued, the rest running. AILab calls take this long to answer. @default 300
+   */
+  readonly jobDurationMs?: number
+  readonly ailab?: AilabOptions
+  readonly magichour?: MagicHourOptions
+  /** Accepted keys per provider; a provider left out accepts any non-empty key. */
+  readonly keys?: ProviderKeys
+  /** Starting credits per provider (and per key); unlimited when not set. */
+  readonly credits?: ProviderCredits
+  /** Fault rules in force from the start (see `FaultRule`). @default [] */
+  readonly faults?: readonly FaultRule[]
+  /**
+   * Pads every video output to at least this many bytes with an MP4 `free` box (the file still
+   * plays), so a benchmark can download large outputs. @default 0
+   */
+  readonly outputPaddingBytes?: number
+  /** Attempts per webhook delivery (first try included), with doubling delays from 100 ms. @default 3 */
+  readonly webhookAttempts?: number
+  /** Longest time a `hang` fault holds a request before dropping the connection. @default 60_000 */
+  readonly maxHangMs?: number
+}
