@@ -1,0 +1,84 @@
+import { PortraitAnimatorError, abortError } from '@portrait-animator/core'
+import type { Accepted } from './magichour-errors.js'
+import { PROVIDER } from './magichour-limits.js'
+
+/** One call's cancellation: the caller's signal and its `timeoutMs` deadline, as one signal. */
+export interface CallScope {
+  readonly signal: AbortSignal
+  /** Milliseconds since the call started. */
+  elapsedMs(): number
+  readonly startedAt: number
+}
+
+/** Combines the caller's `signal` and `timeoutMs` (a `TimeoutError` reason, so it maps to `timeout`). */
+export function createCallScope(options: { readonly signal?: AbortSignal; readonly timeoutMs?: number }): CallScope {
+  const signals: AbortSignal[] = []
+  if (options.signal) signals.push(options.signal)
+  if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(Math.max(0, options.timeoutMs)))
+  const signal = signals.length === 0 ? new AbortController().signal : signals.length === 1 ? signals[0]! : AbortSignal.any(signals)
+  const startedAt = Date.now()
+  return { signal, startedAt, elapsedMs: () => Date.now() - startedAt }
+}
+
+/**
+ * Waits `ms` milliseconds, waking at once when `signal` fires (then it resolves; the caller checks
+ * `signal.aborted`). Never keeps the process alive on its own.
+ */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || ms <= 0) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason as soon as `signal` fires. The SDK
+ * cannot take a signal, so an abandoned request finishes in the background; `onAbandoned` receives
+ * its late result (to release a response body).
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, onAbandoned?: (value: T) => void): Promise<T> {
+  if (signal.aborted) {
+    promise.then(onAbandoned, () => undefined)
+    return Promise.reject(signal.reason)
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.then(onAbandoned, () => undefined)
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+/**
+ * The `cancelled` (caller abort) or `timeout` (deadline) error for a fired signal, with the
+ * provider, model and whether a project existed.
+ */
+export function abortedError(signal: AbortSignal, modelId: string, accepted: Accepted, detail?: string): PortraitAnimatorError {
+  const base = abortError(signal, { provider: PROVIDER, modelId })
+  const what = base.kind === 'timeout' ? 'passed its deadline' : 'was cancelled'
+  return new PortraitAnimatorError({
+    kind: base.kind,
+    message: `The Magic Hour ${modelId} call ${what}${detail ? `; ${detail}` : ''}.`,
+    provider: PROVIDER,
+    modelId,
+    accepted,
+    cause: signal.reason,
+  })
+}
