@@ -166,6 +166,11 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
     expect(error.kind).toBe('cancelled')
   })
 
+  it('reports a caller deadline (AbortSignal.timeout) as timeout, not cancelled', async () => {
+    const error = await rejection(createHttpClient({ provider: 'test', timeoutMs: 5000 }).request(`${base}/hang`, { signal: AbortSignal.timeout(30) }))
+    expect(error.kind).toBe('timeout')
+  })
+
   it('downloads to a file atomically', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'pa-http-'))
     const target = join(folder, 'nested', 'out.bin')

@@ -280,7 +280,15 @@ class Watchdog {
     this.stop()
     if (PortraitAnimatorError.isInstance(error)) return error
     if (this.callerSignal?.aborted) {
-      return new PortraitAnimatorError({ kind: 'cancelled', message: 'The request was cancelled.', provider: context.provider, accepted: 'unknown', cause: error })
+      // The caller's signal may carry a deadline (AbortSignal.timeout): that is a timeout, not a cancel.
+      const deadline = (this.callerSignal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+      return new PortraitAnimatorError({
+        kind: deadline ? 'timeout' : 'cancelled',
+        message: deadline ? 'The request passed its deadline.' : 'The request was cancelled.',
+        provider: context.provider,
+        accepted: 'unknown',
+        cause: error,
+      })
     }
     if (this.timedOut) {
       return new PortraitAnimatorError({
