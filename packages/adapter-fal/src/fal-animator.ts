@@ -1,0 +1,283 @@
+import {
+  abortError,
+  PortraitAnimatorError,
+  redact,
+  type AnimationRequest,
+  type AnimationResult,
+  type CallOptions,
+  type HttpClient,
+  type JobHandle,
+  type JobStatus,
+  type JsonValue,
+  type PortraitAnimator,
+} from '@portrait-animator/core'
+import { settleOnAbort } from './fal-call.js'
+import { BUNDLED_DRIVING_CLIP, readBundledDrivingClip, type DrivingClipUploads } from './fal-driving-clip.js'
+import { falAbortError } from './fal-errors.js'
+import { followFalJob, type FalStreamSupport } from './fal-follow.js'
+import { createFalJobHandle, readFalJobHandle, type FalJobData } from './fal-job-handle.js'
+import { FalJobTracker } from './fal-job-tracker.js'
+import { prepareFalMedia, toUploadFile, type FalPreparedMedia } from './fal-media.js'
+import type { FalMediaField, FalModelDefinition, FalRequestPlan } from './fal-model.js'
+import type { FalJobReference, FalQueue } from './fal-queue.js'
+import { buildFalResult } from './fal-result.js'
+import type { ResolvedFalSettings } from './fal-settings.js'
+
+/** What the animators of one `createFal` instance share. */
+export interface FalRuntime {
+  readonly settings: ResolvedFalSettings
+  readonly queue: FalQueue
+  /** Downloads outputs (no key is ever sent with them). */
+  readonly http: HttpClient
+  readonly streamSupport: FalStreamSupport
+  readonly drivingClipUploads: DrivingClipUploads
+  /** Where the bundled driving clip is read from. @default the package's `assets/` */
+  readonly drivingClipLocation?: URL
+}
+
+/** A submitted job, with what following it needs. */
+interface SubmittedJob {
+  readonly handle: JobHandle
+  readonly job: FalJobReference
+  readonly data: FalJobData
+}
+
+/**
+ * A `PortraitAnimator` for one fal model on fal's queue: `animate` submits, follows the job
+ * (reporting queue position and logs) and returns the result; `start`/`status`/`cancel` expose the
+ * job with a plain-JSON handle that works in a fresh process.
+ */
+export function createFalAnimator(definition: FalModelDefinition, runtime: FalRuntime): PortraitAnimator {
+  const { modelId, endpointId } = definition
+  const target = `fal/${modelId}`
+  const { settings, queue } = runtime
+
+  function requireKey(): void {
+    if (settings.apiKey) return
+    throw new PortraitAnimatorError({
+      kind: 'auth',
+      message: 'FAL_KEY is not set: pass apiKey to createFal, or set FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET).',
+      provider: 'fal',
+      modelId,
+      accepted: false,
+    })
+  }
+
+  async function submit(request: AnimationRequest, signal: AbortSignal | undefined, tracker: FalJobTracker): Promise<SubmittedJob> {
+    tracker.phase('validating')
+    const plan = definition.plan(request)
+    const prepared: (FalPreparedMedia | 'bundled')[] = []
+    for (const media of plan.media) prepared.push(await prepare(media, signal))
+    requireKey()
+    const urls: Record<string, string> = {}
+    for (const [index, media] of plan.media.entries()) {
+      urls[media.falField] = await upload(media, prepared[index] ?? 'bundled', signal, tracker)
+    }
+    tracker.phase('submitting')
+    const input: Record<string, JsonValue> = { ...urls, ...plan.fields }
+    const { requestId } = await queue.submit(endpointId, { modelId, input, signal })
+    const submittedAt = new Date()
+    tracker.submitted(submittedAt.getTime())
+    const data = jobData(plan)
+    return {
+      handle: createFalJobHandle({ modelId, requestId, submittedAt, ...data }),
+      job: { modelId, endpointId, requestId },
+      data,
+    }
+  }
+
+  function jobData(plan: FalRequestPlan): FalJobData {
+    return {
+      endpointId,
+      outputKind: plan.output.kind,
+      outputFormat: plan.output.format,
+      warnings: plan.warnings,
+      outputLifetimeSeconds: settings.outputLifetimeSeconds ?? null,
+    }
+  }
+
+  async function prepare(media: FalMediaField, signal: AbortSignal | undefined): Promise<FalPreparedMedia | 'bundled'> {
+    const limits = media.role === 'image' ? definition.capabilities.inputs.image : definition.capabilities.inputs[media.role]
+    const common = { role: media.role, allowPrivateNetwork: settings.allowPrivateNetwork, signal, fetch: settings.fetch }
+    if ('bundledDrivingClip' in media.source) {
+      if (settings.drivingVideoUrl === undefined) return 'bundled'
+      return prepareFalMedia(settings.drivingVideoUrl, { ...common, field: 'drivingVideoUrl', limits: limits ?? { formats: [] } })
+    }
+    if (!limits) throw new PortraitAnimatorError({ kind: 'unsupported', message: `fal/${modelId} takes no ${media.role} input.`, provider: 'fal', modelId, field: media.field })
+    return prepareFalMedia(media.source.input, { ...common, field: media.field, limits })
+  }
+
+  async function upload(media: FalMediaField, prepared: FalPreparedMedia | 'bundled', signal: AbortSignal | undefined, tracker: FalJobTracker): Promise<string> {
+    if (prepared !== 'bundled' && prepared.kind === 'url') return prepared.url
+    const onAbort = (aborted: AbortSignal) => falAbortError(aborted, { modelId, operation: 'upload' })
+    if (prepared === 'bundled') {
+      tracker.phase('uploading', 'Uploading the live-photo driving clip to fal storage.')
+      // Shared by concurrent calls, so not tied to one caller's signal; each caller still stops at once on abort.
+      const shared = runtime.drivingClipUploads.get(async () => {
+        const bytes = await readBundledDrivingClip(runtime.drivingClipLocation ?? BUNDLED_DRIVING_CLIP)
+        return queue.upload(toUploadFile({ bytes, fileName: 'live-photo-driving.mp4', mimeType: 'video/mp4' }), { modelId })
+      })
+      return settleOnAbort(shared, signal, onAbort)
+    }
+    tracker.phase('uploading', `Uploading ${media.field} to fal storage.`)
+    return queue.upload(toUploadFile(prepared.media), { modelId, signal })
+  }
+
+  async function finish(submitted: SubmittedJob, signal: AbortSignal | undefined, tracker: FalJobTracker, startedAt: Date): Promise<AnimationResult> {
+    const { job, data } = submitted
+    await followFalJob({
+      queue,
+      job,
+      mode: settings.statusMode,
+      pollIntervalMs: settings.pollIntervalMs,
+      streamSupport: runtime.streamSupport,
+      signal,
+      onStatus: (status) => tracker.status(status),
+    })
+    const outcome = await queue.result(job, signal)
+    if (!outcome.ok) throw outcome.error
+    const completedAt = new Date()
+    const result = buildFalResult({
+      modelId,
+      endpointId,
+      requestId: job.requestId,
+      file: definition.readOutput(outcome.data),
+      output: { kind: data.outputKind, format: data.outputFormat },
+      warnings: data.warnings,
+      outputLifetimeSeconds: data.outputLifetimeSeconds,
+      completedAt,
+      startedAt,
+      timings: tracker.timings(completedAt.getTime()),
+      inferenceSeconds: tracker.inferenceSeconds,
+      logs: tracker.logs,
+      http: runtime.http,
+      baseUrl: settings.baseUrl,
+      trustedOutputHosts: settings.trustedOutputHosts,
+    })
+    tracker.phase('completed')
+    return result
+  }
+
+  /** After an abort or a deadline with a job running: cancel it remotely, then report the abort. */
+  async function abandon(job: FalJobReference, signal: AbortSignal, cause: unknown): Promise<PortraitAnimatorError> {
+    let note: string
+    try {
+      const answer = await queue.cancel(job, AbortSignal.timeout(settings.cancelTimeoutMs))
+      note = answer === 'already-completed' ? 'it had already completed at fal' : 'fal was asked to cancel it'
+    } catch {
+      note = 'fal did not confirm its cancellation'
+    }
+    const kind = abortError(signal).kind
+    return new PortraitAnimatorError({
+      kind,
+      message: `The fal request ${job.requestId} ${kind === 'timeout' ? 'passed its deadline' : 'was cancelled'}; ${note}.`,
+      provider: 'fal',
+      modelId,
+      requestId: job.requestId,
+      accepted: true,
+      cause,
+    })
+  }
+
+  async function announce(submitted: SubmittedJob, options: CallOptions): Promise<void> {
+    if (!options.onJobStarted) return
+    try {
+      await options.onJobStarted(submitted.handle)
+    } catch (error) {
+      // Nobody will follow a job whose handle could not be recorded: stop it rather than leave it running.
+      await queue.cancel(submitted.job, AbortSignal.timeout(settings.cancelTimeoutMs)).catch(() => undefined)
+      throw error
+    }
+  }
+
+  return {
+    specificationVersion: 'v1',
+    provider: 'fal',
+    modelId,
+    capabilities: definition.capabilities,
+
+    async animate(request: AnimationRequest, options: CallOptions = {}): Promise<AnimationResult> {
+      const startedAt = new Date()
+      const signal = callSignal(options)
+      const tracker = new FalJobTracker({ target, startedAt: startedAt.getTime(), onProgress: options.onProgress })
+      const submitted = await submit(request, signal, tracker)
+      try {
+        await announce(submitted, options)
+        return await finish(submitted, signal, tracker, startedAt)
+      } catch (error) {
+        if (signal?.aborted) throw await abandon(submitted.job, signal, error)
+        throw error
+      }
+    },
+
+    async start(request: AnimationRequest, options: CallOptions = {}): Promise<JobHandle> {
+      const signal = callSignal(options)
+      const tracker = new FalJobTracker({ target, startedAt: Date.now(), onProgress: options.onProgress })
+      const submitted = await submit(request, signal, tracker)
+      await announce(submitted, options)
+      return submitted.handle
+    },
+
+    async status(handle: JobHandle, options: CallOptions = {}): Promise<JobStatus> {
+      const data = readFalJobHandle(handle, definition)
+      requireKey()
+      const signal = callSignal(options)
+      const job: FalJobReference = { modelId, endpointId, requestId: data.requestId }
+      const status = await queue.status(job, signal)
+      const logs = (status.logs ?? []).map((log) => redact(log.message))
+      if (status.status !== 'COMPLETED') {
+        return {
+          state: 'pending',
+          phase: status.status === 'IN_QUEUE' ? 'queued' : 'running',
+          ...(status.queue_position === undefined ? {} : { queuePosition: status.queue_position }),
+          ...(logs.length > 0 ? { logs } : {}),
+        }
+      }
+      const outcome = await queue.result(job, signal)
+      if (!outcome.ok) {
+        const error = outcome.error
+        return { state: 'failed', errorKind: error.kind, message: error.message, ...(error.providerCode ? { providerCode: error.providerCode } : {}) }
+      }
+      const completedAt = new Date()
+      const inference = status.metrics?.inference_time ?? undefined
+      const totalMs = Math.max(0, completedAt.getTime() - data.submittedAt.getTime())
+      const result = buildFalResult({
+        modelId,
+        endpointId,
+        requestId: data.requestId,
+        file: definition.readOutput(outcome.data),
+        output: { kind: data.outputKind, format: data.outputFormat },
+        warnings: data.warnings,
+        outputLifetimeSeconds: data.outputLifetimeSeconds,
+        completedAt,
+        startedAt: data.submittedAt,
+        timings: inference === undefined ? { totalMs } : { runningMs: Math.round(inference * 1000), totalMs },
+        inferenceSeconds: inference,
+        logs,
+        http: runtime.http,
+        baseUrl: settings.baseUrl,
+        trustedOutputHosts: settings.trustedOutputHosts,
+      })
+      return { state: 'completed', result }
+    },
+
+    async cancel(handle: JobHandle, options: CallOptions = {}): Promise<void> {
+      const data = readFalJobHandle(handle, definition)
+      requireKey()
+      await queue.cancel({ modelId, endpointId, requestId: data.requestId }, callSignal(options))
+    },
+
+    // fal has not published prices for these models (its pages show "$0 per compute seconds"), so
+    // no estimate is better than an invented one.
+    estimateCost: () => undefined,
+  }
+}
+
+/** The caller's signal combined with the call's deadline (`timeoutMs`), whose reason reads as a timeout. */
+function callSignal(options: CallOptions): AbortSignal | undefined {
+  const signals: AbortSignal[] = []
+  if (options.signal) signals.push(options.signal)
+  if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(options.timeoutMs))
+  if (signals.length <= 1) return signals[0]
+  return AbortSignal.any(signals)
+}

@@ -1,0 +1,108 @@
+import { PortraitAnimatorError, type AnimationRequest } from '@portrait-animator/core'
+import { z } from 'zod'
+
+/** fal's expression fields in fal's own units and ranges. */
+const expressionFields = {
+  smile: z.number().min(-2).max(2),
+  blink: z.number().min(-30).max(30),
+  eyebrow: z.number().min(-30).max(30),
+  wink: z.number().min(0).max(25),
+  pupil_x: z.number().min(-45).max(45),
+  pupil_y: z.number().min(-45).max(45),
+  aaa: z.number().min(-200).max(200),
+  eee: z.number().min(-40).max(40),
+  woo: z.number().min(-100).max(100),
+  rotate_pitch: z.number().min(-45).max(45),
+  rotate_yaw: z.number().min(-45).max(45),
+  rotate_roll: z.number().min(-45).max(45),
+}
+
+/** Cropping and paste-back fields both live-portrait endpoints share. */
+const cropFields = {
+  flag_do_crop: z.boolean(),
+  flag_do_rot: z.boolean(),
+  flag_pasteback: z.boolean(),
+  flag_lip_zero: z.boolean(),
+  dsize: z.number().int().positive(),
+  scale: z.number().positive(),
+  vx_ratio: z.number(),
+  vy_ratio: z.number(),
+  enable_safety_checker: z.boolean(),
+}
+
+/**
+ * `providerOptions.fal` for `fal-ai/live-portrait`: any model field except the media URLs, which
+ * come from `request.image` and `motion.video`. Fields here win over the ones the adapter derives.
+ *
+ * @example
+ * ```ts
+ * { providerOptions: { fal: { dsize: 512, flag_relative: false, enable_safety_checker: true } } }
+ * ```
+ */
+export const falLivePortraitOptionsSchema = z.strictObject({
+  ...expressionFields,
+  ...cropFields,
+  flag_eye_retargeting: z.boolean(),
+  flag_lip_retargeting: z.boolean(),
+  flag_stitching: z.boolean(),
+  flag_relative: z.boolean(),
+  batch_size: z.number().int().positive(),
+}).partial()
+
+/** `providerOptions.fal` for `fal-ai/live-portrait/image`. */
+export const falLivePortraitImageOptionsSchema = z.strictObject({
+  ...expressionFields,
+  ...cropFields,
+  output_format: z.enum(['jpeg', 'png']),
+}).partial()
+
+/** `providerOptions.fal` for `fal-ai/sadtalker`. */
+export const falSadTalkerOptionsSchema = z.strictObject({
+  expression_scale: z.number().min(0).max(3),
+  face_enhancer: z.enum(['gfpgan']),
+  face_model_resolution: z.enum(['256', '512']),
+  pose_style: z.number().int().min(0).max(45),
+  preprocess: z.enum(['crop', 'extcrop', 'resize', 'full', 'extfull']),
+  still_mode: z.boolean(),
+}).partial()
+
+/** Fields the adapter always fills from the request; setting them in `providerOptions` is an error. */
+const DERIVED_FIELDS: Readonly<Record<string, string>> = {
+  image_url: 'request.image',
+  source_image_url: 'request.image',
+  video_url: 'motion.video',
+  driven_audio_url: 'motion.audio',
+}
+
+/**
+ * Reads and validates `request.providerOptions.fal` with the model's schema.
+ * @throws PortraitAnimatorError `invalid_input` with field `providerOptions.fal.<name>`.
+ */
+export function parseFalOptions<Schema extends z.ZodType<Record<string, unknown>>>(
+  request: AnimationRequest,
+  schema: Schema,
+  modelId: string,
+): z.output<Schema> {
+  const raw = request.providerOptions?.fal ?? {}
+  const parsed = schema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const keys = issue?.code === 'unrecognized_keys' ? issue.keys : []
+  const name = keys[0] ?? issue?.path.map(String).join('.') ?? ''
+  const field = name ? `providerOptions.fal.${name}` : 'providerOptions.fal'
+  const derived = name ? DERIVED_FIELDS[name] : undefined
+  const message = derived
+    ? `Invalid ${field}: it is set from ${derived}; give the media there instead.`
+    : keys.length > 0
+      ? `Invalid ${field}: fal's ${modelId} model has no field ${keys.join(', ')}.`
+      : `Invalid ${field}: ${issue?.message ?? 'invalid value'}.`
+  throw new PortraitAnimatorError({
+    kind: 'invalid_input',
+    message,
+    provider: 'fal',
+    modelId,
+    field,
+    rule: 'provider-options',
+    ...(derived || keys.length > 0 ? { actual: name } : {}),
+  })
+}

@@ -1,0 +1,72 @@
+import { PortraitAnimatorError, type AnimationRequest, type Warning } from '@portrait-animator/core'
+import { FAL_AUDIO_LIMITS, FAL_IMAGE_LIMITS, falCapabilities } from './fal-capabilities.js'
+import { definedFields, enforceStrict, outputWishWarnings, readOutputWith, type FalModelDefinition, type FalRequestPlan, unsupportedMotion } from './fal-model.js'
+import { falSadTalkerOptionsSchema, parseFalOptions } from './fal-options.js'
+import { falVideoOutputSchema } from './fal-schemas.js'
+
+const MODEL_ID = 'sadtalker'
+
+/** `fal-ai/sadtalker`: makes the portrait speak an audio clip; returns an MP4. */
+export const falSadTalker: FalModelDefinition = {
+  modelId: MODEL_ID,
+  endpointId: 'fal-ai/sadtalker',
+  capabilities: falCapabilities({
+    outputs: ['video'],
+    outputFormats: ['mp4'],
+    motions: ['audio'],
+    inputs: { image: FAL_IMAGE_LIMITS, audio: FAL_AUDIO_LIMITS },
+  }),
+  plan: planSadTalker,
+  readOutput: (data) => readOutputWith((value) => falVideoOutputSchema.safeParse(value), data, MODEL_ID).video,
+}
+
+function planSadTalker(request: AnimationRequest): FalRequestPlan {
+  const motion = request.motion
+  if (motion?.type !== 'audio') throw unsupportedMotion(request, falSadTalker)
+  const options = parseFalOptions(request, falSadTalkerOptionsSchema, MODEL_ID)
+  checkClipBounds(motion.startSeconds, motion.endSeconds)
+  const warnings: Warning[] = outputWishWarnings(request, { kind: 'video', formats: ['mp4'] }, MODEL_ID)
+  if ((motion.startSeconds ?? 0) > 0 || motion.endSeconds !== undefined) {
+    warnings.push({
+      type: 'unsupported',
+      setting: motion.startSeconds ? 'motion.startSeconds' : 'motion.endSeconds',
+      message: 'fal/sadtalker speaks the whole audio clip; startSeconds and endSeconds were ignored (trim the audio first).',
+      provider: 'fal',
+    })
+  }
+  enforceStrict(request, warnings, MODEL_ID)
+  return {
+    fields: definedFields({ ...options }),
+    media: [
+      { falField: 'source_image_url', field: 'image', role: 'image', source: { input: request.image } },
+      { falField: 'driven_audio_url', field: 'motion.audio', role: 'audio', source: { input: motion.audio } },
+    ],
+    warnings,
+    output: { kind: 'video', format: 'mp4' },
+  }
+}
+
+function checkClipBounds(start: number | undefined, end: number | undefined): void {
+  const problems: [string, string, number | undefined][] = [
+    ['motion.startSeconds', 'a number of seconds of at least 0', start],
+    ['motion.endSeconds', 'a number of seconds above 0', end],
+  ]
+  for (const [field, limit, value] of problems) {
+    if (value === undefined) continue
+    if (!Number.isFinite(value) || value < 0 || (field === 'motion.endSeconds' && value === 0)) {
+      throw new PortraitAnimatorError({ kind: 'invalid_input', message: `Invalid ${field}: ${value} is not ${limit}.`, provider: 'fal', modelId: MODEL_ID, field, rule: 'range', limit, actual: String(value) })
+    }
+  }
+  if (start !== undefined && end !== undefined && end <= start) {
+    throw new PortraitAnimatorError({
+      kind: 'invalid_input',
+      message: `Invalid motion.endSeconds: ${end} is not after motion.startSeconds ${start}.`,
+      provider: 'fal',
+      modelId: MODEL_ID,
+      field: 'motion.endSeconds',
+      rule: 'range',
+      limit: `more than ${start}`,
+      actual: end,
+    })
+  }
+}
