@@ -1,3 +1,4 @@
+import { withoutGlobalErrorHandlers } from '@portrait-animator/core'
 import { createRequire } from 'node:module'
 import type { H264MP4Encoder } from 'h264-mp4-encoder'
 import { clearMp4Timestamps } from './mp4-boxes.js'
@@ -37,7 +38,7 @@ export async function createMp4Encoder(options: Mp4EncoderOptions): Promise<Mp4E
   if (options.width % 2 !== 0 || options.height % 2 !== 0 || options.width < 2 || options.height < 2) {
     throw new RangeError(`H.264 needs even dimensions, got ${options.width}x${options.height}`)
   }
-  const module = require('h264-mp4-encoder') as { createH264MP4Encoder(): Promise<H264MP4Encoder> }
+  const module = await withoutGlobalErrorHandlers(() => require('h264-mp4-encoder') as { createH264MP4Encoder(): Promise<H264MP4Encoder> })
   const encoder = await module.createH264MP4Encoder()
   encoder.width = options.width
   encoder.height = options.height

@@ -1,3 +1,4 @@
+import { withoutGlobalErrorHandlers } from '@portrait-animator/core'
 import type * as H264 from 'h264-mp4-encoder'
 import type { H264MP4Encoder } from 'h264-mp4-encoder'
 
@@ -92,7 +93,7 @@ let fileCounter = 0
 
 async function encode(spec: VideoSpec): Promise<Uint8Array> {
   // A CommonJS bundle: under Node's ESM loader its API sits on `default`.
-  encoderModule ??= import('h264-mp4-encoder').then((module) => (module as unknown as { default?: typeof module }).default ?? module)
+  encoderModule ??= withoutGlobalErrorHandlers(() => import('h264-mp4-encoder')).then((module) => (module as unknown as { default?: typeof module }).default ?? module)
   const { createH264MP4Encoder } = await encoderModule
   const encoder: H264MP4Encoder = await createH264MP4Encoder()
   try {

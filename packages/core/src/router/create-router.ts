@@ -13,6 +13,7 @@ import type {
   MediaLimits,
   PortraitAnimator,
 } from '../spec/index.js'
+import { mayHaveCharged } from './charge-risk.js'
 import { JobJournal, type JournalEntry } from './job-journal.js'
 import { prepareRequest, type PreparedRequest } from './prepare-request.js'
 import { RequestContext } from './request-context.js'
@@ -208,7 +209,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
         if (error.kind === 'cancelled' || context.signal.aborted) throw withAttempts(error, context)
         const fallbackAllowed = !STOPPING_KINDS.has(error.kind) || (loaded.config.fallbackOn as Record<string, boolean | undefined> | undefined)?.[error.kind] === true
         if (!fallbackAllowed) throw withAttempts(error, context)
-        if (error.accepted === 'unknown' && !isFree(entry.animator!, prepared.request)) {
+        if (mayHaveCharged(error) && !isFree(entry.animator!, prepared.request)) {
           const policy = loaded.config.unknownAcceptance ?? 'offline-only'
           if (policy === 'stop') throw withAttempts(error, context)
           if (policy === 'offline-only') context.paidTargetsBlocked = true

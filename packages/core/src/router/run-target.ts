@@ -1,6 +1,7 @@
 import { PortraitAnimatorError, toPortraitAnimatorError } from '../errors/index.js'
 import type { AnimationRequest, AnimationResult, ErrorKind, PortraitAnimator } from '../spec/index.js'
 import { retryDelay } from './backoff.js'
+import { mayHaveCharged } from './charge-risk.js'
 import type { JobJournal } from './job-journal.js'
 import type { RequestContext } from './request-context.js'
 import type { RetirementStore } from './retirement-store.js'
@@ -29,7 +30,8 @@ export function isFree(animator: PortraitAnimator, request: AnimationRequest): b
 
 /**
  * Calls one target with retries: exponential backoff with jitter, `Retry-After` honoured up to a
- * cap, and never a resubmission when the previous try may have been accepted (paid) and lost.
+ * cap, and never a resubmission when the previous try may have left a billed job behind (its answer
+ * was lost, or an accepted job's outcome is unknown: see `mayHaveCharged`).
  * Records every attempt on `context` and resolves with the result, or rejects with the last error.
  */
 export async function runTarget(entry: TargetEntry, request: AnimationRequest, context: RequestContext, deps: RunTargetDependencies, arm?: string): Promise<AnimationResult> {
@@ -137,7 +139,7 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
         context.emit({ type: 'breaker-opened', target: entry.id, permanent: false, ...(state.state === 'open' ? { untilMs: state.untilMs } : {}) })
         throw error
       }
-      const mayResubmit = error.accepted !== 'unknown' || free
+      const mayResubmit = free || !mayHaveCharged(error)
       if (!error.retryable || !mayResubmit || attempt >= entry.backoff.maxAttempts) throw error
       const delayMs = retryDelay(entry.backoff, attempt, error.retryAfterMs, deps.random)
       if (delayMs === undefined) throw error

@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { readMp4Summary } from '@portrait-animator/adapter-local'
+import { describe, expect, it } from 'vitest'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(FAL_KEY|MAGIC_HOUR_API_KEY|AILAB_API_KEY|PORTRAIT_ANIMATOR_)/.test(name)))
+
+/** Runs an example the way its README says: one command, against the emulator. */
+async function run(example: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'examples', example, 'run.mjs')], { cwd: root, env, timeout: 120_000 })
+  return stdout
+}
+
+describe('examples (each run as a user would, against the emulator)', () => {
+  it('migrate-from-ailab: the old call fails as retired, the router serves, and the unchanged client works by base URL', async () => {
+    const output = await run('migrate-from-ailab')
+    expect(output).toContain('fails as the retired API does: AILab error 404 ERROR_AI_NOT_EXISTS')
+    expect(output).toContain('ailab/live-photo: failed (retired)')
+    expect(output).toContain('served by fal/live-portrait')
+    expect(output).toMatch(/the unchanged client got a video from http:\/\/127\.0\.0\.1:\d+/)
+    for (const file of ['after.mp4', 'base-url-only.mp4']) {
+      expect(readMp4Summary(await readFile(join(root, 'out', 'examples', file))).frameCount).toBeGreaterThan(0)
+    }
+  })
+
+  it('ab-compare: sticky arms and a side-by-side comparison of three targets', async () => {
+    const output = await run('ab-compare')
+    expect(output).toMatch(/ada\s+-> (fal\/live-portrait|local\/warp) \(same arm on every request\)/)
+    expect(output).toMatch(/fal\/live-portrait\s+ok/)
+    expect(output).toMatch(/magichour\/image-to-video\s+ok .*credits/)
+    expect(output).toMatch(/local\/warp\s+ok/)
+  })
+
+  it('config-switching: the same app is served by whatever the edited config puts first', async () => {
+    const output = await run('config-switching')
+    expect(output).toMatch(/Monday: fal first[\s\S]*served by: fal\/live-portrait/)
+    expect(output).toMatch(/Tuesday[\s\S]*served by: magichour\/image-to-video/)
+    expect(output).toMatch(/Wednesday[\s\S]*served by: fal\/live-portrait\s+\(attempts: broken\/live-portrait failed, fal\/live-portrait succeeded\)/)
+  })
+})

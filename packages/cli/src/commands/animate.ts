@@ -1,0 +1,128 @@
+import { basename, extname, relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { AnimationRequest, AnimationResult, Framing, Motion, OutputFormat, PresetName } from '@portrait-animator/core'
+import type { CliIo } from '../cli-io.js'
+import { EXIT, UsageError } from '../exit-codes.js'
+import { openRouter, singleTargetRoute } from '../open-router.js'
+import { parseExpression } from '../parse-expression.js'
+import { ProgressReporter } from '../progress-reporter.js'
+import { describeResult, resultJson } from '../result-summary.js'
+
+export const ANIMATE_HELP = `Usage: portrait-animator animate IMAGE [options]
+
+Animates one portrait through a route (default: the config's default route) and saves the output.
+
+Motion (pick one; default --preset live-photo):
+  --preset NAME            live-photo | nod | smile | blink | idle
+  --framing head|full-body framing for presets (default head)
+  --expression LIST        re-pose a still: smile=0.8,blink=0.5,yaw=10 (smile/blink/... -1..1, pitch/yaw/roll in degrees)
+  --audio FILE             make the portrait speak this audio (talking route)
+  --driving-video FILE     transfer the motion of this face video
+
+Routing:
+  --route NAME             a route from the config (default: by motion, else "default")
+  --target PROVIDER/MODEL  call one target directly, e.g. fal/live-portrait
+  --config FILE            config file (default: $PORTRAIT_ANIMATOR_CONFIG, ./portrait-animator.json, built-in)
+
+Output:
+  -o, --out FILE           where to save (default: out/<image>-<motion>.<ext>)
+  --format FORMAT          mp4 | webp | jpeg | png
+  --strict                 fail instead of translating or ignoring settings
+  --timeout SECONDS        deadline for the whole request
+  --json                   print one JSON document on stdout
+  -h, --help               this help
+
+Examples:
+  portrait-animator animate examples/assets/astronaut.png
+  portrait-animator animate me.jpg --preset live-photo --framing full-body -o out/me.mp4
+  portrait-animator animate me.jpg --expression smile=0.8,yaw=10 -o out/me.jpg
+  portrait-animator animate me.jpg --audio hello.wav --route talking
+  portrait-animator animate me.jpg --target fal/live-portrait --config portrait-animator.json --json`
+
+/** `portrait-animator animate`. */
+export async function animateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      preset: { type: 'string' },
+      framing: { type: 'string' },
+      expression: { type: 'string' },
+      audio: { type: 'string' },
+      'driving-video': { type: 'string' },
+      route: { type: 'string' },
+      target: { type: 'string' },
+      config: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      format: { type: 'string' },
+      strict: { type: 'boolean' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) {
+    io.stdout.write(`${ANIMATE_HELP}\n`)
+    return EXIT.ok
+  }
+  if (positionals.length !== 1) throw new UsageError('animate takes exactly one IMAGE. See --help.')
+  if (values.route && values.target) throw new UsageError('Use --route or --target, not both.')
+  const image = resolveInput(io, positionals[0]!)
+  const motion = motionFrom(io, values)
+  const format = values.format as OutputFormat | undefined
+  if (format && !['mp4', 'webp', 'jpeg', 'png'].includes(format)) throw new UsageError(`--format must be mp4, webp, jpeg or png (got "${format}").`)
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of seconds.')
+  const out = resolve(io.cwd, values.out ?? defaultOutPath(positionals[0]!, motion, format))
+
+  const reporter = new ProgressReporter(io, { json: values.json === true })
+  const extraRoute = values.target ? singleTargetRoute(values.target) : undefined
+  const route = values.route ?? extraRoute?.name
+  const router = await openRouter(io, { ...(values.config ? { config: values.config } : {}), ...(extraRoute ? { extraRoute } : {}), onEvent: reporter.onEvent })
+  const request: AnimationRequest = {
+    image,
+    motion,
+    ...(format ? { output: { format, kind: format === 'mp4' || format === 'webp' ? 'video' : 'image' } } : {}),
+    ...(values.strict ? { strict: true } : {}),
+    context: { cliOutput: out },
+  }
+  let result: AnimationResult
+  try {
+    result = await router.animate(request, {
+      signal: io.interrupt,
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(route ? { route } : {}),
+      onProgress: reporter.onProgress,
+    })
+    const saved = await result.output.save(out, { signal: io.interrupt })
+    reporter.stop()
+    if (values.json) io.stdout.write(`${JSON.stringify(resultJson(result, saved.path), null, 2)}\n`)
+    else io.stderr.write(`${describeResult(result, relative(io.cwd, saved.path) || saved.path, saved.bytes)}\n`)
+    return EXIT.ok
+  } finally {
+    reporter.stop()
+  }
+}
+
+function resolveInput(io: CliIo, input: string): string {
+  return /^(https?:|data:)/i.test(input) ? input : resolve(io.cwd, input)
+}
+
+function motionFrom(io: CliIo, values: { preset?: string; framing?: string; expression?: string; audio?: string; 'driving-video'?: string }): Motion {
+  const chosen = [values.preset !== undefined, values.expression !== undefined, values.audio !== undefined, values['driving-video'] !== undefined].filter(Boolean).length
+  if (chosen > 1) throw new UsageError('Choose one motion: --preset, --expression, --audio or --driving-video.')
+  if (values.framing && !['head', 'full-body'].includes(values.framing)) throw new UsageError(`--framing must be head or full-body (got "${values.framing}").`)
+  if (values.expression !== undefined) return { type: 'expression', ...parseExpression(values.expression) }
+  if (values.audio !== undefined) return { type: 'audio', audio: resolveInput(io, values.audio) }
+  if (values['driving-video'] !== undefined) return { type: 'driving-video', video: resolveInput(io, values['driving-video']) }
+  const preset = (values.preset ?? 'live-photo') as PresetName
+  if (!['live-photo', 'nod', 'smile', 'blink', 'idle'].includes(preset)) throw new UsageError(`--preset must be live-photo, nod, smile, blink or idle (got "${preset}").`)
+  return { type: 'preset', preset, ...(values.framing ? { framing: values.framing as Framing } : {}) }
+}
+
+function defaultOutPath(image: string, motion: Motion, format: OutputFormat | undefined): string {
+  const name = basename(image.split('?')[0] ?? 'portrait', extname(image.split('?')[0] ?? '')) || 'portrait'
+  const label = motion.type === 'preset' ? (motion.preset === 'live-photo' ? 'live' : motion.preset) : motion.type === 'expression' ? 'expression' : motion.type === 'audio' ? 'talking' : 'driven'
+  const extension = format ?? (motion.type === 'expression' ? 'jpeg' : 'mp4')
+  return `out/${name}-${label}.${extension === 'jpeg' ? 'jpg' : extension}`
+}

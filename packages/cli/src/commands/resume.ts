@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util'
+import type { CliIo } from '../cli-io.js'
+import { EXIT } from '../exit-codes.js'
+import { openRouter } from '../open-router.js'
+
+export const RESUME_HELP = `Usage: portrait-animator resume [--config FILE] [--json]
+
+Finishes async jobs that a crashed or interrupted run left in the journal (the config's stateDir,
+default ./.portrait-animator/journal), without paying for them again, and saves each output where the
+original command would have.
+
+Examples:
+  portrait-animator resume
+  portrait-animator resume --config portrait-animator.json --json`
+
+/** `portrait-animator resume`. */
+export async function resumeCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+  if (values.help) {
+    io.stdout.write(`${RESUME_HELP}\n`)
+    return EXIT.ok
+  }
+  const router = await openRouter(io, values.config ? { config: values.config } : {})
+  const outcomes = await router.resume({ signal: io.interrupt })
+  const report: Array<Record<string, unknown>> = []
+  for (const outcome of outcomes) {
+    const target = outcome.entry.target
+    const out = outcome.entry.context?.cliOutput
+    if (outcome.result && out) {
+      const saved = await outcome.result.output.save(out, { signal: io.interrupt })
+      report.push({ job: outcome.entry.handle.jobId, target, ok: true, path: saved.path })
+      if (!values.json) io.stderr.write(`Resumed ${target} job ${outcome.entry.handle.jobId}: saved ${saved.path}\n`)
+    } else if (outcome.result) {
+      report.push({ job: outcome.entry.handle.jobId, target, ok: true })
+      if (!values.json) io.stderr.write(`Resumed ${target} job ${outcome.entry.handle.jobId}: finished (no output path was recorded)\n`)
+    } else {
+      report.push({ job: outcome.entry.handle.jobId, target, ok: false, error: outcome.error?.toJSON() })
+      if (!values.json) io.stderr.write(`Could not resume ${target} job ${outcome.entry.handle.jobId}: ${outcome.error?.kind}: ${outcome.error?.message}\n`)
+    }
+  }
+  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  else if (outcomes.length === 0) io.stderr.write('Nothing to resume: the journal is empty.\n')
+  return report.every((item) => item.ok) ? EXIT.ok : EXIT.allFailed
+}

@@ -1,0 +1,36 @@
+import { PortraitAnimatorError } from '@portrait-animator/core'
+
+/** Process exit codes of the `portrait-animator` command. */
+export const EXIT = {
+  /** Success. */
+  ok: 0,
+  /** An unexpected failure of the command itself. */
+  internal: 1,
+  /** Bad input or configuration: fix the command line, the file or the config. */
+  usage: 2,
+  /** Every target failed (or none could serve the request). */
+  allFailed: 3,
+  /** Interrupted by Ctrl-C (remote jobs were cancelled first). */
+  interrupted: 130,
+} as const
+
+/** The exit code a failure deserves. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return EXIT.usage
+  if (!PortraitAnimatorError.isInstance(error)) return EXIT.internal
+  switch (error.kind) {
+    case 'invalid_input':
+    case 'invalid_config':
+    case 'no_face':
+      return EXIT.usage
+    case 'cancelled':
+      return EXIT.interrupted
+    default:
+      return EXIT.allFailed
+  }
+}
+
+/** A mistake on the command line. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startEmulator, type Emulator } from '@portrait-animator/emulator'
+import { readMp4Summary } from '@portrait-animator/adapter-local'
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanEnv, runCli, SAMPLE, startCli } from './run-cli.test-helpers.js'
+
+let emulator: Emulator
+/** Jobs long enough to interrupt (the first test) and short enough to resume quickly (the second). */
+let quick: Emulator
+
+beforeAll(async () => {
+  emulator = await startEmulator({ seed: 7, jobDurationMs: 20_000 })
+  quick = await startEmulator({ seed: 8, jobDurationMs: 3_000 })
+})
+afterAll(async () => {
+  await Promise.all([emulator.stop(), quick.stop()])
+})
+
+async function configFolder(server: Emulator = emulator): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'pa-cli-'))
+  await writeFile(
+    join(folder, 'portrait-animator.json'),
+    JSON.stringify({
+      providers: {
+        fal: { adapter: 'fal', apiKey: 'env:FAL_KEY', baseUrl: server.baseUrl, settings: { allowPrivateNetwork: true } },
+        magichour: { adapter: 'magichour', apiKey: 'env:MAGIC_HOUR_API_KEY', baseUrl: server.baseUrl, settings: { allowPrivateNetwork: true, pollIntervalMs: 500 } },
+      },
+      routes: { default: { strategy: 'fallback', targets: ['fal/live-portrait'] }, slow: { strategy: 'fallback', targets: ['magichour/image-to-video'] } },
+    }),
+  )
+  return folder
+}
+
+describe('interrupting and resuming (child process, against the emulator)', () => {
+  it('Ctrl-C cancels the remote job first, then exits 130 without an output file', async () => {
+    const folder = await configFolder()
+    const child = startCli(['animate', SAMPLE, '-o', 'out.mp4'], { cwd: folder, env: cleanEnv({ FAL_KEY: 'fal-emulator-key-1' }) })
+    let stderr = ''
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (stderr.includes('submitted')) resolve()
+      })
+      child.once('exit', () => reject(new Error(`exited early: ${stderr}`)))
+    })
+    const submissions = emulator.ledger.submissions({ provider: 'fal' })
+    expect(submissions).toHaveLength(1)
+    child.kill('SIGINT')
+    const run = await child.done
+    expect(run.code).toBe(130)
+    expect(run.stderr).toContain('cancel')
+    expect(emulator.ledger.cancels({ provider: 'fal' }).map((entry) => entry.requestId)).toContain(submissions[0]!.requestId)
+    expect(emulator.ledger.charges({ provider: 'fal' })).toHaveLength(0)
+    expect(existsSync(join(folder, 'out.mp4'))).toBe(false)
+  })
+
+  it('resume finishes a job left in the journal without paying again, and saves it where animate would have', async () => {
+    const folder = await configFolder(quick)
+    const env = cleanEnv({ MAGIC_HOUR_API_KEY: 'mh-emulator-key-1' })
+    const child = startCli(['animate', SAMPLE, '--route', 'slow', '-o', 'resumed.mp4'], { cwd: folder, env })
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(async () => {
+        const files = await readdir(join(folder, '.portrait-animator', 'journal')).catch(() => [])
+        if (files.some((name) => name.endsWith('.job.json'))) {
+          clearInterval(timer)
+          resolve()
+        }
+      }, 50)
+      child.once('exit', () => reject(new Error('exited before journaling')))
+    })
+    child.kill('SIGKILL')
+    await child.done
+    expect(quick.ledger.submissions({ provider: 'magichour' })).toHaveLength(1)
+
+    const run = await runCli(['resume'], { cwd: folder, env, timeoutMs: 60_000 })
+    expect(run.code).toBe(0)
+    expect(run.stderr).toMatch(/Resumed magichour\/image-to-video job .*: saved .*resumed\.mp4/)
+    expect(readMp4Summary(await readFile(join(folder, 'resumed.mp4'))).frameCount).toBeGreaterThan(0)
+    expect(quick.ledger.submissions({ provider: 'magichour' })).toHaveLength(1)
+    expect((await readdir(join(folder, '.portrait-animator', 'journal'))).filter((name) => name.endsWith('.job.json'))).toEqual([])
+  }, 90_000)
+})

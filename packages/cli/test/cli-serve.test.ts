@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises'
+import { createAilab } from '@portrait-animator/adapter-ailab'
+import { readMp4Summary } from '@portrait-animator/adapter-local'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanEnv, firstLine, SAMPLE, startCli } from './run-cli.test-helpers.js'
+
+const KEY = 'server-key-for-tests-0001'
+
+type Child = ReturnType<typeof startCli>
+/** The AILab response envelope, as far as these tests read it. */
+interface Envelope {
+  readonly request_id: string
+  readonly error_code: number
+  readonly error_detail: { readonly status_code: number; readonly code: string }
+  readonly data: { readonly video: string }
+}
+let server: Child
+let url: string
+let portrait: Buffer
+
+async function post(body: FormData, headers: Record<string, string> = { 'ailabapi-api-key': KEY }) {
+  const response = await fetch(`${url}/api/portrait/effects/live-photo`, { method: 'POST', headers, body })
+  return { status: response.status, body: (await response.json()) as Envelope }
+}
+
+function form(image: Buffer, type = '0', name = 'portrait.png', contentType = 'image/png'): FormData {
+  const data = new FormData()
+  data.append('image_target', new Blob([new Uint8Array(image)], { type: contentType }), name)
+  data.append('type', type)
+  return data
+}
+
+beforeAll(async () => {
+  portrait = await readFile(SAMPLE)
+  server = startCli(['serve', '--port', '0', '--api-key', KEY, '--max-concurrent', '1'], { env: cleanEnv() })
+  url = JSON.parse(await firstLine(server)).url
+})
+
+afterAll(async () => {
+  if (server.exitCode === null) {
+    server.kill('SIGTERM')
+    await server.done
+  }
+})
+
+describe('portrait-animator serve: the AILabTools-compatible server (child process, real sockets)', () => {
+  it('answers /healthz', async () => {
+    const response = await fetch(`${url}/healthz`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ ok: true })
+  })
+
+  it('serves the exact AILab request with AILab\'s envelope and a base64 MP4, offline through the default route', async () => {
+    const { status, body } = await post(form(portrait))
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ error_code: 0, error_detail: { status_code: 200, code: '' } })
+    expect(body.request_id).toEqual(expect.any(String))
+    const video = Buffer.from(body.data.video, 'base64')
+    expect(readMp4Summary(video)).toMatchObject({ codec: 'avc1', frameCount: 72 })
+  })
+
+  it('lets the AILab adapter move by changing only its base URL', async () => {
+    const animator = createAilab({ apiKey: KEY, baseUrl: url, allowPrivateNetwork: true }).livePhoto()
+    const result = await animator.animate({ image: SAMPLE, motion: { type: 'preset', preset: 'live-photo', framing: 'full-body' } })
+    expect(result.output.mimeType).toBe('video/mp4')
+    expect(readMp4Summary(await result.output.bytes()).frameCount).toBe(72)
+  })
+
+  it('answers errors in AILab\'s envelope with its codes', async () => {
+    const badKey = await post(form(portrait), { 'ailabapi-api-key': 'not-the-key' })
+    expect(badKey).toMatchObject({ status: 401, body: { error_code: 401, error_detail: { code: 'ERROR_USER_NOT_EXISTS' } } })
+
+    const html = await post(form(Buffer.from('<!doctype html><p>hello</p>'), '0', 'photo.jpg', 'image/jpeg'))
+    expect(html).toMatchObject({ status: 415, body: { error_detail: { code: 'UNSUPPORTED_FILE_TYPES' } } })
+
+    const gradient = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } }).png().toBuffer()
+    const noFace = await post(form(gradient))
+    expect(noFace).toMatchObject({ status: 422, body: { error_code: 422, error_detail: { code: 'ERROR_NO_FACE_IN_FILE' } } })
+
+    const badType = await post(form(portrait, '7'))
+    expect(badType.status).toBe(422)
+
+    const huge = await post(form(Buffer.alloc(7 * 1024 * 1024)))
+    expect(huge).toMatchObject({ status: 413, body: { error_detail: { code: 'FILE_SIZE_EXCEEDS_LIMIT' } } })
+  })
+
+  it('answers 503 AI_SERVICE_FLOW_RESTRICTION when saturated', async () => {
+    const [first, second] = await Promise.all([post(form(portrait)), new Promise((resolve) => setTimeout(resolve, 150)).then(() => post(form(portrait)))])
+    expect(first.status).toBe(200)
+    expect(second).toMatchObject({ status: 503, body: { error_detail: { code: 'AI_SERVICE_FLOW_RESTRICTION' } } })
+  })
+
+  it('finishes the request in flight on SIGTERM, then exits 0; its access log never holds the key', async () => {
+    const inFlight = post(form(portrait))
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    server.kill('SIGTERM')
+    const answer = await inFlight
+    expect(answer.status).toBe(200)
+    const run = await server.done
+    expect(run.code).toBe(0)
+    const lines = run.stderr.split('\n').filter((line) => line.startsWith('{'))
+    expect(lines.length).toBeGreaterThanOrEqual(8)
+    expect(JSON.parse(lines[0]!)).toHaveProperty('status')
+    expect(run.stderr).not.toContain(KEY)
+    expect(run.stderr).not.toContain('not-the-key')
+  })
+})

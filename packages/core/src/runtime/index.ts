@@ -1,0 +1,1 @@
+export { withoutGlobalErrorHandlers } from './without-global-error-handlers.js'

@@ -1,0 +1,149 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startEmulator, type Emulator, type LedgerEntry } from '@portrait-animator/emulator'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRouter, type AnimationResult, type RouterConfig, type RouterEvent } from '../src/index.js'
+import { faultPlan } from './fixtures/fault-plan.js'
+import { checkPlayableMp4 } from './fixtures/playable-mp4.js'
+import { uniquePortraits, type UniquePortrait } from './fixtures/unique-portraits.js'
+
+const REQUESTS = 500
+const IN_FLIGHT = 16
+const RETRY_AFTER_SECONDS = 1
+const PAID = ['ailab/live-photo', 'fal/live-portrait', 'magichour/image-to-video'] as const
+/** Every call a router attempt makes to a provider (not the downloads of finished outputs). */
+const FAULTED_ROUTES = ['ailab.live-photo', 'fal.upload', 'fal.submit', 'fal.status', 'fal.result', 'magichour.upload', 'magichour.create', 'magichour.get']
+
+interface Outcome {
+  readonly portrait: UniquePortrait
+  readonly result?: AnimationResult
+  readonly error?: unknown
+}
+
+/**
+ * The default route's shape (the retired AILab endpoint, fal, Magic Hour, then the offline
+ * animator) against the emulator with the issue's fault mix on every provider call: 500 live-photo
+ * requests must all succeed, each with a playable video, and no logical request may be charged
+ * twice.
+ */
+describe('router fault injection: 500 live-photo requests through 5xx, 429, resets and hangs', () => {
+  let emulator: Emulator
+  let stateDir: string
+  const events: RouterEvent[] = []
+  const outcomes: Outcome[] = []
+
+  beforeAll(async () => {
+    const portraits = await uniquePortraits(REQUESTS, 192)
+    emulator = await startEmulator({
+      seed: 8,
+      jobDurationMs: 100,
+      maxHangMs: 30_000,
+      faults: faultPlan(FAULTED_ROUTES, { seed: 8, callsPerRoute: 20_000, retryAfterSeconds: RETRY_AFTER_SECONDS }),
+    })
+    stateDir = await mkdtemp(join(tmpdir(), 'pa-router-faults-'))
+    const baseUrl = emulator.baseUrl
+    const config: RouterConfig = {
+      providers: {
+        ailab: { adapter: 'ailab', apiKey: 'fault-suite-ailab-key', baseUrl },
+        fal: { adapter: 'fal', apiKey: 'fault-suite-id:fault-suite-secret', baseUrl },
+        magichour: { adapter: 'magichour', apiKey: 'fault-suite-magichour-key', baseUrl, settings: { pollIntervalMs: 50 } },
+        local: { adapter: 'local', settings: { maxSide: 128 } },
+      },
+      routes: { default: { strategy: 'fallback', targets: [...PAID, 'local/warp'] } },
+      retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, maxRetryAfterMs: 5_000 },
+      breaker: { failureThreshold: 5, cooldownMs: 1_000 },
+      timeouts: { attemptMs: 3_000 },
+      targets: { 'local/warp': { timeoutMs: 120_000 } },
+      stateDir,
+    }
+    const router = await createRouter(config, { onEvent: (event) => events.push(event) })
+    let next = 0
+    const worker = async () => {
+      while (next < portraits.length) {
+        const portrait = portraits[next++]!
+        try {
+          const result = await router.animate({ image: portrait.bytes, motion: { type: 'preset', preset: 'live-photo' } })
+          outcomes.push({ portrait, result })
+        } catch (error) {
+          outcomes.push({ portrait, error })
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
+    // Jobs abandoned by a lost answer still run to their end (and their charge) in the emulator.
+    for (let wait = 0; wait < 100 && emulator.ledger.jobs().some((job) => job.outcome === 'pending'); wait++) await new Promise((resolve) => setTimeout(resolve, 50))
+  }, 300_000)
+
+  afterAll(async () => {
+    await emulator?.stop()
+    if (stateDir) await rm(stateDir, { recursive: true, force: true })
+  })
+
+  it('serves every request', () => {
+    const failures = outcomes.filter((outcome) => outcome.error !== undefined).map((outcome) => String(outcome.error))
+    expect(failures).toEqual([])
+    expect(outcomes).toHaveLength(REQUESTS)
+  })
+
+  it('returns a playable H.264 MP4 for every request, whoever served it', async () => {
+    const problems: string[] = []
+    for (const { result } of outcomes) {
+      if (!result) continue
+      try {
+        checkPlayableMp4(await result.output.bytes())
+      } catch (error) {
+        problems.push(`${result.servedBy.target}: ${(error as Error).message}`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
+  it('really went through the faults: retries on 5xx and 429 (after Retry-After), lost answers, timeouts and fallbacks to every target', () => {
+    const failedKinds = new Set(events.flatMap((event) => (event.type === 'attempt-failed' ? [event.errorKind] : [])))
+    expect([...failedKinds]).toEqual(expect.arrayContaining(['unavailable', 'rate_limited', 'timeout']))
+    // A 429's Retry-After is waited out exactly; other retries back off within retry.maxDelayMs.
+    const retryDelays = events.flatMap((event) => (event.type === 'retry-scheduled' ? [event.delayMs] : []))
+    expect(retryDelays).toContain(RETRY_AFTER_SECONDS * 1000)
+    expect(retryDelays.filter((delay) => delay !== RETRY_AFTER_SECONDS * 1000 && delay > 100)).toEqual([])
+    expect(events.some((event) => event.type === 'attempt-failed' && event.accepted === 'unknown')).toBe(true)
+    const servedBy = new Set(outcomes.map((outcome) => outcome.result?.servedBy.target))
+    expect([...servedBy].sort()).toEqual([...PAID, 'local/warp'].sort())
+  })
+
+  it('charges no logical request twice: at most one paid job per request is kept, and it is the one that served it', () => {
+    const doubles: string[] = []
+    for (const { portrait, result } of outcomes) {
+      const charges = emulator.ledger.charges({ inputDigest: portrait.digest })
+      const refunded = new Set(emulator.ledger.refunds({ inputDigest: portrait.digest }).map((entry) => entry.requestId))
+      const kept = charges.filter((entry) => !refunded.has(entry.requestId))
+      if (kept.length > 1) doubles.push(`${portrait.digest.slice(0, 12)}: ${kept.map(describeCharge).join(', ')}; attempts ${JSON.stringify(result?.attempts.map((attempt) => [attempt.target, attempt.outcome, attempt.errorKind, attempt.accepted]))}`)
+      const served = result?.servedBy.target
+      if (served && served !== 'local/warp') {
+        // A paid result is paid for exactly once, by the provider that served it.
+        expect(kept.map((entry) => entry.provider)).toEqual([served.split('/')[0]])
+      }
+    }
+    expect(doubles).toEqual([])
+  })
+
+  it('pays for a request served offline only when a paid job may have gone through, and then calls no other paid target', () => {
+    const paidButOffline = outcomes.filter(({ portrait, result }) => result?.servedBy.target === 'local/warp' && emulator.ledger.netCredits({ inputDigest: portrait.digest }) > 0)
+    expect(paidButOffline.length).toBeGreaterThan(0)
+    for (const { result } of paidButOffline) {
+      // The emulator's jobs never fail on their own here, so a failure after acceptance, or with
+      // the answer lost, is a job that may be billed: nothing paid may be called after it.
+      const riskyAt = result!.attempts.findIndex((attempt) => attempt.outcome === 'failed' && (attempt.accepted === true || attempt.accepted === 'unknown'))
+      expect(riskyAt).toBeGreaterThanOrEqual(0)
+      const paidCallsAfter = result!.attempts.slice(riskyAt + 1).filter((attempt) => attempt.outcome !== 'skipped' && attempt.target !== 'local/warp')
+      expect(paidCallsAfter).toEqual([])
+    }
+    // Every charge in the ledger belongs to one of the 500 requests.
+    const digests = new Set(outcomes.map((outcome) => outcome.portrait.digest))
+    expect(emulator.ledger.charges().filter((entry) => !digests.has(entry.inputDigest ?? ''))).toEqual([])
+  })
+})
+
+function describeCharge(entry: LedgerEntry): string {
+  return `${entry.provider} ${entry.requestId}`
+}
