@@ -13,6 +13,7 @@ export class TargetLimiter {
     private readonly concurrency: number = Number.POSITIVE_INFINITY,
     private readonly ratePerSecond: number = Number.POSITIVE_INFINITY,
     private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void> = sleep,
   ) {
     this.tokens = Number.isFinite(ratePerSecond) ? Math.max(1, ratePerSecond) : Number.POSITIVE_INFINITY
     this.lastRefill = now()
@@ -66,7 +67,7 @@ export class TargetLimiter {
         return
       }
       const waitMs = Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000)
-      await sleep(waitMs, signal)
+      await this.wait(waitMs, signal)
     }
   }
 }
