@@ -6,7 +6,8 @@
 //   npx tsc -b packages/adapter-local && node bench/local-live-photo.mjs [runs]
 import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { createLocal, loadHumanRuntime, readMp4Summary } from '@portrait-animator/adapter-local'
+import { readMp4Summary } from '@portrait-animator/core'
+import { createLocal, loadHumanRuntime } from '@portrait-animator/adapter-local'
 
 const BUDGET_MS = 3000
 const BUDGET_RSS_MB = 500

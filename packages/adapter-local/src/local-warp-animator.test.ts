@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createLocal } from './create-local.js'
 import { loadHumanRuntime } from './human-runtime.js'
 import { ASTRONAUT_PATH, astronautBytes, gradientPng, smallFaceJpeg, twoFacesPng } from './local-test-images.test-helpers.js'
-import { readMp4Summary } from './mp4-boxes.js'
+import { readMp4Summary } from '@portrait-animator/core'
 
 // These tests check the encoded files (MP4 boxes, WebP/JPEG headers); pixel-level motion checks on
 // the renderer's raw frames live in render-frames.test.ts.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readMp4Summary } from './mp4-boxes.js'
+import { readMp4Summary } from '@portrait-animator/core'
 import { createMp4Encoder } from './mp4-encoder.js'
 
 async function encode(frames: number, width: number, height: number, fps: number): Promise<Uint8Array> {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readMp4Summary } from '@portrait-animator/adapter-local'
+import { readMp4Summary } from '@portrait-animator/core'
 import { describe, expect, it } from 'vitest'
 import { cleanEnv, runCli, SAMPLE } from './run-cli.test-helpers.js'
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { createAilab } from '@portrait-animator/adapter-ailab'
-import { readMp4Summary } from '@portrait-animator/adapter-local'
+import { readMp4Summary } from '@portrait-animator/core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, firstLine, SAMPLE, startCli } from './run-cli.test-helpers.js'

@@ -1,3 +1,4 @@
+import { findMp4Box, mp4Boxes, type Mp4Box } from '@portrait-animator/core'
 /** Where one coded frame (an MP4 sample) sits in the file. */
 export interface Mp4Sample {
   readonly offset: number
@@ -27,35 +28,18 @@ export interface Mp4VideoTrack {
   readonly profileCompatibility?: number
 }
 
-interface Box {
-  readonly type: string
-  readonly content: number
-  readonly end: number
-}
+type Box = Pick<Mp4Box, 'type' | 'contentStart' | 'end'>
 
-/** The child boxes of the range `[start, end)`; a box that overruns the range ends the list. */
+/** The child boxes of `[start, end)` (core's walker); a box that overruns the range ends the list. */
 function* boxes(bytes: Uint8Array, start: number, end: number): Generator<Box> {
-  let offset = start
-  while (offset + 8 <= end) {
-    let size = u32(bytes, offset)
-    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8))
-    let header = 8
-    if (size === 1) {
-      size = u32(bytes, offset + 8) * 0x100000000 + u32(bytes, offset + 12)
-      header = 16
-    } else if (size === 0) {
-      size = end - offset
-    }
-    if (size < header || offset + size > end) return
-    yield { type, content: offset + header, end: offset + size }
-    offset += size
+  for (const box of mp4Boxes(bytes, start, end)) {
+    if (box.end > end) return
+    yield box
   }
 }
 
 function child(bytes: Uint8Array, parent: Box | undefined, type: string): Box | undefined {
-  if (parent === undefined) return undefined
-  for (const box of boxes(bytes, parent.content, parent.end)) if (box.type === type) return box
-  return undefined
+  return parent === undefined ? undefined : findMp4Box(bytes, parent, type)
 }
 
 /**
@@ -65,14 +49,14 @@ function child(bytes: Uint8Array, parent: Box | undefined, type: string): Box | 
  * @throws RangeError when the bytes hold no readable video track.
  */
 export function readMp4VideoTrack(bytes: Uint8Array): Mp4VideoTrack {
-  const whole: Box = { type: 'file', content: 0, end: bytes.length }
+  const whole: Box = { type: 'file', contentStart: 0, end: bytes.length }
   const moov = child(bytes, whole, 'moov')
   if (moov === undefined) throw new RangeError('no complete moov box (not an MP4, or cut short)')
-  for (const trak of boxes(bytes, moov.content, moov.end)) {
+  for (const trak of boxes(bytes, moov.contentStart, moov.end)) {
     if (trak.type !== 'trak') continue
     const mdia = child(bytes, trak, 'mdia')
     const hdlr = child(bytes, mdia, 'hdlr')
-    if (hdlr === undefined || String.fromCharCode(...bytes.subarray(hdlr.content + 8, hdlr.content + 12)) !== 'vide') continue
+    if (hdlr === undefined || String.fromCharCode(...bytes.subarray(hdlr.contentStart + 8, hdlr.contentStart + 12)) !== 'vide') continue
     return readTrack(bytes, trak, mdia!)
   }
   throw new RangeError('the MP4 has no video track')
@@ -86,26 +70,26 @@ function readTrack(bytes: Uint8Array, trak: Box, mdia: Box): Mp4VideoTrack {
   const durationSeconds = readMdhdDuration(bytes, child(bytes, mdia, 'mdhd'))
   const samples = readSamples(bytes, stbl)
   // stsd: version/flags (4), entry count (4), then the first sample entry box.
-  const entry = boxes(bytes, stsd.content + 8, stsd.end).next().value
+  const entry = boxes(bytes, stsd.contentStart + 8, stsd.end).next().value
   if (entry === undefined) throw new RangeError('the video track has no sample description')
   const track = { codec: entry.type, width, height, durationSeconds, fps: durationSeconds > 0 ? samples.length / durationSeconds : 0, samples }
   // A visual sample entry has 78 bytes of fields before its child boxes (avcC, pasp, ...).
-  const avcC = entry.type === 'avc1' || entry.type === 'avc3' ? child(bytes, { type: entry.type, content: entry.content + 78, end: entry.end }, 'avcC') : undefined
+  const avcC = entry.type === 'avc1' || entry.type === 'avc3' ? child(bytes, { type: entry.type, contentStart: entry.contentStart + 78, end: entry.end }, 'avcC') : undefined
   return avcC === undefined ? track : { ...track, ...readAvcC(bytes, avcC) }
 }
 
 function readTkhdSize(bytes: Uint8Array, tkhd: Box | undefined): { width: number; height: number } {
   if (tkhd === undefined) return { width: 0, height: 0 }
-  const offset = tkhd.content + (bytes[tkhd.content] === 1 ? 88 : 76)
+  const offset = tkhd.contentStart + (bytes[tkhd.contentStart] === 1 ? 88 : 76)
   // 16.16 fixed point.
   return { width: Math.round(u32(bytes, offset) / 0x10000), height: Math.round(u32(bytes, offset + 4) / 0x10000) }
 }
 
 function readMdhdDuration(bytes: Uint8Array, mdhd: Box | undefined): number {
   if (mdhd === undefined) return 0
-  const version1 = bytes[mdhd.content] === 1
-  const timescale = u32(bytes, mdhd.content + (version1 ? 20 : 12))
-  const duration = version1 ? u32(bytes, mdhd.content + 24) * 0x100000000 + u32(bytes, mdhd.content + 28) : u32(bytes, mdhd.content + 16)
+  const version1 = bytes[mdhd.contentStart] === 1
+  const timescale = u32(bytes, mdhd.contentStart + (version1 ? 20 : 12))
+  const duration = version1 ? u32(bytes, mdhd.contentStart + 24) * 0x100000000 + u32(bytes, mdhd.contentStart + 28) : u32(bytes, mdhd.contentStart + 16)
   return timescale > 0 && duration !== 0xffffffff ? duration / timescale : 0
 }
 
@@ -115,9 +99,9 @@ function readSamples(bytes: Uint8Array, stbl: Box): Mp4Sample[] {
   const stco = child(bytes, stbl, 'stco')
   const co64 = child(bytes, stbl, 'co64')
   if (stsz === undefined || stsc === undefined || (stco === undefined && co64 === undefined)) throw new RangeError('the sample table is incomplete (stsz, stsc, stco)')
-  const fixedSize = u32(bytes, stsz.content + 4)
-  const count = u32(bytes, stsz.content + 8)
-  const sizes = Array.from({ length: count }, (_, index) => (fixedSize !== 0 ? fixedSize : u32(bytes, stsz.content + 12 + 4 * index)))
+  const fixedSize = u32(bytes, stsz.contentStart + 4)
+  const count = u32(bytes, stsz.contentStart + 8)
+  const sizes = Array.from({ length: count }, (_, index) => (fixedSize !== 0 ? fixedSize : u32(bytes, stsz.contentStart + 12 + 4 * index)))
   const chunkOffsets = stco !== undefined ? readTable(bytes, stco, 4, (at) => u32(bytes, at)) : readTable(bytes, co64!, 8, (at) => u32(bytes, at) * 0x100000000 + u32(bytes, at + 4))
   const runs = readTable(bytes, stsc, 12, (at) => ({ firstChunk: u32(bytes, at), samplesPerChunk: u32(bytes, at + 4) }))
   const samples: Mp4Sample[] = []
@@ -137,13 +121,13 @@ function readSamples(bytes: Uint8Array, stbl: Box): Mp4Sample[] {
 
 /** A full box's table: entry count after version/flags, then fixed-size entries. */
 function readTable<T>(bytes: Uint8Array, box: Box, entrySize: number, read: (offset: number) => T): T[] {
-  const count = u32(bytes, box.content + 4)
-  if (box.content + 8 + count * entrySize > box.end) throw new RangeError(`the ${box.type} table overruns its box`)
-  return Array.from({ length: count }, (_, index) => read(box.content + 8 + index * entrySize))
+  const count = u32(bytes, box.contentStart + 4)
+  if (box.contentStart + 8 + count * entrySize > box.end) throw new RangeError(`the ${box.type} table overruns its box`)
+  return Array.from({ length: count }, (_, index) => read(box.contentStart + 8 + index * entrySize))
 }
 
 function readAvcC(bytes: Uint8Array, avcC: Box): Pick<Mp4VideoTrack, 'nalLengthSize' | 'parameterSets' | 'profile' | 'profileCompatibility'> {
-  const at = avcC.content
+  const at = avcC.contentStart
   const parameterSets: Uint8Array[] = []
   let offset = at + 5
   for (const mask of [0x1f, 0xff]) {

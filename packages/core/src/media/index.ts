@@ -11,5 +11,7 @@ export type { LoadMediaOptions, LoadedMedia, MediaSource } from './loaded-media.
 export type { MediaRule } from './media-error.js'
 export { MEDIA_FORMATS, extensionOf, mimeTypeOf, roleOf } from './media-formats.js'
 export { isPrivateAddress, privateRangeOf } from './private-address.js'
+export { findMp4Box, mp4Boxes, type Mp4Box } from './mp4-boxes.js'
+export { allMp4Boxes, readMp4Summary, type Mp4Summary } from './mp4-summary.js'
 export { probeMedia, type MediaProbe } from './probe-media.js'
 export { sniffFormat } from './sniff-format.js'
