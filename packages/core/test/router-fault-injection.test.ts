@@ -9,11 +9,20 @@ import { checkPlayableMp4 } from './fixtures/playable-mp4.js'
 import { uniquePortraits, type UniquePortrait } from './fixtures/unique-portraits.js'
 
 const REQUESTS = 500
-const IN_FLIGHT = 16
+const IN_FLIGHT = 24
 const RETRY_AFTER_SECONDS = 1
 const PAID = ['ailab/live-photo', 'fal/live-portrait', 'magichour/image-to-video'] as const
-/** Every call a router attempt makes to a provider (not the downloads of finished outputs). */
-const FAULTED_ROUTES = ['ailab.live-photo', 'fal.upload', 'fal.submit', 'fal.status', 'fal.result', 'magichour.upload', 'magichour.create', 'magichour.get']
+/** Three orders of the paid targets, each request taking the next, so every provider is first for a third of them. */
+const ROUTES = {
+  'ailab-first': [...PAID, 'local/warp'],
+  'fal-first': ['fal/live-portrait', 'magichour/image-to-video', 'ailab/live-photo', 'local/warp'],
+  'magichour-first': ['magichour/image-to-video', 'ailab/live-photo', 'fal/live-portrait', 'local/warp'],
+}
+/**
+ * The calls that submit a job or follow it (not the uploads before a submission, whose failures are
+ * plain refusals, nor the downloads of finished outputs).
+ */
+const FAULTED_ROUTES = ['ailab.live-photo', 'fal.submit', 'fal.status', 'fal.result', 'magichour.create', 'magichour.get']
 
 interface Outcome {
   readonly portrait: UniquePortrait
@@ -22,10 +31,11 @@ interface Outcome {
 }
 
 /**
- * The default route's shape (the retired AILab endpoint, fal, Magic Hour, then the offline
- * animator) against the emulator with the issue's fault mix on every provider call: 500 live-photo
+ * The default route's targets (the retired AILab endpoint, fal, Magic Hour, then the offline
+ * animator) against the emulator with the issue's fault mix (20% 5xx, 10% 429 with Retry-After, 5%
+ * resets, 5% hangs, in every block of 20 calls) on each call that submits or follows a job: 500 live-photo
  * requests must all succeed, each with a playable video, and no logical request may be charged
- * twice.
+ * twice. The paid targets take turns being first, so each of them carries a third of the load.
  */
 describe('router fault injection: 500 live-photo requests through 5xx, 429, resets and hangs', () => {
   let emulator: Emulator
@@ -50,7 +60,7 @@ describe('router fault injection: 500 live-photo requests through 5xx, 429, rese
         magichour: { adapter: 'magichour', apiKey: 'fault-suite-magichour-key', baseUrl, settings: { pollIntervalMs: 50 } },
         local: { adapter: 'local', settings: { maxSide: 128 } },
       },
-      routes: { default: { strategy: 'fallback', targets: [...PAID, 'local/warp'] } },
+      routes: Object.fromEntries(Object.entries(ROUTES).map(([name, targets]) => [name, { strategy: 'fallback' as const, targets }])),
       retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100, maxRetryAfterMs: 5_000 },
       breaker: { failureThreshold: 5, cooldownMs: 1_000 },
       timeouts: { attemptMs: 3_000 },
@@ -58,12 +68,14 @@ describe('router fault injection: 500 live-photo requests through 5xx, 429, rese
       stateDir,
     }
     const router = await createRouter(config, { onEvent: (event) => events.push(event) })
+    const routeNames = Object.keys(ROUTES)
     let next = 0
     const worker = async () => {
       while (next < portraits.length) {
-        const portrait = portraits[next++]!
+        const index = next++
+        const portrait = portraits[index]!
         try {
-          const result = await router.animate({ image: portrait.bytes, motion: { type: 'preset', preset: 'live-photo' } })
+          const result = await router.animate({ image: portrait.bytes, motion: { type: 'preset', preset: 'live-photo' } }, { route: routeNames[index % routeNames.length]! })
           outcomes.push({ portrait, result })
         } catch (error) {
           outcomes.push({ portrait, error })
@@ -99,14 +111,16 @@ describe('router fault injection: 500 live-photo requests through 5xx, 429, rese
     expect(problems).toEqual([])
   })
 
-  it('really went through the faults: retries on 5xx and 429 (after Retry-After), lost answers, timeouts and fallbacks to every target', () => {
+  it('really went through the faults: retries on 5xx and 429 (after Retry-After), lost answers, lost jobs, timeouts and fallbacks to every target', () => {
     const failedKinds = new Set(events.flatMap((event) => (event.type === 'attempt-failed' ? [event.errorKind] : [])))
     expect([...failedKinds]).toEqual(expect.arrayContaining(['unavailable', 'rate_limited', 'timeout']))
     // A 429's Retry-After is waited out exactly; other retries back off within retry.maxDelayMs.
     const retryDelays = events.flatMap((event) => (event.type === 'retry-scheduled' ? [event.delayMs] : []))
     expect(retryDelays).toContain(RETRY_AFTER_SECONDS * 1000)
     expect(retryDelays.filter((delay) => delay !== RETRY_AFTER_SECONDS * 1000 && delay > 100)).toEqual([])
+    // Answers lost after sending (resets, hangs on a submission), and accepted jobs whose end was never seen (hangs on a status check).
     expect(events.some((event) => event.type === 'attempt-failed' && event.accepted === 'unknown')).toBe(true)
+    expect(events.some((event) => event.type === 'attempt-failed' && event.accepted === true)).toBe(true)
     const servedBy = new Set(outcomes.map((outcome) => outcome.result?.servedBy.target))
     expect([...servedBy].sort()).toEqual([...PAID, 'local/warp'].sort())
   })

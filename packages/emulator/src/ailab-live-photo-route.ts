@@ -2,6 +2,7 @@ import { abortableSleep } from './abortable-sleep.js'
 import { ailabError, ailabFaultError, ailabIds, ailabSuccess } from './ailab-envelope.js'
 import type { EmulatorRuntime } from './emulator-runtime.js'
 import { imageHasFace } from './face-heuristic.js'
+import { inputDigest } from './input-digest.js'
 import { probeImage } from './image-probe.js'
 import { videoSpecFor } from './mp4-output.js'
 import { BodyTooLargeError } from './read-body.js'
@@ -104,7 +105,7 @@ export function ailabLivePhotoRoutes(runtime: EmulatorRuntime): Route[] {
 
           const submittedAt = Date.now()
           const requestId = identifiers.request_id
-          runtime.ledger.openJob({ provider: 'ailab', account, requestId, model: MODEL, submittedAt })
+          runtime.ledger.openJob({ provider: 'ailab', account, requestId, model: MODEL, submittedAt, inputDigest: inputDigest(bytes) })
           runtime.ledger.record({ provider: 'ailab', account, route: ROUTE, kind: 'submission', requestId, model: MODEL, at: submittedAt })
           const [hasFace, video] = await Promise.all([
             context.fault?.noFace ? Promise.resolve(false) : imageHasFace(bytes),

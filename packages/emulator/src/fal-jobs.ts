@@ -1,5 +1,6 @@
 import type { EmulatorRuntime } from './emulator-runtime.js'
 import type { FalModel } from './fal-models.js'
+import { inputDigestOfUrl } from './input-digest.js'
 import { runFalModel, type FalOutcome } from './fal-outputs.js'
 import { deliverWebhook } from './webhook-delivery.js'
 import { signFalWebhook } from './webhook-signing.js'
@@ -83,7 +84,8 @@ export class FalJobStore {
     }
     this.#jobs.set(requestId, job)
     const model = input.model.endpointId
-    runtime.ledger.openJob({ provider: 'fal', account: input.account, requestId, model, submittedAt })
+    const digest = inputDigestOfUrl((input.body as Record<string, unknown> | null)?.[input.model.faceField], runtime.files, runtime.baseUrl)
+    runtime.ledger.openJob({ provider: 'fal', account: input.account, requestId, model, submittedAt, ...(digest === undefined ? {} : { inputDigest: digest }) })
     runtime.ledger.record({ provider: 'fal', account: input.account, route, kind: 'submission', requestId, model, at: submittedAt })
     void runFalModel(runtime, input.model, input.body, { noFace: input.noFace, outputDirectory })
       .catch((error: unknown): FalOutcome => ({

@@ -20,6 +20,12 @@ export interface LedgerEntry {
   readonly model: string
   /** Credits moved by a charge or refund. */
   readonly credits?: number
+  /**
+   * SHA-256 (hex) of the submitted portrait's bytes, copied from the job, so that a test can tie
+   * every charge to the logical request that caused it (give each request a distinct image).
+   * Absent when the image was a URL the emulator does not hold.
+   */
+  readonly inputDigest?: string
   /** Epoch milliseconds. */
   readonly at: number
 }
@@ -44,6 +50,8 @@ export interface JobRecord {
   readonly account: string
   readonly requestId: string
   readonly model: string
+  /** SHA-256 (hex) of the submitted portrait's bytes (see `LedgerEntry.inputDigest`). */
+  readonly inputDigest?: string
   readonly submittedAt: number
   /** When the job reached a terminal state (completed, failed or cancelled). */
   readonly completedAt?: number
@@ -69,6 +77,8 @@ export interface LedgerFilter {
   readonly model?: string
   readonly route?: string
   readonly requestId?: string
+  /** SHA-256 (hex) of the submitted portrait's bytes. */
+  readonly inputDigest?: string
 }
 
 /** The read side of the ledger, handed to tests as `emulator.ledger`. */
@@ -111,14 +121,18 @@ export class Ledger implements LedgerView {
    * Adds an entry. Charges, refunds and cancels of a job this ledger does not know (one opened
    * before a reset) are dropped, so late work never leaks into a fresh ledger.
    */
-  record(entry: Omit<LedgerEntry, 'at'> & { readonly at?: number }): void {
-    if (entry.kind !== 'submission' && !this.#jobs.has(entry.requestId)) return
-    this.#entries.push({ ...entry, at: entry.at ?? Date.now() })
+  record(entry: Omit<LedgerEntry, 'at' | 'inputDigest'> & { readonly at?: number }): void {
+    const job = this.#jobs.get(entry.requestId)
+    if (entry.kind !== 'submission' && !job) return
+    const inputDigest = job?.inputDigest
+    this.#entries.push({ ...entry, ...(inputDigest === undefined ? {} : { inputDigest }), at: entry.at ?? Date.now() })
   }
 
-  openJob(job: Pick<JobRecord, 'provider' | 'account' | 'requestId' | 'model' | 'submittedAt'>): void {
+  openJob(job: Pick<JobRecord, 'provider' | 'account' | 'requestId' | 'model' | 'submittedAt' | 'inputDigest'>): void {
+    const { inputDigest, ...rest } = job
     this.#jobs.set(job.requestId, {
-      ...job,
+      ...rest,
+      ...(inputDigest === undefined ? {} : { inputDigest }),
       outcome: 'pending',
       statusRequests: 0,
       statusRequestTimes: [],
@@ -172,7 +186,8 @@ export class Ledger implements LedgerView {
         (account === undefined || entry.account === account) &&
         (filter.model === undefined || entry.model === filter.model) &&
         (filter.route === undefined || entry.route === filter.route) &&
-        (filter.requestId === undefined || entry.requestId === filter.requestId),
+        (filter.requestId === undefined || entry.requestId === filter.requestId) &&
+        (filter.inputDigest === undefined || entry.inputDigest === filter.inputDigest),
     )
   }
 
@@ -206,7 +221,8 @@ export class Ledger implements LedgerView {
           (filter.provider === undefined || job.provider === filter.provider) &&
           (account === undefined || job.account === account) &&
           (filter.model === undefined || job.model === filter.model) &&
-          (filter.requestId === undefined || job.requestId === filter.requestId),
+          (filter.requestId === undefined || job.requestId === filter.requestId) &&
+          (filter.inputDigest === undefined || job.inputDigest === filter.inputDigest),
       )
       .map(copyJob)
   }

@@ -1,4 +1,5 @@
 import type { EmulatorRuntime } from './emulator-runtime.js'
+import { inputDigest } from './input-digest.js'
 import { magicHourAccount, magicHourError, magicHourFaultReply, storageError, storageFaultReply } from './magichour-errors.js'
 import { MagicHourProjectStore } from './magichour-projects.js'
 import { validateImageToVideo, validateTalkingPhoto, type MagicHourCreate } from './magichour-validation.js'
@@ -50,7 +51,7 @@ export function magicHourProjectRoutes(runtime: EmulatorRuntime): Route[] {
       const uploadedImage = runtime.files.get(request.imagePath)
       if (uploadedImage && sniffImageFormat(uploadedImage.bytes) === 'unknown') return magicHourError(422, CREATE_FAILURE[request.kind])
       if (!runtime.accounts.debit('magichour', auth.account, request.credits)) return magicHourError(402, 'Payment required')
-      const project = projects.create(auth.account, request, context.fault?.noFace === true)
+      const project = projects.create(auth.account, request, context.fault?.noFace === true, uploadedImage ? inputDigest(uploadedImage.bytes) : undefined)
       return jsonReply(200, { id: project.id, credits_charged: request.credits, estimated_frame_cost: request.credits })
     },
   })

@@ -57,8 +57,11 @@ export class MagicHourProjectStore {
     return this.#projects.get(id)
   }
 
-  /** Accepts a paid project and starts its "render" in the background. */
-  create(account: string, request: MagicHourCreate, noFace: boolean): MagicHourProject {
+  /**
+   * Accepts a paid project and starts its "render" in the background. `inputDigest` is the SHA-256
+   * of the uploaded portrait, for the ledger.
+   */
+  create(account: string, request: MagicHourCreate, noFace: boolean, inputDigest?: string): MagicHourProject {
     const runtime = this.#runtime
     const createdAt = Date.now()
     const id = `cm${runtime.ids.hex(23)}`
@@ -76,7 +79,7 @@ export class MagicHourProjectStore {
     this.#projects.set(id, project)
     const route = 'magichour.create'
     const model = request.kind
-    runtime.ledger.openJob({ provider: 'magichour', account, requestId: id, model, submittedAt: createdAt })
+    runtime.ledger.openJob({ provider: 'magichour', account, requestId: id, model, submittedAt: createdAt, ...(inputDigest === undefined ? {} : { inputDigest }) })
     runtime.ledger.record({ provider: 'magichour', account, route, kind: 'submission', requestId: id, model, at: createdAt })
     runtime.ledger.record({ provider: 'magichour', account, route, kind: 'charge', requestId: id, model, credits: request.credits, at: createdAt })
     const webhook = runtime.options.magichour?.webhook
