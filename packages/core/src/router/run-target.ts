@@ -42,8 +42,16 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
     context.emit({ type: 'attempt-started', target: entry.id, attempt, ...(arm ? { arm } : {}) })
     let release: (() => void) | undefined
     let attemptSignal = context.signal
+    let deadline: ReturnType<typeof setTimeout> | undefined
     const timeoutMs = entry.timeoutMs ?? deps.attemptTimeoutMs
-    if (timeoutMs) attemptSignal = AbortSignal.any([context.signal, AbortSignal.timeout(timeoutMs)])
+    if (timeoutMs) {
+      // Not AbortSignal.timeout(): held only by AbortSignal.any(), it can be garbage collected before
+      // it fires (Node 20), and the attempt would then have no deadline at all. The timer holds this
+      // controller until it fires or the attempt ends.
+      const expiry = new AbortController()
+      deadline = setTimeout(() => expiry.abort(new DOMException(`The attempt passed its ${timeoutMs} ms deadline.`, 'TimeoutError')), timeoutMs)
+      attemptSignal = AbortSignal.any([context.signal, expiry.signal])
+    }
     let journalId: string | undefined
     try {
       release = await entry.limiter.acquire(attemptSignal)
@@ -149,6 +157,7 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
         throw new PortraitAnimatorError({ kind: context.deadlinePassed ? 'timeout' : 'cancelled', message: context.deadlinePassed ? 'The request passed its deadline.' : 'The request was cancelled.', provider: entry.providerName, modelId: entry.modelId })
       }
     } finally {
+      clearTimeout(deadline)
       release?.()
     }
   }
