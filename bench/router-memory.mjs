@@ -1,0 +1,113 @@
+// Benchmark of memory under load: 200 jobs at once through the router, each output a 20 MB video
+// saved to disk with `result.output.save()`, which streams the download to a file instead of
+// holding it in memory.
+// Target (project issue 8): peak RSS of the calling process at most 250 MB.
+//
+// Each async target is measured in a process of its own (a router loads only the adapters its
+// config names, and `maxRSS` is per process): fal/live-portrait and magichour/image-to-video, each
+// through a one-target route. The emulator runs in yet another process (its buffers are not the
+// caller's), with every video output padded to 20 MB (an MP4 `free` box: still playable) and jobs
+// of 2 s. Every saved file is checked for its size and MP4 header, then all are deleted.
+//
+// Run after building:
+//   npx tsc -b packages/cli && node --expose-gc bench/router-memory.mjs [jobs]
+//   node --expose-gc bench/router-memory.mjs [jobs] --target magichour/image-to-video --image FILE   (one target, JSON line)
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+const BUDGET_RSS_MB = 250
+const OUTPUT_BYTES = 20 * 1024 * 1024
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: 'string' }, image: { type: 'string' } } })
+const JOBS = Number(positionals[0] ?? process.env.JOBS ?? 200)
+const PROVIDERS = {
+  'fal/live-portrait': { adapter: 'fal', apiKey: 'bench-id:bench-secret', settings: {} },
+  'magichour/image-to-video': { adapter: 'magichour', apiKey: 'bench-memory-key', settings: { pollIntervalMs: 500 } },
+}
+
+/** Starts the emulator's command line in its own process; resolves with its base URL and a stop function. */
+async function startEmulatorProcess(args) {
+  const bin = fileURLToPath(new URL('../packages/emulator/dist/bin.js', import.meta.url))
+  const child = spawn(process.execPath, [bin, '--seed', '1', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const [line] = await Promise.race([
+    createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((next) => [next.value]),
+    new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)))),
+  ])
+  const { baseUrl } = JSON.parse(line)
+  return { baseUrl, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') }) }
+}
+
+/** Runs `JOBS` jobs at once through a router to `target`, saving every output; returns the figures. */
+async function measure(target, imagePath) {
+  const { createRouter } = await import('@portrait-animator/core')
+  const image = new Uint8Array(await readFile(imagePath))
+  const emulator = await startEmulatorProcess(['--job-ms', '2000', '--output-padding', String(OUTPUT_BYTES)])
+  const folder = await mkdtemp(join(tmpdir(), 'pa-bench-memory-'))
+  const providerName = target.split('/')[0]
+  const router = await createRouter({
+    providers: { [providerName]: { ...PROVIDERS[target], baseUrl: emulator.baseUrl } },
+    routes: { default: { strategy: 'fallback', targets: [target] } },
+    stateDir: join(folder, 'state'),
+  })
+  globalThis.gc?.()
+  const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024
+  const started = performance.now()
+  const saved = await Promise.all(
+    Array.from({ length: JOBS }, async (_, index) => {
+      const result = await router.animate({ image, motion: { type: 'preset', preset: 'live-photo' } })
+      if (result.servedBy.target !== target) throw new Error(`served by ${result.servedBy.target}`)
+      return result.output.save(join(folder, `live-${index}.mp4`))
+    }),
+  )
+  const seconds = (performance.now() - started) / 1000
+  const peakRssMb = process.resourceUsage().maxRSS / 1024
+  let totalBytes = 0
+  for (const file of saved) {
+    const size = (await stat(file.path)).size
+    const handle = await open(file.path, 'r')
+    const header = Buffer.alloc(8)
+    await handle.read(header, 0, 8, 0)
+    await handle.close()
+    if (size < OUTPUT_BYTES || size !== file.bytes || header.subarray(4, 8).toString() !== 'ftyp') throw new Error(`${file.path}: ${size} bytes, header ${header.toString('hex')}`)
+    totalBytes += size
+  }
+  await emulator.stop()
+  await rm(folder, { recursive: true, force: true })
+  return { target, files: saved.length, totalMb: totalBytes / 1024 / 1024, seconds, rssBeforeMb, peakRssMb }
+}
+
+if (values.target) {
+  console.log(JSON.stringify(await measure(values.target, values.image)))
+} else {
+  // The input is the sample portrait as a 512x512 JPEG (quality 85, about 50 KB), made here so that
+  // the measured processes never load sharp.
+  const { default: sharp } = await import('sharp')
+  const scratch = await mkdtemp(join(tmpdir(), 'pa-bench-memory-input-'))
+  const imagePath = join(scratch, 'portrait.jpg')
+  await sharp(fileURLToPath(new URL('../examples/assets/astronaut.png', import.meta.url))).jpeg({ quality: 85 }).toFile(imagePath)
+  const imageKb = (await stat(imagePath)).size / 1024
+  console.log(`memory benchmark: node ${process.version}, ${availableParallelism()} cores, ${JOBS} jobs at once through the router, each output ${OUTPUT_BYTES / 1024 / 1024} MB saved to disk, input a ${imageKb.toFixed(0)} KB JPEG portrait`)
+  let allPass = true
+  for (const target of Object.keys(PROVIDERS)) {
+    const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), String(JOBS), '--target', target, '--image', imagePath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    const line = run.stdout.trim().split('\n').at(-1)
+    if (run.status !== 0 || !line) {
+      console.log(`${target}: the run failed (exit ${run.status})`)
+      allPass = false
+      continue
+    }
+    const figures = JSON.parse(line)
+    const pass = figures.peakRssMb <= BUDGET_RSS_MB && figures.files === JOBS
+    allPass &&= pass
+    console.log(
+      `${target}: saved ${figures.files} files, ${figures.totalMb.toFixed(0)} MB in ${figures.seconds.toFixed(1)} s; RSS ${figures.rssBeforeMb.toFixed(0)} MB before the jobs (libraries loaded), peak ${figures.peakRssMb.toFixed(0)} MB: ${pass ? 'PASS' : 'FAIL'}`,
+    )
+  }
+  await rm(scratch, { recursive: true, force: true })
+  console.log(`budget (peak RSS <= ${BUDGET_RSS_MB} MB, every target): ${allPass ? 'PASS' : 'FAIL'}`)
+  process.exitCode = allPass ? 0 : 1
+}
