@@ -10,6 +10,7 @@ import {
   type JobStatus,
   type JsonValue,
   type PortraitAnimator,
+  withDeadline,
 } from '@portrait-animator/core'
 import { settleOnAbort } from './fal-call.js'
 import { BUNDLED_DRIVING_CLIP, readBundledDrivingClip, type DrivingClipUploads } from './fal-driving-clip.js'
@@ -275,9 +276,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
 
 /** The caller's signal combined with the call's deadline (`timeoutMs`), whose reason reads as a timeout. */
 function callSignal(options: CallOptions): AbortSignal | undefined {
-  const signals: AbortSignal[] = []
-  if (options.signal) signals.push(options.signal)
-  if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(options.timeoutMs))
-  if (signals.length <= 1) return signals[0]
-  return AbortSignal.any(signals)
+  if (options.timeoutMs === undefined) return options.signal
+  // withDeadline, not AbortSignal.any + AbortSignal.timeout: see its note on garbage collection.
+  return withDeadline(options.signal, options.timeoutMs).signal
 }

@@ -8,6 +8,7 @@ import {
   type PortraitAnimator,
   type ProgressPhase,
   type Warning,
+  withDeadline,
 } from '@portrait-animator/core'
 import { loadHumanRuntime } from './human-runtime.js'
 import { LOCAL_WARP_CAPABILITIES } from './local-capabilities.js'
@@ -124,9 +125,7 @@ function failIfStrict(request: AnimationRequest, warnings: readonly Warning[]): 
 }
 
 function combinedSignal(options: CallOptions): AbortSignal | undefined {
-  const signals = [options.signal, options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)].filter(
-    (signal): signal is AbortSignal => signal !== undefined,
-  )
-  if (signals.length <= 1) return signals[0]
-  return AbortSignal.any(signals)
+  if (options.timeoutMs === undefined) return options.signal
+  // withDeadline, not AbortSignal.any + AbortSignal.timeout: see its note on garbage collection.
+  return withDeadline(options.signal, options.timeoutMs).signal
 }

@@ -1,4 +1,4 @@
-import { PortraitAnimatorError, abortError } from '@portrait-animator/core'
+import { PortraitAnimatorError, abortError, withDeadline } from '@portrait-animator/core'
 import type { Accepted } from './magichour-errors.js'
 import { PROVIDER } from './magichour-limits.js'
 
@@ -12,10 +12,8 @@ export interface CallScope {
 
 /** Combines the caller's `signal` and `timeoutMs` (a `TimeoutError` reason, so it maps to `timeout`). */
 export function createCallScope(options: { readonly signal?: AbortSignal; readonly timeoutMs?: number }): CallScope {
-  const signals: AbortSignal[] = []
-  if (options.signal) signals.push(options.signal)
-  if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(Math.max(0, options.timeoutMs)))
-  const signal = signals.length === 0 ? new AbortController().signal : signals.length === 1 ? signals[0]! : AbortSignal.any(signals)
+  // withDeadline, not AbortSignal.any + AbortSignal.timeout: see its note on garbage collection.
+  const { signal } = withDeadline(options.signal, options.timeoutMs)
   const startedAt = Date.now()
   return { signal, startedAt, elapsedMs: () => Date.now() - startedAt }
 }

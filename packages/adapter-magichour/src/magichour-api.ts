@@ -1,4 +1,4 @@
-import { PortraitAnimatorError, networkError, parseRetryAfter, redact } from '@portrait-animator/core'
+import { PortraitAnimatorError, networkError, parseRetryAfter, redact, withDeadline } from '@portrait-animator/core'
 import magicHour, { ApiError } from 'magic-hour'
 import type { z } from 'zod'
 import { raceAbort } from './magichour-abort.js'
@@ -269,13 +269,15 @@ function toWireTalkingPhoto(body: Omit<TalkingPhotoBody, 'maxResolution'>) {
  * reset there would hang for ever without this bound.
  */
 async function readBody(response: SdkResponse, signal: AbortSignal, timeoutMs: number): Promise<string> {
-  const deadline = AbortSignal.timeout(timeoutMs)
+  const deadline = withDeadline(signal, timeoutMs)
   try {
-    return await raceAbort(response.text(), AbortSignal.any([signal, deadline]))
+    return await raceAbort(response.text(), deadline.signal)
   } catch (error) {
     const body = response.body as { destroy?: () => void } | null
     body?.destroy?.()
     throw error
+  } finally {
+    deadline.clear()
   }
 }
 

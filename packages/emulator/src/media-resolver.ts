@@ -1,3 +1,4 @@
+import { withDeadline } from '@portrait-animator/core'
 import type { FileStore } from './file-store.js'
 import { isLoopbackHost } from './loopback-url.js'
 
@@ -45,14 +46,16 @@ export async function resolveMedia(
     const file = context.files.get(decodeURIComponent(url.pathname))
     return file ? { kind: 'bytes', bytes: file.bytes } : { kind: 'missing' }
   }
+  const deadline = withDeadline(context.signal, FETCH_TIMEOUT_MS)
   try {
-    const signals = [AbortSignal.timeout(FETCH_TIMEOUT_MS), ...(context.signal ? [context.signal] : [])]
-    const response = await fetch(url, { signal: AbortSignal.any(signals) })
+    const response = await fetch(url, { signal: deadline.signal })
     if (!response.ok) return { kind: 'missing' }
     const length = Number(response.headers.get('content-length') ?? 0)
     if (length > MAX_FETCH_BYTES) return { kind: 'missing' }
     return { kind: 'bytes', bytes: Buffer.from(await response.arrayBuffer()) }
   } catch {
     return { kind: 'missing' }
+  } finally {
+    deadline.clear()
   }
 }

@@ -1,3 +1,4 @@
+import { withDeadline } from '@portrait-animator/core'
 import type { WebhookDelivery } from './ledger.js'
 import { abortableSleep } from './abortable-sleep.js'
 import { parseLoopbackUrl } from './loopback-url.js'
@@ -28,18 +29,21 @@ export async function deliverWebhook(input: {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (input.signal.aborted) return false
     const at = Date.now()
+    const deadline = withDeadline(input.signal, ATTEMPT_TIMEOUT_MS)
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...input.headers(attempt) },
         body: input.body,
-        signal: AbortSignal.any([input.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
+        signal: deadline.signal,
       })
       await response.arrayBuffer().catch(() => undefined)
       input.onAttempt({ url: input.url, attempt, at, status: response.status })
       if (response.ok) return true
     } catch (error) {
       input.onAttempt({ url: input.url, attempt, at, error: error instanceof Error ? error.message : String(error) })
+    } finally {
+      deadline.clear()
     }
     if (attempt < attempts) await abortableSleep(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1), input.signal)
   }

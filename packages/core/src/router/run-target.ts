@@ -1,4 +1,5 @@
 import { PortraitAnimatorError, toPortraitAnimatorError } from '../errors/index.js'
+import { withDeadline } from '../runtime/index.js'
 import type { AnimationRequest, AnimationResult, ErrorKind, PortraitAnimator } from '../spec/index.js'
 import { retryDelay } from './backoff.js'
 import { mayHaveCharged } from './charge-risk.js'
@@ -42,16 +43,10 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
     context.emit({ type: 'attempt-started', target: entry.id, attempt, ...(arm ? { arm } : {}) })
     let release: (() => void) | undefined
     let attemptSignal = context.signal
-    let deadline: ReturnType<typeof setTimeout> | undefined
     const timeoutMs = entry.timeoutMs ?? deps.attemptTimeoutMs
-    if (timeoutMs) {
-      // Not AbortSignal.timeout(): held only by AbortSignal.any(), it can be garbage collected before
-      // it fires (Node 20), and the attempt would then have no deadline at all. The timer holds this
-      // controller until it fires or the attempt ends.
-      const expiry = new AbortController()
-      deadline = setTimeout(() => expiry.abort(new DOMException(`The attempt passed its ${timeoutMs} ms deadline.`, 'TimeoutError')), timeoutMs)
-      attemptSignal = AbortSignal.any([context.signal, expiry.signal])
-    }
+    // withDeadline, not AbortSignal.timeout(): see its note on garbage collection.
+    const deadline = timeoutMs ? withDeadline(context.signal, timeoutMs, `The attempt passed its ${timeoutMs} ms deadline.`) : undefined
+    if (deadline) attemptSignal = deadline.signal
     let journalId: string | undefined
     try {
       release = await entry.limiter.acquire(attemptSignal)
@@ -157,7 +152,7 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
         throw new PortraitAnimatorError({ kind: context.deadlinePassed ? 'timeout' : 'cancelled', message: context.deadlinePassed ? 'The request passed its deadline.' : 'The request was cancelled.', provider: entry.providerName, modelId: entry.modelId })
       }
     } finally {
-      clearTimeout(deadline)
+      deadline?.clear()
       release?.()
     }
   }

@@ -1,1 +1,2 @@
 export { withoutGlobalErrorHandlers } from './without-global-error-handlers.js'
+export { withDeadline, type Deadline } from './with-deadline.js'
