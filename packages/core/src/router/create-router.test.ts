@@ -407,6 +407,21 @@ describe('async jobs, cancellation and the journal', () => {
     expect(fal.calls.length).toBe(polls)
   })
 
+  it('stops waiting for a target that ignores the abort, after a grace period', async () => {
+    const stuck = scripted('fal/live-portrait', [{ type: 'succeed' }])
+    const deaf: PortraitAnimator = { ...stuck, animate: () => new Promise(() => undefined) }
+    const router = await createRouter(
+      { providers: { fal: { adapter: 'fal' } }, routes: { default: { strategy: 'fallback', targets: ['fal/live-portrait'] } }, stateDir: await stateDir() },
+      { animators: { 'fal/live-portrait': deaf }, abortGraceMs: 10 },
+    )
+    const controller = new AbortController()
+    const pending = router.animate(livePhoto, { signal: controller.signal })
+    setTimeout(() => controller.abort(), 10)
+    const error = await failure(pending)
+    expect(error.kind).toBe('cancelled')
+    expect(error.attempts?.[0]).toMatchObject({ target: 'fal/live-portrait', outcome: 'failed', accepted: 'unknown' })
+  })
+
   it('a request deadline fails with timeout', async () => {
     const fal = scripted('fal/live-portrait', [{ type: 'hang' }])
     const { router } = await routerOver({ 'fal/live-portrait': fal })

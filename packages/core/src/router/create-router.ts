@@ -41,6 +41,11 @@ export interface RouterOptions {
   readonly random?: () => number
   /** Clock. @default Date.now */
   readonly now?: () => number
+  /**
+   * How long a target may take to stop after an abort or deadline before the router stops waiting
+   * for it (the attempt is then recorded with `accepted: 'unknown'`). @default 5000
+   */
+  readonly abortGraceMs?: number
   /** Milliseconds between `status()` polls when resuming journaled jobs. @default 500 */
   readonly resumePollIntervalMs?: number
 }
@@ -134,6 +139,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
     now,
     ...(loaded.config.timeouts?.attemptMs ? { attemptTimeoutMs: loaded.config.timeouts.attemptMs } : {}),
     nextJobNumber: () => ++jobCounter,
+    ...(options.abortGraceMs === undefined ? {} : { abortGraceMs: options.abortGraceMs }),
   }
   const requestTimeoutMs = loaded.config.timeouts?.requestMs ?? 900_000
 

@@ -2,6 +2,7 @@ import { PortraitAnimatorError, toPortraitAnimatorError } from '../errors/index.
 import { withDeadline } from '../runtime/index.js'
 import type { AnimationRequest, AnimationResult, ErrorKind, PortraitAnimator } from '../spec/index.js'
 import { retryDelay } from './backoff.js'
+import { ABORT_GRACE_MS, settleAfterAbort } from './settle-after-abort.js'
 import { mayHaveCharged } from './charge-risk.js'
 import type { JobJournal } from './job-journal.js'
 import type { RequestContext } from './request-context.js'
@@ -19,6 +20,8 @@ export interface RunTargetDependencies {
   readonly random: () => number
   readonly now: () => number
   readonly attemptTimeoutMs?: number
+  /** How long an adapter may take to stop after an abort. @default ABORT_GRACE_MS */
+  readonly abortGraceMs?: number
   /** Counter for journal ids within the request. */
   nextJobNumber: () => number
 }
@@ -50,7 +53,7 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
     let journalId: string | undefined
     try {
       release = await entry.limiter.acquire(attemptSignal)
-      const result = await animator.animate(request, {
+      const result = await settleAfterAbort(animator.animate(request, {
         signal: attemptSignal,
         ...(timeoutMs ? { timeoutMs } : {}),
         onProgress: (event) => {
@@ -79,7 +82,7 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
           }
           await context.options.onJobStarted?.(handle)
         },
-      })
+      }), attemptSignal, deps.abortGraceMs ?? ABORT_GRACE_MS, { provider: entry.providerName, modelId: entry.modelId })
       if (journalId) {
         await deps.journal?.complete(journalId)
         context.emit({ type: 'job-completed', target: entry.id, jobId: journalId })
