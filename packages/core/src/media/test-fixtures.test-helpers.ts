@@ -7,8 +7,8 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { crc32 } from 'node:zlib'
 
-/** The one place that knows where the sample media live (to move into examples/assets later). */
-export const SAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/samples')
+/** The one place that knows where the sample media live: the repository's examples/assets. */
+export const SAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../examples/assets')
 /** 512x512 RGB PNG portrait. */
 export const ASTRONAUT_PNG = resolve(SAMPLES_DIR, 'astronaut.png')
 /** 4.8 s of speech, 22.05 kHz mono 16-bit PCM WAV. */
