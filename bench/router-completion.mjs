@@ -14,15 +14,14 @@
 //
 // Run after building:
 //   npx tsc -b packages/cli && node bench/router-completion.mjs [jobs per target] [in-flight]
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { createRouter } from '@portrait-animator/core'
+import { startEmulatorProcess } from './support/emulator-process.mjs'
 
 const BUDGET_DELAY_MS = 300
 const BUDGET_STATUS_PER_SECOND = 2
@@ -32,18 +31,6 @@ const JOB_LENGTHS_MS = [2000, 2100, 2200, 2300, 2400]
 const TARGETS = {
   'fal/live-portrait': { adapter: 'fal', apiKey: 'bench-id:bench-secret', settings: {} },
   'magichour/image-to-video': { adapter: 'magichour', apiKey: 'bench-magichour-key', settings: { pollIntervalMs: 500 } },
-}
-
-/** Starts the emulator's command line in its own process; resolves with its base URL and a stop function. */
-async function startEmulatorProcess(args) {
-  const bin = fileURLToPath(new URL('../packages/emulator/dist/bin.js', import.meta.url))
-  const child = spawn(process.execPath, [bin, '--seed', '1', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const [line] = await Promise.race([
-    createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((next) => [next.value]),
-    new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)))),
-  ])
-  const { baseUrl } = JSON.parse(line)
-  return { baseUrl, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') }) }
 }
 
 /** `count` distinct PNGs of the sample portrait (a few pixels differ), each with its SHA-256, to find its job in the ledger. */

@@ -16,30 +16,17 @@
 //
 // Run after building:
 //   npx tsc -b packages/cli && node bench/router-dead-target.mjs [requests per route]
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { createRouter } from '@portrait-animator/core'
+import { startEmulatorProcess } from './support/emulator-process.mjs'
 
 const BUDGET_ADDED_MS = 1
 const REQUESTS = Number(process.argv[2] ?? process.env.REQUESTS ?? 1000)
-
-/** Starts the emulator's command line in its own process; resolves with its base URL and a stop function. */
-async function startEmulatorProcess(args) {
-  const bin = fileURLToPath(new URL('../packages/emulator/dist/bin.js', import.meta.url))
-  const child = spawn(process.execPath, [bin, '--seed', '1', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const [line] = await Promise.race([
-    createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((next) => [next.value]),
-    new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)))),
-  ])
-  const { baseUrl } = JSON.parse(line)
-  return { baseUrl, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') }) }
-}
 
 /** A loopback HTTP proxy in front of `target` that counts the requests it receives. */
 async function countingProxy(target) {

@@ -12,13 +12,13 @@
 // Run after building:
 //   npx tsc -b packages/cli && node --expose-gc bench/router-memory.mjs [jobs]
 //   node --expose-gc bench/router-memory.mjs [jobs] --target magichour/image-to-video --image FILE   (one target, JSON line)
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { startEmulatorProcess } from './support/emulator-process.mjs'
 
 const BUDGET_RSS_MB = 250
 const OUTPUT_BYTES = 20 * 1024 * 1024
@@ -27,18 +27,6 @@ const JOBS = Number(positionals[0] ?? process.env.JOBS ?? 200)
 const PROVIDERS = {
   'fal/live-portrait': { adapter: 'fal', apiKey: 'bench-id:bench-secret', settings: {} },
   'magichour/image-to-video': { adapter: 'magichour', apiKey: 'bench-memory-key', settings: { pollIntervalMs: 500 } },
-}
-
-/** Starts the emulator's command line in its own process; resolves with its base URL and a stop function. */
-async function startEmulatorProcess(args) {
-  const bin = fileURLToPath(new URL('../packages/emulator/dist/bin.js', import.meta.url))
-  const child = spawn(process.execPath, [bin, '--seed', '1', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const [line] = await Promise.race([
-    createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((next) => [next.value]),
-    new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)))),
-  ])
-  const { baseUrl } = JSON.parse(line)
-  return { baseUrl, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') }) }
 }
 
 /** Runs `JOBS` jobs at once through a router to `target`, saving every output; returns the figures. */

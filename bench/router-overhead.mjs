@@ -7,14 +7,12 @@
 //
 // Run after building:
 //   npx tsc -b packages/cli && node bench/router-overhead.mjs [jobs] [in-flight]
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { createMagicHour } from '@portrait-animator/adapter-magichour'
 import { createRouter } from '@portrait-animator/core'
+import { startEmulatorProcess } from './support/emulator-process.mjs'
 
 const BUDGET_RATIO = 1.02
 const JOBS = Number(process.argv[2] ?? process.env.JOBS ?? 200)
@@ -24,18 +22,6 @@ const POLL_MS = 100
 
 const image = new Uint8Array(await readFile(new URL('../examples/assets/astronaut.png', import.meta.url)))
 const request = { image, motion: { type: 'preset', preset: 'live-photo' } }
-
-/** Starts the emulator's command line in its own process; resolves with its base URL and a stop function. */
-async function startEmulatorProcess(args) {
-  const bin = fileURLToPath(new URL('../packages/emulator/dist/bin.js', import.meta.url))
-  const child = spawn(process.execPath, [bin, '--seed', '1', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const [line] = await Promise.race([
-    createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((next) => [next.value]),
-    new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`the emulator exited with ${code}`)))),
-  ])
-  const { baseUrl } = JSON.parse(line)
-  return { baseUrl, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') }) }
-}
 
 const emulator = await startEmulatorProcess(['--job-ms', String(JOB_MS)])
 const stateDir = await mkdtemp(join(tmpdir(), 'pa-bench-overhead-'))
