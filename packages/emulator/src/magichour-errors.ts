@@ -46,3 +46,20 @@ export function magicHourAccount(runtime: EmulatorRuntime, context: RouteContext
   const account = runtime.accounts.authorize('magichour', match?.[1]?.trim())
   return account ? { account } : { reply: magicHourError(401, 'Unauthorized') }
 }
+
+/**
+ * The account and JSON body of an authenticated Magic Hour POST, or the reply to send instead
+ * (401 for a bad key, 400 for a missing or malformed body, as the real API answers).
+ */
+export async function magicHourJsonRequest(runtime: EmulatorRuntime, context: RouteContext): Promise<{ account: string; body: unknown } | { reply: Reply }> {
+  const auth = magicHourAccount(runtime, context)
+  if ('reply' in auth) {
+    context.request.resume()
+    return auth
+  }
+  try {
+    return { account: auth.account, body: JSON.parse((await context.readBody(1024 * 1024)).toString('utf8')) as unknown }
+  } catch {
+    return { reply: magicHourError(400, 'Missing request body') }
+  }
+}

@@ -1,6 +1,6 @@
 import type { EmulatorRuntime } from './emulator-runtime.js'
 import { inputDigest } from './input-digest.js'
-import { magicHourAccount, magicHourError, magicHourFaultReply, storageError, storageFaultReply } from './magichour-errors.js'
+import { magicHourAccount, magicHourError, magicHourFaultReply, magicHourJsonRequest, storageError, storageFaultReply } from './magichour-errors.js'
 import { MagicHourProjectStore } from './magichour-projects.js'
 import { validateImageToVideo, validateTalkingPhoto, type MagicHourCreate } from './magichour-validation.js'
 import { sniffImageFormat } from './media-sniff.js'
@@ -27,17 +27,9 @@ export function magicHourProjectRoutes(runtime: EmulatorRuntime): Route[] {
     path,
     faultRoute: 'magichour.create',
     handle: async (context) => {
-      const auth = magicHourAccount(runtime, context)
-      if ('reply' in auth) {
-        context.request.resume()
-        return auth.reply
-      }
-      let body: unknown
-      try {
-        body = JSON.parse((await context.readBody(1024 * 1024)).toString('utf8'))
-      } catch {
-        return magicHourError(400, 'Missing request body')
-      }
+      const parsed = await magicHourJsonRequest(runtime, context)
+      if ('reply' in parsed) return parsed.reply
+      const { account, body } = parsed
       const checked = validate(body)
       if (!checked.ok) return magicHourError(400, checked.message)
       const request = checked.value
@@ -50,8 +42,8 @@ export function magicHourProjectRoutes(runtime: EmulatorRuntime): Route[] {
       }
       const uploadedImage = runtime.files.get(request.imagePath)
       if (uploadedImage && sniffImageFormat(uploadedImage.bytes) === 'unknown') return magicHourError(422, CREATE_FAILURE[request.kind])
-      if (!runtime.accounts.debit('magichour', auth.account, request.credits)) return magicHourError(402, 'Payment required')
-      const project = projects.create(auth.account, request, context.fault?.noFace === true, uploadedImage ? inputDigest(uploadedImage.bytes) : undefined)
+      if (!runtime.accounts.debit('magichour', account, request.credits)) return magicHourError(402, 'Payment required')
+      const project = projects.create(account, request, context.fault?.noFace === true, uploadedImage ? inputDigest(uploadedImage.bytes) : undefined)
       return jsonReply(200, { id: project.id, credits_charged: request.credits, estimated_frame_cost: request.credits })
     },
   })

@@ -1,5 +1,5 @@
 import type { EmulatorRuntime } from './emulator-runtime.js'
-import { magicHourAccount, magicHourError, magicHourFaultReply, storageError, storageFaultReply } from './magichour-errors.js'
+import { magicHourError, magicHourFaultReply, magicHourJsonRequest, storageError, storageFaultReply } from './magichour-errors.js'
 import { emptyReply, jsonReply } from './reply.js'
 import type { Route } from './router.js'
 import { checkSignedPath, signPath } from './signed-url.js'
@@ -29,17 +29,9 @@ export function magicHourUploadRoutes(runtime: EmulatorRuntime): Route[] {
       faultReply: magicHourFaultReply,
       retiredReply: () => magicHourError(404),
       handle: async (context) => {
-        const auth = magicHourAccount(runtime, context)
-        if ('reply' in auth) {
-          context.request.resume()
-          return auth.reply
-        }
-        let body: unknown
-        try {
-          body = JSON.parse((await context.readBody(1024 * 1024)).toString('utf8'))
-        } catch {
-          return magicHourError(400, 'Missing request body')
-        }
+        const parsed = await magicHourJsonRequest(runtime, context)
+        if ('reply' in parsed) return parsed.reply
+        const { account, body } = parsed
         const items = (body as { items?: unknown } | null)?.items
         if (!Array.isArray(items) || items.length === 0) return magicHourError(400, 'items must be a non-empty array')
         if (items.length > MAX_ITEMS) return magicHourError(400, `items may hold at most ${MAX_ITEMS} entries`)
@@ -53,7 +45,7 @@ export function magicHourUploadRoutes(runtime: EmulatorRuntime): Route[] {
           if (!MAGIC_HOUR_EXTENSIONS[type]?.includes(normalized)) {
             return magicHourError(400, `items[${index}].extension "${String(extension)}" is not supported for ${type}`)
           }
-          const filePath = `api-assets/${auth.account.replace(/^acct_/, '')}/${runtime.ids.hex(20)}.${normalized}`
+          const filePath = `api-assets/${account.replace(/^acct_/, '')}/${runtime.ids.hex(20)}.${normalized}`
           const expiresAt = Date.now() + UPLOAD_URL_TTL_MS
           answers.push({
             upload_url: runtime.url(signPath(runtime.urlSecret, `/__magichour/upload/${filePath}`, expiresAt)),
