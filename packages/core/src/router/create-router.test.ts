@@ -7,7 +7,8 @@ import type { RouterConfig } from '../config/index.js'
 import { PortraitAnimatorError } from '../errors/index.js'
 import type { AnimationRequest, AnimatorProviderFactory, PortraitAnimator } from '../spec/index.js'
 import { createScriptedAnimator, type ScriptedAnimator, type ScriptStep } from '../testing/index.js'
-import { createRouter, type RouterOptions } from './create-router.js'
+import { createRouter } from './create-router.js'
+import type { RouterOptions } from './router-api.js'
 import type { RouterEvent } from './router-events.js'
 
 const PNG = Buffer.from(

@@ -1,107 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
-import { loadConfig, type LoadedConfig, type RouteConfig, type RouterConfig } from '../config/index.js'
+import { loadConfig, type RouteConfig, type RouterConfig } from '../config/index.js'
 import { PortraitAnimatorError, toPortraitAnimatorError } from '../errors/index.js'
-import type {
-  AnimationRequest,
-  AnimationResult,
-  AnimatorProviderFactory,
-  CallOptions,
-  Capabilities,
-  ErrorKind,
-  JobHandle,
-  MediaLimits,
-  PortraitAnimator,
-} from '../spec/index.js'
+import type { AnimationRequest, AnimationResult, ErrorKind, PortraitAnimator } from '../spec/index.js'
 import { mayHaveCharged } from './charge-risk.js'
-import { JobJournal, type JournalEntry } from './job-journal.js'
+import { errorOptions } from './error-options.js'
+import { followJob } from './follow-job.js'
+import { JobJournal } from './job-journal.js'
 import { prepareRequest, type PreparedRequest } from './prepare-request.js'
 import { RequestContext } from './request-context.js'
 import { RetirementStore } from './retirement-store.js'
+import type { CompareEntry, ResumeOutcome, Router, RouterCallOptions, RouterOptions } from './router-api.js'
 import type { RouterEvent, RouterEventListener } from './router-events.js'
 import { isFree, runTarget, type RunTargetDependencies } from './run-target.js'
 import { unsupportedReason } from './skip-reason.js'
 import { pickWeighted, stickyFraction } from './sticky-hash.js'
-import { sleep } from './target-limiter.js'
 import { buildTargets, type TargetEntry } from './target-registry.js'
-
-/** Options for `createRouter` beyond the configuration document. */
-export interface RouterOptions {
-  /** Provider factories by adapter name, instead of importing `@portrait-animator/adapter-<name>`. */
-  readonly factories?: Readonly<Record<string, AnimatorProviderFactory>>
-  /** Ready animators by target id (`fal/live-portrait`), mostly for tests. */
-  readonly animators?: Readonly<Record<string, PortraitAnimator>>
-  /** Where `env:NAME` key references are read. @default process.env */
-  readonly env?: Readonly<Record<string, string | undefined>>
-  /** Receives every routing decision. More listeners can be added with `router.on()`. */
-  readonly onEvent?: RouterEventListener
-  /** Allow media URLs on private networks (an emulator on loopback). @default false */
-  readonly allowPrivateNetwork?: boolean
-  /** Randomness for jitter and unsticky splits. @default Math.random */
-  readonly random?: () => number
-  /** Clock. @default Date.now */
-  readonly now?: () => number
-  /**
-   * How long a target may take to stop after an abort or deadline before the router stops waiting
-   * for it (the attempt is then recorded with `accepted: 'unknown'`). @default 5000
-   */
-  readonly abortGraceMs?: number
-  /** Milliseconds between `status()` polls when resuming journaled jobs. @default 500 */
-  readonly resumePollIntervalMs?: number
-}
-
-/** Call options of the router: the route to use, on top of the usual options. */
-export interface RouterCallOptions extends CallOptions {
-  /** A route name from the config. @default by motion (`motionRoutes`), else `default` */
-  readonly route?: string
-}
-
-/** One target's outcome in a comparison. */
-export interface CompareEntry {
-  readonly target: string
-  readonly ok: boolean
-  readonly result?: AnimationResult
-  readonly error?: PortraitAnimatorError
-  readonly durationMs: number
-}
-
-/** A journaled job picked up again by `resume()`. */
-export interface ResumeOutcome {
-  readonly entry: JournalEntry
-  readonly result?: AnimationResult
-  readonly error?: PortraitAnimatorError
-}
-
-/** What `targets()` reports for each target: enough for a `providers` listing. */
-export interface TargetInfo {
-  readonly target: string
-  readonly configured: boolean
-  readonly reason?: string
-  readonly capabilities?: Capabilities
-  readonly breaker: string
-}
-
-/**
- * The router: itself a `PortraitAnimator`, so routes nest and app code never changes.
- */
-export interface Router extends PortraitAnimator {
-  /** Animates through a route (by name, by motion, or `default`). */
-  animate(request: AnimationRequest, options?: RouterCallOptions): Promise<AnimationResult>
-  /** A `PortraitAnimator` bound to one route. */
-  route(name: string): PortraitAnimator
-  /** Runs the request on every target of a route (or the given targets) and reports each outcome. */
-  compare(request: AnimationRequest, options?: RouterCallOptions & { readonly targets?: readonly string[]; readonly concurrency?: number }): Promise<CompareEntry[]>
-  /** Finishes jobs left in the journal by a crashed process, without submitting them again. */
-  resume(options?: CallOptions): Promise<ResumeOutcome[]>
-  /** Every target with its configuration state. */
-  targets(): TargetInfo[]
-  /** Adds an event listener; returns a function that removes it. */
-  on(listener: RouterEventListener): () => void
-  /** Resolves when background work (shadow runs) has finished. */
-  settle(): Promise<void>
-  /** The loaded configuration. */
-  readonly config: LoadedConfig
-}
+import { unionCapabilities } from './union-capabilities.js'
 
 /** Kinds after which the next target is not tried, unless the config says so. */
 const STOPPING_KINDS: ReadonlySet<ErrorKind> = new Set(['cancelled', 'no_face', 'content_policy'])
@@ -410,72 +325,8 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
   return router
 }
 
-/** Polls `status()` until the job ends. */
-async function followJob(animator: PortraitAnimator, handle: JobHandle, options: CallOptions, intervalMs: number): Promise<AnimationResult> {
-  for (;;) {
-    options.signal?.throwIfAborted()
-    const status = await animator.status!(handle, options)
-    if (status.state === 'completed') return status.result
-    if (status.state === 'failed') {
-      throw new PortraitAnimatorError({ kind: status.errorKind, message: status.message, provider: animator.provider, modelId: animator.modelId, accepted: true, ...(status.providerCode ? { providerCode: status.providerCode } : {}) })
-    }
-    await sleep(intervalMs, options.signal)
-  }
-}
-
 function summarise(entry: CompareEntry): Record<string, unknown> {
   return { target: entry.target, ok: entry.ok, durationMs: entry.durationMs, ...(entry.error ? { errorKind: entry.error.kind } : {}) }
-}
-
-function errorOptions(error: PortraitAnimatorError) {
-  return {
-    kind: error.kind,
-    message: error.message,
-    retryable: error.retryable,
-    ...(error.provider ? { provider: error.provider } : {}),
-    ...(error.modelId ? { modelId: error.modelId } : {}),
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    ...(error.providerCode ? { providerCode: error.providerCode } : {}),
-    ...(error.requestId ? { requestId: error.requestId } : {}),
-    ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
-    ...(error.field ? { field: error.field } : {}),
-    ...(error.rule ? { rule: error.rule } : {}),
-    ...(error.limit === undefined ? {} : { limit: error.limit }),
-    ...(error.actual === undefined ? {} : { actual: error.actual }),
-    ...(error.accepted === undefined ? {} : { accepted: error.accepted }),
-  }
-}
-
-/** What a set of targets can do together. */
-function unionCapabilities(list: readonly Capabilities[]): Capabilities {
-  const union = <T>(pick: (capabilities: Capabilities) => readonly T[]): T[] => [...new Set(list.flatMap(pick))]
-  const mergeLimits = <F extends string>(pick: (capabilities: Capabilities) => MediaLimits<F> | undefined): MediaLimits<F> | undefined => {
-    const limits = list.map(pick).filter((item): item is MediaLimits<F> => item !== undefined)
-    if (limits.length === 0) return undefined
-    const max = (values: Array<number | undefined>) => (values.some((value) => value === undefined) ? undefined : Math.max(...(values as number[])))
-    const result: { -readonly [K in keyof MediaLimits<F>]: MediaLimits<F>[K] } = { formats: [...new Set(limits.flatMap((item) => item.formats))] }
-    const maxBytes = max(limits.map((item) => item.maxBytes))
-    if (maxBytes !== undefined) result.maxBytes = maxBytes
-    const maxDurationSeconds = max(limits.map((item) => item.maxDurationSeconds))
-    if (maxDurationSeconds !== undefined) result.maxDurationSeconds = maxDurationSeconds
-    return result
-  }
-  const audio = mergeLimits((capabilities) => capabilities.inputs.audio)
-  const video = mergeLimits((capabilities) => capabilities.inputs.video)
-  return {
-    outputs: union((capabilities) => capabilities.outputs),
-    outputFormats: union((capabilities) => capabilities.outputFormats),
-    motions: union((capabilities) => capabilities.motions),
-    presets: union((capabilities) => capabilities.presets),
-    framings: union((capabilities) => capabilities.framings),
-    expressions: union((capabilities) => capabilities.expressions),
-    jobs: false,
-    cancel: false,
-    webhooks: false,
-    inputs: { image: mergeLimits((capabilities) => capabilities.inputs.image) ?? { formats: [] }, ...(audio ? { audio } : {}), ...(video ? { video } : {}) },
-    offline: list.some((capabilities) => capabilities.offline),
-    lifecycle: { status: 'active' },
-  }
 }
 
 export type { RouterEvent }
