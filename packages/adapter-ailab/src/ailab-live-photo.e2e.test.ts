@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PortraitAnimatorError, probeMedia, type AnimationRequest, type PortraitAnimator } from '@portrait-animator/core'
+import { probeMedia, type AnimationRequest, type PortraitAnimator } from '@portrait-animator/core'
 import { createFeaturelessImage, createTestPortrait, startEmulator, type Emulator, type EmulatorOptions } from '@portrait-animator/emulator'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createAilab } from './ailab-provider.js'
 import { makeBmp, makePng } from './ailab-test-media.test-helpers.js'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 
 /** End to end over loopback: the adapter against the emulator's AILab live-photo endpoint. */
 
@@ -41,15 +42,6 @@ function countingAnimator(baseUrl: string, apiKey = GOOD_KEY): { animator: Portr
     return fetch(input, init)
   }
   return { animator: createAilab({ apiKey, baseUrl, fetch: countingFetch }).livePhoto(), requests }
-}
-
-async function failure(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  if (!PortraitAnimatorError.isInstance(error)) throw new Error(`expected a PortraitAnimatorError, got ${String(error)}`)
-  return error
 }
 
 describe('live mode', () => {
@@ -90,7 +82,7 @@ describe('failures', () => {
   it('retired mode gives a retired error after exactly one request, and charges nothing', async () => {
     const server = await emulator({ ailab: { mode: 'retired' } })
     const { animator, requests } = countingAnimator(server.baseUrl)
-    const error = await failure(animator.animate({ image: portrait, motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator.animate({ image: portrait, motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'retired', providerCode: 'ERROR_AI_NOT_EXISTS', statusCode: 404, retryable: false, accepted: false })
     expect(error.requestId).toEqual(expect.any(String))
     expect(requests).toHaveLength(1)
@@ -100,7 +92,7 @@ describe('failures', () => {
   it('a bad key gives auth, and the key never shows in the error', async () => {
     const server = await emulator()
     const badKey = 'ailab-e2e-wrong-key-00000'
-    const error = await failure(countingAnimator(server.baseUrl, badKey).animator.animate({ image: portrait, motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(countingAnimator(server.baseUrl, badKey).animator.animate({ image: portrait, motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'auth', providerCode: 'ERROR_USER_NOT_EXISTS', statusCode: 401, accepted: false })
     expect(JSON.stringify(error)).not.toContain(badKey)
     expect(server.ledger.entries()).toEqual([])
@@ -114,7 +106,7 @@ describe('failures', () => {
   ])('an image %s is rejected before any request reaches the emulator', async (_name, image, rule) => {
     const server = await emulator()
     const { animator, requests } = countingAnimator(server.baseUrl)
-    const error = await failure(animator.animate({ image: image(), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator.animate({ image: image(), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image', rule, accepted: false })
     expect(requests).toEqual([])
     expect(server.ledger.entries()).toEqual([])
@@ -122,27 +114,27 @@ describe('failures', () => {
 
   it('a featureless image gives no_face and no charge', async () => {
     const server = await emulator()
-    const error = await failure(countingAnimator(server.baseUrl).animator.animate({ image: await createFeaturelessImage(), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(countingAnimator(server.baseUrl).animator.animate({ image: await createFeaturelessImage(), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'no_face', providerCode: 'ERROR_NO_FACE_IN_FILE', accepted: false })
     expect(server.ledger.charges()).toEqual([])
   })
 
   it('too few credits gives insufficient_credits', async () => {
     const server = await emulator({ credits: { ailab: 21 } })
-    const error = await failure(countingAnimator(server.baseUrl).animator.animate({ image: portrait, motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(countingAnimator(server.baseUrl).animator.animate({ image: portrait, motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'insufficient_credits', providerCode: 'ERROR_NOT_ENOUGH_CREDITS', retryable: false })
     expect(server.ledger.charges()).toEqual([])
   })
 
   it('the flow restriction gives rate_limited with Retry-After', async () => {
     const server = await emulator({ faults: [{ route: 'ailab.live-photo', status: 503, retryAfter: 3 }] })
-    const error = await failure(countingAnimator(server.baseUrl).animator.animate({ image: portrait, motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(countingAnimator(server.baseUrl).animator.animate({ image: portrait, motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'rate_limited', providerCode: 'AI_SERVICE_FLOW_RESTRICTION', retryAfterMs: 3000, retryable: true, accepted: false })
   })
 
   it('a reset after AILab rendered (and billed) the video says accepted: unknown', async () => {
     const server = await emulator({ faults: [{ route: 'ailab.live-photo', reset: true }] })
-    const error = await failure(countingAnimator(server.baseUrl).animator.animate({ image: portrait, motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(countingAnimator(server.baseUrl).animator.animate({ image: portrait, motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'unavailable', accepted: 'unknown' })
     // The case `accepted: 'unknown'` exists for: the emulator did charge.
     expect(server.ledger.charges({ provider: 'ailab' })).toHaveLength(1)
@@ -150,7 +142,7 @@ describe('failures', () => {
 
   it('a hanging call ends with timeout at the call deadline', async () => {
     const server = await emulator({ faults: [{ route: 'ailab.live-photo', hang: true }] })
-    const error = await failure(countingAnimator(server.baseUrl).animator.animate({ image: portrait, motion: LIVE_PHOTO }, { timeoutMs: 300 }))
+    const error = await expectAnimatorError(countingAnimator(server.baseUrl).animator.animate({ image: portrait, motion: LIVE_PHOTO }, { timeoutMs: 300 }))
     expect(error).toMatchObject({ kind: 'timeout', accepted: 'unknown' })
   })
 })

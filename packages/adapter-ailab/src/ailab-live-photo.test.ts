@@ -1,12 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PortraitAnimatorError, type AnimationRequest, type PortraitAnimator } from '@portrait-animator/core'
+import type { AnimationRequest, PortraitAnimator } from '@portrait-animator/core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DOCS_NO_FACE_EXAMPLE, newerSuccess, olderError, olderSuccess } from './ailab-fixtures.test-helpers.js'
 import { createAilab } from './ailab-provider.js'
 import { makeBmp, makeJpeg, makeMp4Header, makePng } from './ailab-test-media.test-helpers.js'
 import { startTestServer, type TestServer } from './ailab-test-server.test-helpers.js'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 
 const API_KEY = 'ailab-test-key-7c1f9e2d4b'
 const LIVE_PHOTO: AnimationRequest['motion'] = { type: 'preset', preset: 'live-photo' }
@@ -34,15 +35,6 @@ afterEach(() => {
 
 function animator(settings: Parameters<typeof createAilab>[0] = {}): PortraitAnimator {
   return createAilab({ apiKey: API_KEY, baseUrl: server.baseUrl, ...settings }).livePhoto()
-}
-
-async function failure(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  if (!PortraitAnimatorError.isInstance(error)) throw new Error(`expected a PortraitAnimatorError, got ${String(error)}`)
-  return error
 }
 
 describe('the request AILab receives', () => {
@@ -147,7 +139,7 @@ describe('a successful answer', () => {
 
   it('treats a 200 with a non-zero error_code as the failure it reports', async () => {
     server.reply({ status: 200, body: { ...DOCS_NO_FACE_EXAMPLE, request_id: 'req-200-noface' } })
-    const error = await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     // error_detail.code wins over the older, vaguer error_code_str.
     expect(error).toMatchObject({ kind: 'no_face', providerCode: 'ERROR_NO_FACE_IN_FILE', statusCode: 422, requestId: 'req-200-noface', accepted: false, retryable: false })
     expect(error.message).toContain('No face detected in the file')
@@ -160,20 +152,20 @@ describe('a successful answer', () => {
     ['an MP4 cut short', Buffer.from(VIDEO.subarray(0, 60)).toString('base64'), /cut short/],
   ])('fails with provider_error when data.video is %s', async (_name, video, message) => {
     server.reply({ status: 200, body: olderSuccess(video) })
-    const error = await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'provider_error', accepted: true, retryable: false, requestId: 'req-older-1' })
     expect(error.message).toMatch(message)
   })
 
   it('fails with provider_error when the success envelope has no video', async () => {
     server.reply({ status: 200, body: { request_id: 'r', error_code: 0, data: {} } })
-    expect(await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'provider_error', requestId: 'r' })
+    expect(await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'provider_error', requestId: 'r' })
   })
 })
 
 describe('failures decided before any request', () => {
   const reject = async (request: AnimationRequest, settings: Parameters<typeof createAilab>[0] = {}) => {
-    const error = await failure(animator(settings).animate(request))
+    const error = await expectAnimatorError(animator(settings).animate(request))
     expect(server.requests).toHaveLength(0)
     expect(error).toMatchObject({ provider: 'ailab', modelId: 'live-photo', accepted: false })
     return error
@@ -232,7 +224,7 @@ describe('failures decided before any request', () => {
 
   it('fails with auth when there is no key at all', async () => {
     vi.stubEnv('AILAB_API_KEY', '')
-    const error = await failure(createAilab({ baseUrl: server.baseUrl }).livePhoto().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(createAilab({ baseUrl: server.baseUrl }).livePhoto().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'auth', provider: 'ailab', accepted: false })
     expect(error.message).toContain('AILAB_API_KEY')
     expect(server.requests).toHaveLength(0)
@@ -245,7 +237,7 @@ describe('failures decided before any request', () => {
   })
 
   it('fails with cancelled, accepted false, when the signal is already aborted', async () => {
-    const error = await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }, { signal: AbortSignal.abort() }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }, { signal: AbortSignal.abort() }))
     expect(error).toMatchObject({ kind: 'cancelled', accepted: false })
     expect(server.requests).toHaveLength(0)
   })
@@ -255,26 +247,26 @@ describe('transport failures', () => {
   it('maps a refused connection to unavailable with accepted false', async () => {
     const closed = await startTestServer()
     await closed.close()
-    const error = await failure(animator({ baseUrl: closed.baseUrl }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator({ baseUrl: closed.baseUrl }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, accepted: false, provider: 'ailab', modelId: 'live-photo', providerCode: 'ECONNREFUSED' })
   })
 
   it('maps a connection reset after sending to unavailable with accepted unknown', async () => {
     server.reply('reset')
-    const error = await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, accepted: 'unknown', modelId: 'live-photo' })
     expect(server.requests).toHaveLength(1)
   })
 
   it('fails with timeout, accepted unknown, when AILab does not answer before the deadline', async () => {
     server.reply('hang')
-    const error = await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }, { timeoutMs: 150 }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }, { timeoutMs: 150 }))
     expect(error).toMatchObject({ kind: 'timeout', accepted: 'unknown', retryable: false, provider: 'ailab' })
   })
 
   it('uses the factory timeout when the call gives none', async () => {
     server.reply('hang')
-    const error = await failure(animator({ timeoutMs: 150 }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator({ timeoutMs: 150 }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error.kind).toBe('timeout')
   })
 
@@ -284,7 +276,7 @@ describe('transport failures', () => {
     const pending = animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }, { signal: controller.signal })
     await vi.waitFor(() => expect(server.requests).toHaveLength(1))
     controller.abort()
-    expect(await failure(pending)).toMatchObject({ kind: 'cancelled', accepted: 'unknown', retryable: false })
+    expect(await expectAnimatorError(pending)).toMatchObject({ kind: 'cancelled', accepted: 'unknown', retryable: false })
   })
 
   it('says accepted unknown when a 200 answer is lost on the way (a response too large to read)', async () => {
@@ -298,35 +290,35 @@ describe('transport failures', () => {
       },
     })
     const huge: typeof fetch = async () => new Response(endless, { status: 200 })
-    const error = await failure(animator({ fetch: huge }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator({ fetch: huge }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'provider_error', accepted: 'unknown', provider: 'ailab', modelId: 'live-photo' })
   })
 
   it('maps a non-JSON 502 from a proxy to unavailable', async () => {
     server.reply({ status: 502, body: '<html>Bad Gateway</html>' })
-    expect(await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'unavailable', statusCode: 502, accepted: false })
+    expect(await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'unavailable', statusCode: 502, accepted: false })
   })
 
   it('maps a bare 404 from another host to provider_error (a wrong base URL, not a retirement)', async () => {
     server.reply({ status: 404, body: 'Not Found' })
-    const error = await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'provider_error', statusCode: 404, accepted: false })
   })
 
   it('maps a bare 404 from www.ailabapi.com to retired', async () => {
     const bare404: typeof fetch = async () => new Response('Not Found', { status: 404 })
-    const error = await failure(createAilab({ apiKey: API_KEY, fetch: bare404 }).livePhoto().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(createAilab({ apiKey: API_KEY, fetch: bare404 }).livePhoto().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'retired', statusCode: 404, retryable: false })
   })
 
   it('keeps Retry-After on rate limits', async () => {
     server.reply({ status: 429, body: olderError(429, 'EXCEEDING_LIMITS'), headers: { 'retry-after': '7' } })
-    expect(await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000, retryable: true })
+    expect(await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000, retryable: true })
   })
 
   it('never lets the key into an error message or its JSON', async () => {
     server.reply({ status: 401, body: { ...olderError(401, 'ERROR_USER_NOT_EXISTS'), error_msg: `unknown key ${API_KEY}` } })
-    const error = await failure(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
     expect(error.kind).toBe('auth')
     expect(`${error.message} ${JSON.stringify(error)} ${error.stack}`).not.toContain(API_KEY)
   })

@@ -1,7 +1,7 @@
-import { PortraitAnimatorError } from '@portrait-animator/core'
 import { describe, expect, it } from 'vitest'
 import { createFakeFal, happyFal, json } from './fal-fake.test-helpers.js'
 import { createFal } from './fal-provider.js'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 
 const KEY = 'fal-key-id-4242:fal-key-secret-4242'
 const SUBMIT_URL = 'https://queue.fal.run/fal-ai/live-portrait'
@@ -13,15 +13,6 @@ function setup() {
   happyFal(fake, { endpointId: 'fal-ai/live-portrait', result: { video: { url: 'https://v3.fal.media/files/out/x.mp4' } } })
   const animator = createFal({ apiKey: KEY, fetch: fake.fetch, statusMode: 'polling' }).livePortrait()
   return { fake, animator }
-}
-
-async function failure(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  if (!PortraitAnimatorError.isInstance(error)) throw new Error(`expected a PortraitAnimatorError, got ${String(error)}`)
-  return error
 }
 
 interface Case {
@@ -132,7 +123,7 @@ describe('fal error mapping on submit (before a request id exists)', () => {
   it.each(SUBMIT_CASES)('$name', async ({ reply, expected }) => {
     const { fake, animator } = setup()
     fake.on('POST', SUBMIT_URL, reply)
-    const error = await failure(animator.animate(REQUEST))
+    const error = await expectAnimatorError(animator.animate(REQUEST))
     expect(error).toMatchObject({ provider: 'fal', modelId: 'live-portrait', ...expected })
     // Never retried, by the adapter or the client: a resubmit could pay twice.
     expect(fake.find('POST', SUBMIT_URL)).toHaveLength(1)
@@ -148,7 +139,7 @@ describe('fal error mapping on submit (before a request id exists)', () => {
       fake.on('POST', SUBMIT_URL, () => {
         throw new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) })
       })
-      const error = await failure(animator.animate(REQUEST))
+      const error = await expectAnimatorError(animator.animate(REQUEST))
       expect(error).toMatchObject({ kind: 'unavailable', providerCode: code, accepted, retryable: true })
       expect(fake.find('POST', SUBMIT_URL)).toHaveLength(1)
     }
@@ -165,7 +156,7 @@ describe('fal error mapping on submit (before a request id exists)', () => {
       })
       return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
     })
-    const error = await failure(animator.animate(REQUEST))
+    const error = await expectAnimatorError(animator.animate(REQUEST))
     expect(error).toMatchObject({ kind: 'unavailable', accepted: 'unknown', providerCode: 'ECONNRESET' })
     expect(fake.find('POST', SUBMIT_URL)).toHaveLength(1)
   })
@@ -173,7 +164,7 @@ describe('fal error mapping on submit (before a request id exists)', () => {
   it('never lets the key into a message, even when fal echoes it', async () => {
     const { fake, animator } = setup()
     fake.on('POST', SUBMIT_URL, () => json(401, { detail: `Invalid key ${KEY}` }))
-    const error = await failure(animator.animate(REQUEST))
+    const error = await expectAnimatorError(animator.animate(REQUEST))
     for (const surface of [error.message, JSON.stringify(error.toJSON()), String(error.stack)]) {
       expect(surface).not.toContain('fal-key-secret-4242')
       expect(surface).not.toContain('fal-key-id-4242')
@@ -201,7 +192,7 @@ describe('fal error mapping once the job exists', () => {
   ])('result: $name', async ({ reply, expected }) => {
     const { fake, animator } = setup()
     fake.on('GET', REQUEST_URL, reply)
-    const error = await failure(animator.animate(REQUEST))
+    const error = await expectAnimatorError(animator.animate(REQUEST))
     expect(error).toMatchObject({ ...expected, accepted: true, requestId: 'req-123', provider: 'fal' })
     // X-Fal-Retryable: false stops the client's own retries of the result too.
     expect(fake.find('GET', REQUEST_URL)).toHaveLength(1)
@@ -210,7 +201,7 @@ describe('fal error mapping once the job exists', () => {
   it('status: a revoked key is auth, with the job accepted', async () => {
     const { fake, animator } = setup()
     fake.on('GET', `${REQUEST_URL}/status?logs=1`, () => json(401, { detail: 'No user found for Key ID and Secret' }))
-    const error = await failure(animator.animate(REQUEST))
+    const error = await expectAnimatorError(animator.animate(REQUEST))
     expect(error).toMatchObject({ kind: 'auth', accepted: true, requestId: 'req-123', statusCode: 401 })
   })
 

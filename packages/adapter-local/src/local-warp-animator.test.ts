@@ -1,27 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PortraitAnimatorError, type ProgressEvent } from '@portrait-animator/core'
+import type { ProgressEvent } from '@portrait-animator/core'
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createLocal } from './create-local.js'
 import { loadHumanRuntime } from './human-runtime.js'
 import { ASTRONAUT_PATH, astronautBytes, gradientPng, smallFaceJpeg, twoFacesPng } from './local-test-images.test-helpers.js'
 import { readMp4Summary } from '@portrait-animator/core'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 
 // These tests check the encoded files (MP4 boxes, WebP/JPEG headers); pixel-level motion checks on
 // the renderer's raw frames live in render-frames.test.ts.
 const animator = createLocal().warp()
-
-async function failure(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  try {
-    await promise
-  } catch (error) {
-    if (PortraitAnimatorError.isInstance(error)) return error
-    throw error
-  }
-  throw new Error('expected a failure')
-}
 
 beforeAll(async () => {
   await loadHumanRuntime()
@@ -121,14 +112,14 @@ describe('local/warp animate: expression stills', () => {
   })
 
   it('turns warnings into invalid_input errors in strict mode', async () => {
-    const error = await failure(animator.animate({ image: ASTRONAUT_PATH, motion: { type: 'expression', smile: 0.5, woo: 1 }, strict: true }))
+    const error = await expectAnimatorError(animator.animate({ image: ASTRONAUT_PATH, motion: { type: 'expression', smile: 0.5, woo: 1 }, strict: true }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'motion.woo', rule: 'strict', provider: 'local' })
   })
 })
 
 describe('local/warp animate: failures', () => {
   it('fails with no_face on a photo without a face', async () => {
-    const error = await failure(animator.animate({ image: await gradientPng(), motion: { type: 'preset', preset: 'live-photo' } }))
+    const error = await expectAnimatorError(animator.animate({ image: await gradientPng(), motion: { type: 'preset', preset: 'live-photo' } }))
     expect(error).toMatchObject({ kind: 'no_face', provider: 'local', retryable: false })
   })
 
@@ -144,29 +135,29 @@ describe('local/warp animate: failures', () => {
   })
 
   it('fails with invalid_input on bytes that are not an image', async () => {
-    const error = await failure(animator.animate({ image: new Uint8Array(2048).fill(7), motion: { type: 'preset', preset: 'live-photo' } }))
+    const error = await expectAnimatorError(animator.animate({ image: new Uint8Array(2048).fill(7), motion: { type: 'preset', preset: 'live-photo' } }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image', rule: 'format' })
   })
 
   it('fails with invalid_input on a truncated image', async () => {
     const png = await sharp(ASTRONAUT_PATH).png().toBuffer()
-    const error = await failure(animator.animate({ image: new Uint8Array(png.subarray(0, Math.floor(png.length / 3))), motion: { type: 'preset', preset: 'live-photo' } }))
+    const error = await expectAnimatorError(animator.animate({ image: new Uint8Array(png.subarray(0, Math.floor(png.length / 3))), motion: { type: 'preset', preset: 'live-photo' } }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image' })
   })
 
   it('fails with invalid_input on a missing file and on motions it cannot render', async () => {
-    expect(await failure(animator.animate({ image: '/nonexistent/face.png', motion: { type: 'preset', preset: 'nod' } }))).toMatchObject({
+    expect(await expectAnimatorError(animator.animate({ image: '/nonexistent/face.png', motion: { type: 'preset', preset: 'nod' } }))).toMatchObject({
       kind: 'invalid_input',
       field: 'image',
     })
-    const audio = await failure(animator.animate({ image: ASTRONAUT_PATH, motion: { type: 'audio', audio: 'hello.wav' } }))
+    const audio = await expectAnimatorError(animator.animate({ image: ASTRONAUT_PATH, motion: { type: 'audio', audio: 'hello.wav' } }))
     expect(audio).toMatchObject({ kind: 'invalid_input', field: 'motion.type' })
   })
 
   it('stops between frames when the caller aborts', async () => {
     const controller = new AbortController()
     const frames: number[] = []
-    const error = await failure(
+    const error = await expectAnimatorError(
       animator.animate(
         { image: ASTRONAUT_PATH, motion: { type: 'preset', preset: 'live-photo' } },
         {
@@ -184,7 +175,7 @@ describe('local/warp animate: failures', () => {
   })
 
   it('fails with timeout past timeoutMs', async () => {
-    const error = await failure(animator.animate({ image: ASTRONAUT_PATH, motion: { type: 'preset', preset: 'live-photo' } }, { timeoutMs: 1 }))
+    const error = await expectAnimatorError(animator.animate({ image: ASTRONAUT_PATH, motion: { type: 'preset', preset: 'live-photo' } }, { timeoutMs: 1 }))
     expect(error.kind).toBe('timeout')
   })
 })

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
-import { PortraitAnimatorError } from '@portrait-animator/core'
+import type { PortraitAnimatorError } from '@portrait-animator/core'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { kindOfProjectCode } from './magichour-errors.js'
 import { createMagicHour } from './magichour-provider.js'
@@ -21,18 +22,13 @@ function imageToVideo(baseUrl = server.baseUrl) {
 }
 const URL_REQUEST = { image: 'https://93.184.216.34/portrait.png', motion: { type: 'preset' as const, preset: 'live-photo' as const } }
 
+/** The error, after checking that no surface of it shows the key, however it is printed. */
 async function failure(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(PortraitAnimatorError.isInstance(error)).toBe(true)
-  const typed = error as PortraitAnimatorError
-  // No surface of the error may show the key, however it is printed.
-  for (const surface of [typed.message, JSON.stringify(typed), JSON.stringify(typed.toJSON()), inspect(typed, { depth: 8 })]) {
+  const error = await expectAnimatorError(promise)
+  for (const surface of [error.message, JSON.stringify(error), JSON.stringify(error.toJSON()), inspect(error, { depth: 8 })]) {
     expect(surface).not.toContain(API_KEY)
   }
-  return typed
+  return error
 }
 
 describe('HTTP errors from the create call (no project id yet)', () => {

@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { MockAgent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { PortraitAnimatorError } from '../errors/index.js'
 import { createHttpClient } from './http-client.js'
+import { expectAnimatorError } from '../testing/index.js'
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void
 const routes = new Map<string, Handler>()
@@ -77,15 +77,6 @@ routes.set('/big', (_request, response) => {
 routes.set('/file', (_request, response) => response.writeHead(200).end(Buffer.from('complete file')))
 routes.set('/gone', (_request, response) => response.writeHead(410).end('gone'))
 
-async function rejection(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  expect(PortraitAnimatorError.isInstance(error)).toBe(true)
-  return error as PortraitAnimatorError
-}
-
 describe('createHttpClient against a real server on 127.0.0.1', () => {
   const http = () => createHttpClient({ provider: 'test', headers: { authorization: 'Key abc:def' }, timeoutMs: 300 })
 
@@ -97,7 +88,7 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
 
   it('turns a schema mismatch into a provider_error that names the field', async () => {
     const response = await http().request(`${base}/json`, { method: 'POST', json: { a: 'x' } })
-    const error = await rejection(response.parse(z.object({ echo: z.object({ a: z.number() }) })))
+    const error = await expectAnimatorError(response.parse(z.object({ echo: z.object({ a: z.number() }) })))
     expect(error.kind).toBe('provider_error')
     expect(error.message).toContain('echo.a')
   })
@@ -127,20 +118,20 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
   })
 
   it('times out a server that never answers', async () => {
-    const error = await rejection(http().request(`${base}/hang`))
+    const error = await expectAnimatorError(http().request(`${base}/hang`))
     expect(error).toMatchObject({ kind: 'timeout', retryable: true, accepted: 'unknown' })
   })
 
   it('times out a body that stalls, but not a slow steady one', async () => {
     const stalled = await http().request(`${base}/slow-body`)
-    expect((await rejection(stalled.bytes())).kind).toBe('timeout')
+    expect((await expectAnimatorError(stalled.bytes())).kind).toBe('timeout')
     const steady = await createHttpClient({ provider: 'test', timeoutMs: 150 }).request(`${base}/steady`)
     expect((await steady.bytes()).byteLength).toBe(6000) // 240 ms in all, never 150 ms without a chunk
   })
 
   it('maps a reset mid-body to a retryable unavailable error', async () => {
     const response = await http().request(`${base}/reset-mid-body`)
-    const error = await rejection(response.bytes())
+    const error = await expectAnimatorError(response.bytes())
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, accepted: 'unknown' })
   })
 
@@ -149,25 +140,25 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
     await new Promise((resolve) => closed.close(resolve))
-    const error = await rejection(http().request(`http://127.0.0.1:${port}/`))
+    const error = await expectAnimatorError(http().request(`http://127.0.0.1:${port}/`))
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, accepted: false, providerCode: 'ECONNREFUSED' })
   })
 
   it('stops reading at the byte cap', async () => {
     const response = await http().request(`${base}/big`, { maxBytes: 250_000 })
-    const error = await rejection(response.bytes())
+    const error = await expectAnimatorError(response.bytes())
     expect(error).toMatchObject({ kind: 'provider_error', rule: 'max-bytes', limit: 250_000 })
   })
 
   it('cancels on the caller signal', async () => {
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 30)
-    const error = await rejection(createHttpClient({ provider: 'test', timeoutMs: 5000 }).request(`${base}/hang`, { signal: controller.signal }))
+    const error = await expectAnimatorError(createHttpClient({ provider: 'test', timeoutMs: 5000 }).request(`${base}/hang`, { signal: controller.signal }))
     expect(error.kind).toBe('cancelled')
   })
 
   it('reports a caller deadline (AbortSignal.timeout) as timeout, not cancelled', async () => {
-    const error = await rejection(createHttpClient({ provider: 'test', timeoutMs: 5000 }).request(`${base}/hang`, { signal: AbortSignal.timeout(30) }))
+    const error = await expectAnimatorError(createHttpClient({ provider: 'test', timeoutMs: 5000 }).request(`${base}/hang`, { signal: AbortSignal.timeout(30) }))
     expect(error.kind).toBe('timeout')
   })
 
@@ -182,7 +173,7 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
   it('leaves no file behind when a download is interrupted', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'pa-http-'))
     const target = join(folder, 'out.bin')
-    const error = await rejection(http().download(`${base}/reset-mid-body`, target))
+    const error = await expectAnimatorError(http().download(`${base}/reset-mid-body`, target))
     expect(error.kind).toBe('unavailable')
     expect(existsSync(target)).toBe(false)
     expect(await readdir(folder)).toEqual([])
@@ -190,7 +181,7 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
 
   it('does not create the file for a non-2xx download', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'pa-http-'))
-    const error = await rejection(http().download(`${base}/gone`, join(folder, 'x')))
+    const error = await expectAnimatorError(http().download(`${base}/gone`, join(folder, 'x')))
     expect(error).toMatchObject({ kind: 'provider_error', statusCode: 410 })
     expect(await readdir(folder)).toEqual([])
   })

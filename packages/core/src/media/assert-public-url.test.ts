@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { PortraitAnimatorError } from '../errors/index.js'
 import { assertPublicUrl } from './assert-public-url.js'
-
-async function rejection(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(PortraitAnimatorError.isInstance(error)).toBe(true)
-  return error as PortraitAnimatorError
-}
+import { expectAnimatorError } from '../testing/index.js'
 
 describe('assertPublicUrl', () => {
   it.each([
@@ -24,24 +15,24 @@ describe('assertPublicUrl', () => {
     ['http://[fd12:3456::1]/', 'fd12:3456::1'],
     ['http://100.64.12.1/', '100.64.12.1'],
   ])('rejects %s without any DNS or network call', async (url, address) => {
-    const error = await rejection(assertPublicUrl(url, { field: 'image' }))
+    const error = await expectAnimatorError(assertPublicUrl(url, { field: 'image' }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image', rule: 'private-address', actual: address })
     expect(error.message).toContain('allowPrivateNetwork')
   })
 
   it('rejects a host name that resolves to loopback (localhost)', async () => {
-    const error = await rejection(assertPublicUrl('http://localhost:9/portrait.jpg', { field: 'motion.video' }))
+    const error = await expectAnimatorError(assertPublicUrl('http://localhost:9/portrait.jpg', { field: 'motion.video' }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'motion.video', rule: 'private-address' })
     expect(String(error.actual)).toMatch(/^localhost resolves to (127\.0\.0\.1|::1)$/)
   })
 
   it.each(['file:///etc/passwd', 'ftp://example.com/a.jpg', 'javascript:alert(1)', 'gopher://example.com/', 'data:image/png;base64,AAAA'])('rejects the scheme of %s', async (url) => {
-    const error = await rejection(assertPublicUrl(new URL(url), { field: 'image' }))
+    const error = await expectAnimatorError(assertPublicUrl(new URL(url), { field: 'image' }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image', rule: 'url-scheme', limit: 'http: or https:' })
   })
 
   it('rejects a string that is not a URL', async () => {
-    const error = await rejection(assertPublicUrl('not a url', { field: 'image' }))
+    const error = await expectAnimatorError(assertPublicUrl('not a url', { field: 'image' }))
     expect(error).toMatchObject({ rule: 'url-scheme', actual: 'not a valid URL' })
   })
 
@@ -58,7 +49,7 @@ describe('assertPublicUrl', () => {
   })
 
   it('never shows the query string in its messages', async () => {
-    const error = await rejection(assertPublicUrl('http://10.1.2.3/a.jpg?X-Amz-Signature=topsecretvalue', { field: 'image' }))
+    const error = await expectAnimatorError(assertPublicUrl('http://10.1.2.3/a.jpg?X-Amz-Signature=topsecretvalue', { field: 'image' }))
     expect(error.message).not.toContain('topsecretvalue')
     expect(JSON.stringify(error)).not.toContain('topsecretvalue')
   })

@@ -3,11 +3,11 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PortraitAnimatorError } from '../errors/index.js'
 import { loadMedia } from './load-media.js'
 import { PRIVATE_ADDRESS_CODE } from './public-address-lookup.js'
 import { publicOnlyFetch } from './public-only-fetch.js'
 import { ASTRONAUT_PNG, jpegBytes } from './test-fixtures.test-helpers.js'
+import { expectAnimatorError } from '../testing/index.js'
 
 /** What the test server saw, so tests can prove what was (not) fetched. */
 const seen: string[] = []
@@ -91,15 +91,6 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve))
 })
 
-async function rejection(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(PortraitAnimatorError.isInstance(error), `expected a PortraitAnimatorError, got ${String(error)}`).toBe(true)
-  return error as PortraitAnimatorError
-}
-
 /** Pretends a public address serves what the local server serves: the URL checks see 93.184.216.34. */
 const PUBLIC_ORIGIN = 'http://93.184.216.34'
 const viaPublicAddress = ((input: string | URL | Request, init?: RequestInit) => fetch(String(input).replace(PUBLIC_ORIGIN, origin), init)) as typeof fetch
@@ -130,14 +121,14 @@ describe('loadMedia over http', () => {
 
   it('gives up after 5 redirects without fetching the 7th URL', async () => {
     seen.length = 0
-    const error = await rejection(loadMedia(`${origin}/hops/5`, local))
+    const error = await expectAnimatorError(loadMedia(`${origin}/hops/5`, local))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image', rule: 'url-fetch', limit: 'at most 5 redirects' })
     expect(seen).toHaveLength(6)
     expect(seen).not.toContain('/portrait.png')
   })
 
   it('reports a 404 with its status and without the query string', async () => {
-    const error = await rejection(loadMedia(`${origin}/gone.jpg?X-Amz-Signature=supersecretsig&user=me`, { ...local, field: 'motion.audio', expect: 'audio' }))
+    const error = await expectAnimatorError(loadMedia(`${origin}/gone.jpg?X-Amz-Signature=supersecretsig&user=me`, { ...local, field: 'motion.audio', expect: 'audio' }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'motion.audio', rule: 'url-fetch', statusCode: 404, actual: 'HTTP 404' })
     expect(error.message).toContain('HTTP 404')
     expect(error.message).toContain('/gone.jpg')
@@ -145,23 +136,23 @@ describe('loadMedia over http', () => {
   })
 
   it('reports a redirect without a Location header', async () => {
-    const error = await rejection(loadMedia(`${origin}/no-location`, local))
+    const error = await expectAnimatorError(loadMedia(`${origin}/no-location`, local))
     expect(error).toMatchObject({ rule: 'url-fetch', statusCode: 301 })
   })
 
   it('rejects an HTML error page served with status 200', async () => {
-    const error = await rejection(loadMedia(`${origin}/error-page.jpg`, local))
+    const error = await expectAnimatorError(loadMedia(`${origin}/error-page.jpg`, local))
     expect(error).toMatchObject({ rule: 'not-media', actual: 'html' })
   })
 
   it('rejects a declared Content-Length over the cap without reading the body', async () => {
-    const error = await rejection(loadMedia(`${origin}/declares-too-much`, { ...local, maxBytes: 1_000_000 }))
+    const error = await expectAnimatorError(loadMedia(`${origin}/declares-too-much`, { ...local, maxBytes: 1_000_000 }))
     expect(error).toMatchObject({ kind: 'invalid_input', rule: 'download-too-large', limit: 1_000_000, actual: 10_000_000 })
   })
 
   it('stops reading an endless body at the cap and closes the connection', async () => {
     const maxBytes = 1024 * 1024
-    const error = await rejection(loadMedia(`${origin}/endless`, { ...local, maxBytes }))
+    const error = await expectAnimatorError(loadMedia(`${origin}/endless`, { ...local, maxBytes }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image', rule: 'download-too-large', limit: maxBytes })
     expect(Number(error.actual)).toBeGreaterThan(maxBytes)
     expect(Number(error.actual)).toBeLessThan(maxBytes + 1024 * 1024)
@@ -174,13 +165,13 @@ describe('loadMedia over http', () => {
     const controller = new AbortController()
     const pending = loadMedia(`${origin}/hang`, { ...local, signal: controller.signal })
     setTimeout(() => controller.abort(), 20)
-    const error = await rejection(pending)
+    const error = await expectAnimatorError(pending)
     expect(error.kind).toBe('cancelled')
   })
 
   it('refuses a URL with credentials without repeating them', async () => {
     seen.length = 0
-    const error = await rejection(loadMedia(`http://alice:hunter2secret@127.0.0.1:${new URL(origin).port}/portrait.png`, local))
+    const error = await expectAnimatorError(loadMedia(`http://alice:hunter2secret@127.0.0.1:${new URL(origin).port}/portrait.png`, local))
     expect(error).toMatchObject({ kind: 'invalid_input', rule: 'url-fetch', actual: 'a URL with credentials' })
     expect(JSON.stringify(error)).not.toContain('hunter2secret')
     expect(error.message).not.toContain('hunter2secret')
@@ -192,7 +183,7 @@ describe('loadMedia over http', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
     await new Promise((resolve) => closed.close(resolve))
-    const error = await rejection(loadMedia(`http://127.0.0.1:${port}/a.jpg`, local))
+    const error = await expectAnimatorError(loadMedia(`http://127.0.0.1:${port}/a.jpg`, local))
     expect(error).toMatchObject({ kind: 'invalid_input', rule: 'url-fetch' })
     expect(error.message).toContain('network error')
   })
@@ -214,7 +205,7 @@ describe('every redirect hop is checked', () => {
     ['a URL with credentials', `${PUBLIC_ORIGIN}/portrait.png`.replace('//', '//user:secret@'), 'url-fetch'],
   ])('refuses a redirect to %s', async (_name, target, rule) => {
     seen.length = 0
-    const error = await rejection(loadMedia(`${PUBLIC_ORIGIN}/redirect?to=${encodeURIComponent(target)}`, publicOnly))
+    const error = await expectAnimatorError(loadMedia(`${PUBLIC_ORIGIN}/redirect?to=${encodeURIComponent(target)}`, publicOnly))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image', rule })
     expect(seen).toHaveLength(1) // the redirect itself, and nothing after it
   })

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PortraitAnimatorError } from '../errors/index.js'
 import type { MediaInput, MediaRole } from '../spec/index.js'
 import { DEFAULT_MAX_BYTES, loadMedia } from './load-media.js'
 import type { LoadMediaOptions } from './loaded-media.js'
@@ -25,6 +24,7 @@ import {
   webmBytes,
   webpLossyBytes,
 } from './test-fixtures.test-helpers.js'
+import { expectAnimatorError } from '../testing/index.js'
 
 let directory = ''
 const inTemp = (name: string) => join(directory, name)
@@ -50,15 +50,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true })
 })
-
-async function rejection(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )
-  expect(PortraitAnimatorError.isInstance(error), `expected a PortraitAnimatorError, got ${String(error)}`).toBe(true)
-  return error as PortraitAnimatorError
-}
 
 const role = (field: string): MediaRole => (field === 'image' ? 'image' : field === 'motion.audio' ? 'audio' : 'video')
 
@@ -159,7 +150,7 @@ describe('loadMedia rejects bad input before any network call', () => {
   })
 
   it.each(badInputs)('$field: $name -> $rule', async ({ field, rule, input, options }) => {
-    const error = await rejection(loadMedia(input(), { field, expect: role(field), fetch: forbiddenFetch, ...options }))
+    const error = await expectAnimatorError(loadMedia(input(), { field, expect: role(field), fetch: forbiddenFetch, ...options }))
     expect(error.kind).toBe('invalid_input')
     expect(error.field).toBe(field)
     expect(error.rule).toBe(rule)
@@ -175,18 +166,18 @@ describe('loadMedia rejects bad input before any network call', () => {
 
 describe('loadMedia messages', () => {
   it('says what was expected and what came, in words', async () => {
-    const error = await rejection(loadMedia(wav, { field: 'image', expect: 'image' }))
+    const error = await expectAnimatorError(loadMedia(wav, { field: 'image', expect: 'image' }))
     expect(error.message).toBe('Invalid image: expected an image but got audio (WAV). Rule: format; limit: an image; actual: audio (wav).')
   })
 
   it('calls an HTML page an HTML page', async () => {
-    const error = await rejection(loadMedia(inTemp('page.jpg'), { field: 'image', expect: 'image' }))
+    const error = await expectAnimatorError(loadMedia(inTemp('page.jpg'), { field: 'image', expect: 'image' }))
     expect(error.message).toContain('the content is an HTML page, not an image')
     expect(error.actual).toBe('html')
   })
 
   it('gives the size and the cap of an oversized file', async () => {
-    const error = await rejection(loadMedia(inTemp('huge.jpg'), { field: 'image', expect: 'image' }))
+    const error = await expectAnimatorError(loadMedia(inTemp('huge.jpg'), { field: 'image', expect: 'image' }))
     expect(error).toMatchObject({ limit: DEFAULT_MAX_BYTES, actual: DEFAULT_MAX_BYTES + 1 })
     expect(error.message).toContain('over the limit of 200 MB')
   })
@@ -194,7 +185,7 @@ describe('loadMedia messages', () => {
   it('is cancelled, not invalid, when the signal fires first', async () => {
     const controller = new AbortController()
     controller.abort()
-    const error = await rejection(loadMedia(ASTRONAUT_PNG, { field: 'image', expect: 'image', signal: controller.signal }))
+    const error = await expectAnimatorError(loadMedia(ASTRONAUT_PNG, { field: 'image', expect: 'image', signal: controller.signal }))
     expect(error.kind).toBe('cancelled')
   })
 })

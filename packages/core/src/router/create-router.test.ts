@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RouterConfig } from '../config/index.js'
-import { PortraitAnimatorError } from '../errors/index.js'
 import type { AnimationRequest, AnimatorProviderFactory, PortraitAnimator } from '../spec/index.js'
 import { createScriptedAnimator, type ScriptedAnimator, type ScriptStep } from '../testing/index.js'
 import { createRouter } from './create-router.js'
 import type { RouterOptions } from './router-api.js'
 import type { RouterEvent } from './router-events.js'
+import { expectAnimatorError } from '../testing/index.js'
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -19,15 +19,6 @@ const livePhoto: AnimationRequest = { image: PNG, motion: { type: 'preset', pres
 
 async function stateDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'pa-router-'))
-}
-
-async function failure(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  )
-  if (!PortraitAnimatorError.isInstance(error)) throw new Error(`expected a PortraitAnimatorError, got ${String(error)}`)
-  return error
 }
 
 /** A fallback route over scripted animators, with instant backoff. */
@@ -167,7 +158,7 @@ describe('fallback and retries', () => {
     const noFace = () => scripted('fal/live-portrait', [{ type: 'fail', error: { kind: 'no_face', accepted: false } }])
     const local = scripted('local/warp', [{ type: 'succeed' }])
     const first = await routerOver({ 'fal/live-portrait': noFace(), 'local/warp': local })
-    const error = await failure(first.router.animate(livePhoto))
+    const error = await expectAnimatorError(first.router.animate(livePhoto))
     expect(error.kind).toBe('no_face')
     expect(error.attempts?.map((attempt) => attempt.target)).toEqual(['fal/live-portrait'])
     expect(local.calls).toHaveLength(0)
@@ -179,7 +170,7 @@ describe('fallback and retries', () => {
     const fal = scripted('fal/live-portrait', [{ type: 'fail', error: { kind: 'insufficient_credits', accepted: false } }])
     const mh = scripted('magichour/image-to-video', [{ type: 'fail', error: { kind: 'auth', accepted: false } }])
     const { router, events } = await routerOver({ 'fal/live-portrait': fal, 'magichour/image-to-video': mh })
-    const error = await failure(router.animate(livePhoto))
+    const error = await expectAnimatorError(router.animate(livePhoto))
     expect(error.kind).toBe('auth')
     expect(error.message).toContain('fal/live-portrait: insufficient_credits')
     expect(error.message).toContain('magichour/image-to-video: auth')
@@ -199,7 +190,7 @@ describe('fallback and retries', () => {
   it('rejects bad input before any target is called', async () => {
     const fal = scripted('fal/live-portrait', [{ type: 'succeed' }])
     const { router } = await routerOver({ 'fal/live-portrait': fal })
-    const error = await failure(router.animate({ image: Buffer.from('<html>not an image</html>'), motion: { type: 'preset', preset: 'live-photo' } }))
+    const error = await expectAnimatorError(router.animate({ image: Buffer.from('<html>not an image</html>'), motion: { type: 'preset', preset: 'live-photo' } }))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image' })
     expect(fal.calls).toHaveLength(0)
   })
@@ -207,7 +198,7 @@ describe('fallback and retries', () => {
   it('reports invalid_input when every target\'s limits reject the image', async () => {
     const small = scripted('fal/live-portrait', [{ type: 'succeed' }], { capabilities: { offline: false, inputs: { image: { formats: ['jpeg'] } } } })
     const { router } = await routerOver({ 'fal/live-portrait': small })
-    const error = await failure(router.animate(livePhoto))
+    const error = await expectAnimatorError(router.animate(livePhoto))
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'image', rule: 'format' })
     expect(small.calls).toHaveLength(0)
   })
@@ -235,7 +226,7 @@ describe('never paying twice', () => {
   it('stops, or continues, when the policy says so', async () => {
     const make = () => ({ 'ailab/live-photo': scripted('ailab/live-photo', [{ type: 'fail', error: lost }]), 'fal/live-portrait': scripted('fal/live-portrait', [{ type: 'succeed' }]) })
     const stop = await routerOver(make(), { unknownAcceptance: 'stop' })
-    expect(await failure(stop.router.animate(livePhoto))).toMatchObject({ kind: 'unavailable', accepted: 'unknown' })
+    expect(await expectAnimatorError(stop.router.animate(livePhoto))).toMatchObject({ kind: 'unavailable', accepted: 'unknown' })
     const go = await routerOver(make(), { unknownAcceptance: 'continue' })
     expect((await go.router.animate(livePhoto)).servedBy.target).toBe('fal/live-portrait')
   })
@@ -251,7 +242,7 @@ describe('never paying twice', () => {
   it('fails with budget_exceeded before anything is submitted', async () => {
     const fal = scripted('fal/live-portrait', [{ type: 'succeed' }], { estimate: { usd: 0.5, basis: 'estimated' } })
     const { router } = await routerOver({ 'fal/live-portrait': fal }, { budget: { maxUsdPerRequest: 0.1 } })
-    const error = await failure(router.animate(livePhoto))
+    const error = await expectAnimatorError(router.animate(livePhoto))
     expect(error.kind).toBe('budget_exceeded')
     expect(error.message).toContain('estimated $0.500 is above the $0.1 budget')
     expect(fal.calls).toHaveLength(0)
@@ -399,7 +390,7 @@ describe('async jobs, cancellation and the journal', () => {
     const pending = router.animate(livePhoto, { signal: controller.signal })
     await new Promise((resolve) => setTimeout(resolve, 30))
     controller.abort()
-    const error = await failure(pending)
+    const error = await expectAnimatorError(pending)
     expect(error.kind).toBe('cancelled')
     expect(fal.cancelled).toHaveLength(1)
     expect(local.calls).toHaveLength(0)
@@ -418,7 +409,7 @@ describe('async jobs, cancellation and the journal', () => {
     const controller = new AbortController()
     const pending = router.animate(livePhoto, { signal: controller.signal })
     setTimeout(() => controller.abort(), 10)
-    const error = await failure(pending)
+    const error = await expectAnimatorError(pending)
     expect(error.kind).toBe('cancelled')
     expect(error.attempts?.[0]).toMatchObject({ target: 'fal/live-portrait', outcome: 'failed', accepted: 'unknown' })
   })
@@ -426,7 +417,7 @@ describe('async jobs, cancellation and the journal', () => {
   it('a request deadline fails with timeout', async () => {
     const fal = scripted('fal/live-portrait', [{ type: 'hang' }])
     const { router } = await routerOver({ 'fal/live-portrait': fal })
-    expect((await failure(router.animate(livePhoto, { timeoutMs: 20 }))).kind).toBe('timeout')
+    expect((await expectAnimatorError(router.animate(livePhoto, { timeoutMs: 20 }))).kind).toBe('timeout')
   })
 })
 
@@ -460,7 +451,7 @@ describe('limits and events', () => {
       { providers: { fal: { adapter: 'fal', apiKey: 'env:TEST_FAL_KEY' } }, routes: { default: { strategy: 'fallback', targets: ['fal/live-portrait'] } }, stateDir: await stateDir() },
       { animators: { 'fal/live-portrait': fal }, env: { TEST_FAL_KEY: key }, onEvent: (event) => events.push(event), factories: { fal: () => ({ name: 'fal', models: ['live-portrait'], animator: () => fal }) } },
     )
-    const error = await failure(router.animate(livePhoto))
+    const error = await expectAnimatorError(router.animate(livePhoto))
     const surfaces = [JSON.stringify(events), JSON.stringify(error.toJSON()), error.message, JSON.stringify(error.attempts)]
     for (const surface of surfaces) expect(surface).not.toContain(key)
   })

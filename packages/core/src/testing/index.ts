@@ -2,6 +2,7 @@
  * Test doubles that implement the spec, for router and application tests.
  * @module
  */
+export { expectAnimatorError } from './expect-animator-error.js'
 export {
   createScriptedAnimator,
   type FailStep,

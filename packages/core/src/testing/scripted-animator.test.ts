@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { PortraitAnimatorError } from '../errors/index.js'
 import type { AnimationRequest, ProgressEvent } from '../spec/index.js'
 import { createScriptedAnimator } from './scripted-animator.js'
+import { expectAnimatorError } from './expect-animator-error.js'
 
 const request: AnimationRequest = { image: new Uint8Array([1]), motion: { type: 'preset', preset: 'live-photo' } }
-
-async function failure(promise: Promise<unknown>): Promise<PortraitAnimatorError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason)
-  if (!PortraitAnimatorError.isInstance(error)) throw new Error('expected a PortraitAnimatorError')
-  return error
-}
 
 describe('createScriptedAnimator', () => {
   it('plays its script in order and repeats the last step', async () => {
@@ -17,7 +11,7 @@ describe('createScriptedAnimator', () => {
       provider: 'fal',
       script: [{ type: 'fail', error: { kind: 'unavailable', statusCode: 503 } }, { type: 'succeed' }],
     })
-    const error = await failure(animator.animate(request))
+    const error = await expectAnimatorError(animator.animate(request))
     expect(error).toMatchObject({ kind: 'unavailable', provider: 'fal', retryable: true, statusCode: 503 })
     const result = await animator.animate(request)
     expect(result.servedBy.target).toBe('fal/scripted')
@@ -31,7 +25,7 @@ describe('createScriptedAnimator', () => {
     const animator = createScriptedAnimator({ script: [{ type: 'hang' }] })
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 10)
-    expect((await failure(animator.animate(request, { signal: controller.signal }))).kind).toBe('cancelled')
+    expect((await expectAnimatorError(animator.animate(request, { signal: controller.signal }))).kind).toBe('cancelled')
   })
 
   it('runs jobs through queued and running states with progress, and exposes start/status/cancel', async () => {
@@ -56,8 +50,8 @@ describe('createScriptedAnimator', () => {
         { type: 'job', submitError: { kind: 'rate_limited', accepted: false, retryAfterMs: 50 } },
       ],
     })
-    expect((await failure(animator.animate(request))).kind).toBe('no_face')
-    expect(await failure(animator.animate(request))).toMatchObject({ kind: 'rate_limited', accepted: false, retryAfterMs: 50 })
+    expect((await expectAnimatorError(animator.animate(request))).kind).toBe('no_face')
+    expect(await expectAnimatorError(animator.animate(request))).toMatchObject({ kind: 'rate_limited', accepted: false, retryAfterMs: 50 })
     expect(animator.submissions).toBe(1)
   })
 })
