@@ -342,7 +342,7 @@ async function sdkFailure(error: unknown, context: SdkFailureContext, signal: Ab
   }
   const transport = networkError(error, { provider: PROVIDER, url: context.url })
   if (context.accepted === 'create') {
-    return withModelId(transport, context.modelId)
+    return context.modelId === undefined ? transport : transport.with({ provider: PROVIDER, modelId: context.modelId })
   }
   return new PortraitAnimatorError({
     kind: transport.kind,
@@ -353,20 +353,6 @@ async function sdkFailure(error: unknown, context: SdkFailureContext, signal: Ab
     ...(transport.providerCode === undefined ? {} : { providerCode: transport.providerCode }),
     accepted: context.accepted,
     cause: error,
-  })
-}
-
-function withModelId(error: PortraitAnimatorError, modelId: string | undefined): PortraitAnimatorError {
-  if (modelId === undefined) return error
-  return new PortraitAnimatorError({
-    kind: error.kind,
-    message: error.message,
-    provider: PROVIDER,
-    modelId,
-    retryable: error.retryable,
-    ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
-    ...(error.accepted === undefined ? {} : { accepted: error.accepted }),
-    cause: error.cause,
   })
 }
 

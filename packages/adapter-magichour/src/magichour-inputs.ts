@@ -136,20 +136,5 @@ async function put(url: string, media: LoadedMedia, role: string, options: Uploa
 export function attribute(error: unknown, modelId: string, accepted: boolean | 'unknown' = false): unknown {
   if (!PortraitAnimatorError.isInstance(error)) return error
   if (error.kind === 'cancelled' || error.kind === 'timeout') return error
-  return new PortraitAnimatorError({
-    kind: error.kind,
-    message: error.message,
-    provider: PROVIDER,
-    modelId,
-    retryable: error.retryable,
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
-    ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
-    ...(error.field === undefined ? {} : { field: error.field }),
-    ...(error.rule === undefined ? {} : { rule: error.rule }),
-    ...(error.limit === undefined ? {} : { limit: error.limit }),
-    ...(error.actual === undefined ? {} : { actual: error.actual }),
-    accepted,
-    cause: error.cause ?? error,
-  })
+  return error.with({ provider: PROVIDER, modelId, accepted, cause: error.cause ?? error })
 }

@@ -1,5 +1,5 @@
 import type { ErrorKind, Warning } from '@portrait-animator/core'
-import type { FigureName } from './output-figures.js'
+import type { OutputFigures } from './output-figures.js'
 
 /** Version of the `report.json` layout; bumped when a field changes meaning or goes away. */
 export const REPORT_SCHEMA_VERSION = 1
@@ -64,19 +64,10 @@ export interface ReportError {
 }
 
 /** A saved output and its figures (see `measureOutput`). */
-export interface ReportOutput {
+export interface ReportOutput extends OutputFigures {
   /** The file next to the report, e.g. `media/astronaut-local-warp.mp4`. */
   readonly path: string
   readonly mimeType: string
-  readonly bytes: number
-  readonly width: number | null
-  readonly height: number | null
-  readonly durationSeconds: number | null
-  readonly fps: number | null
-  readonly motionEnergy: number | null
-  readonly identitySimilarity: number | null
-  /** Why a figure is null or partial. */
-  readonly notes: Readonly<Partial<Record<FigureName, string>>>
 }
 
 /** A target's totals over every image. */

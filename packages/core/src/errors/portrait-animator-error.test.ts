@@ -15,6 +15,16 @@ describe('PortraitAnimatorError', () => {
     expect(new PortraitAnimatorError({ kind: 'unavailable', message: 'Down.', retryable: false }).retryable).toBe(false)
   })
 
+  it('with() copies every field and the cause, replacing only what it is given', () => {
+    const cause = new Error('socket hang up')
+    const original = new PortraitAnimatorError({ kind: 'invalid_input', message: 'Too big.', field: 'image', rule: 'max-bytes', limit: 5, actual: 6, statusCode: 413, cause })
+    const copy = original.with({ provider: 'ailab', modelId: 'live-photo', accepted: false })
+    expect(copy).not.toBe(original)
+    expect(copy).toMatchObject({ kind: 'invalid_input', message: 'Too big.', field: 'image', rule: 'max-bytes', limit: 5, actual: 6, statusCode: 413, provider: 'ailab', modelId: 'live-photo', accepted: false, retryable: false })
+    expect(copy.cause).toBe(cause)
+    expect(original.provider).toBeUndefined()
+  })
+
   it('recognises an error made by another copy of the package', () => {
     const foreign = Object.assign(new Error('x'), { [Symbol.for('portrait-animator.error')]: true })
     expect(PortraitAnimatorError.isInstance(foreign)).toBe(true)

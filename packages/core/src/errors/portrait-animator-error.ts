@@ -106,6 +106,37 @@ export class PortraitAnimatorError extends Error {
     Object.defineProperty(this.prototype, 'name', { value: 'PortraitAnimatorError', writable: true, configurable: true })
   }
 
+  /**
+   * A copy of this error with some fields replaced, e.g. the model an adapter knows but a shared
+   * helper did not, or the router's list of attempts. Every other field and the `cause` are kept.
+   *
+   * @example
+   * ```ts
+   * throw error.with({ provider: 'magichour', modelId: 'talking-photo', accepted: false })
+   * ```
+   */
+  with(overrides: Partial<PortraitAnimatorErrorOptions>): PortraitAnimatorError {
+    const current: PortraitAnimatorErrorOptions = {
+      kind: this.kind,
+      message: this.message,
+      retryable: this.retryable,
+      provider: this.provider,
+      modelId: this.modelId,
+      retryAfterMs: this.retryAfterMs,
+      providerCode: this.providerCode,
+      requestId: this.requestId,
+      statusCode: this.statusCode,
+      field: this.field,
+      rule: this.rule,
+      limit: this.limit,
+      actual: this.actual,
+      accepted: this.accepted,
+      attempts: this.attempts,
+      cause: this.cause,
+    }
+    return new PortraitAnimatorError({ ...current, ...overrides })
+  }
+
   /** True for any `PortraitAnimatorError`, even one created by another copy of this package. */
   static isInstance(value: unknown): value is PortraitAnimatorError {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true

@@ -4,7 +4,6 @@ import { loadConfig, type RouteConfig, type RouterConfig } from '../config/index
 import { PortraitAnimatorError, toPortraitAnimatorError } from '../errors/index.js'
 import type { AnimationRequest, AnimationResult, ErrorKind, PortraitAnimator } from '../spec/index.js'
 import { mayHaveCharged } from './charge-risk.js'
-import { errorOptions } from './error-options.js'
 import { followJob } from './follow-job.js'
 import { JobJournal } from './job-journal.js'
 import { prepareRequest, type PreparedRequest } from './prepare-request.js'
@@ -149,7 +148,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
 
   function withAttempts(error: PortraitAnimatorError, context: RequestContext): PortraitAnimatorError {
     context.emit({ type: 'failed', errorKind: error.kind, message: error.message })
-    return new PortraitAnimatorError({ ...errorOptions(error), attempts: [...context.attempts], cause: error.cause ?? error })
+    return error.with({ attempts: [...context.attempts], cause: error.cause ?? error })
   }
 
   function allFailed(errors: readonly PortraitAnimatorError[], context: RequestContext): PortraitAnimatorError {
@@ -161,15 +160,16 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
     // Nothing was called: say why in the most useful kind (the input itself, the budget, or capabilities).
     const rejection = context.inputRejection
     const kind: ErrorKind = last?.kind ?? (rejection ? 'invalid_input' : skipCodes.size === 1 && skipCodes.has('budget') ? 'budget_exceeded' : 'unsupported')
-    const error = new PortraitAnimatorError({
-      ...(last ? {} : rejection ? errorOptions(rejection) : {}),
+    const summary = {
       kind,
       message: `No target could serve the request on route "${context.route}". ${lines.join('; ')}.`,
       retryable: false,
       ...(last?.accepted === undefined ? {} : { accepted: last.accepted }),
       attempts: [...context.attempts],
       ...(last ? { cause: last } : {}),
-    })
+    }
+    // When only the input was at fault, keep its field, rule, limit and value.
+    const error = !last && rejection ? rejection.with(summary) : new PortraitAnimatorError(summary)
     context.emit({ type: 'failed', errorKind: error.kind, message: error.message })
     return error
   }
