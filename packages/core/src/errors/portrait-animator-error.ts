@@ -116,12 +116,17 @@ export class PortraitAnimatorError extends Error {
    * ```
    */
   with(overrides: Partial<PortraitAnimatorErrorOptions>): PortraitAnimatorError {
-    const current: PortraitAnimatorErrorOptions = {
+    return new PortraitAnimatorError({ ...this.options(), cause: this.cause, ...overrides })
+  }
+
+  /** Every field as constructor options (without the cause). */
+  private options(): PortraitAnimatorErrorOptions {
+    return {
       kind: this.kind,
       message: this.message,
-      retryable: this.retryable,
       provider: this.provider,
       modelId: this.modelId,
+      retryable: this.retryable,
       retryAfterMs: this.retryAfterMs,
       providerCode: this.providerCode,
       requestId: this.requestId,
@@ -132,9 +137,7 @@ export class PortraitAnimatorError extends Error {
       actual: this.actual,
       accepted: this.accepted,
       attempts: this.attempts,
-      cause: this.cause,
     }
-    return new PortraitAnimatorError({ ...current, ...overrides })
   }
 
   /** True for any `PortraitAnimatorError`, even one created by another copy of this package. */
@@ -144,26 +147,7 @@ export class PortraitAnimatorError extends Error {
 
   /** A plain, secret-free object for logs and JSON output. */
   toJSON(): Record<string, unknown> {
-    const cause = this.cause
-    return redactValue({
-      name: this.name,
-      kind: this.kind,
-      message: this.message,
-      provider: this.provider,
-      modelId: this.modelId,
-      retryable: this.retryable,
-      retryAfterMs: this.retryAfterMs,
-      providerCode: this.providerCode,
-      requestId: this.requestId,
-      statusCode: this.statusCode,
-      field: this.field,
-      rule: this.rule,
-      limit: this.limit,
-      actual: this.actual,
-      accepted: this.accepted,
-      attempts: this.attempts,
-      cause: describeCause(cause),
-    }) as Record<string, unknown>
+    return redactValue({ name: this.name, ...this.options(), cause: describeCause(this.cause) }) as Record<string, unknown>
   }
 }
 
