@@ -5,6 +5,7 @@ import { PortraitAnimatorError, probeMedia, type JobHandle, type ProgressEvent }
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMagicHour } from './magichour-provider.js'
 import { projectReply, startTestServer, type TestServer } from './magichour-test-server.test-helpers.js'
+import { createTestWav } from '@portrait-animator/emulator'
 
 const PORTRAIT = new URL('../../../examples/assets/astronaut.png', import.meta.url)
 const SPEECH = new URL('../../../examples/assets/hello.wav', import.meta.url)
@@ -208,7 +209,7 @@ describe('talking photo validation, before any request', () => {
   })
 
   it('rejects a clip longer than the documented 60 s', async () => {
-    const long = wav(61)
+    const long = new Uint8Array(createTestWav(61))
     const error = await rejection({ image: portrait, motion: { type: 'audio', audio: long } })
     expect(error).toMatchObject({ kind: 'invalid_input', field: 'motion.endSeconds', rule: 'max-duration', limit: 60, actual: 61 })
     // The same audio is fine when the clip chosen is within the limit.
@@ -289,23 +290,3 @@ describe('talking photo cost estimate', () => {
     expect(server.requests).toEqual([])
   })
 })
-
-/** A silent 8 kHz mono 8-bit WAV of `seconds`. */
-function wav(seconds: number): Uint8Array {
-  const rate = 8000
-  const data = rate * seconds
-  const buffer = Buffer.alloc(44 + data, 0x80)
-  buffer.write('RIFF', 0, 'ascii')
-  buffer.writeUInt32LE(36 + data, 4)
-  buffer.write('WAVEfmt ', 8, 'ascii')
-  buffer.writeUInt32LE(16, 16)
-  buffer.writeUInt16LE(1, 20)
-  buffer.writeUInt16LE(1, 22)
-  buffer.writeUInt32LE(rate, 24)
-  buffer.writeUInt32LE(rate, 28)
-  buffer.writeUInt16LE(1, 32)
-  buffer.writeUInt16LE(8, 34)
-  buffer.write('data', 36, 'ascii')
-  buffer.writeUInt32LE(data, 40)
-  return new Uint8Array(buffer)
-}

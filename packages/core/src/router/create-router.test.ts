@@ -9,12 +9,10 @@ import { createScriptedAnimator, type ScriptedAnimator, type ScriptStep } from '
 import { createRouter } from './create-router.js'
 import type { RouterOptions } from './router-api.js'
 import type { RouterEvent } from './router-events.js'
+import { pngBytes, wavBytes } from '../media/test-fixtures.test-helpers.js'
 import { expectAnimatorError } from '../testing/index.js'
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-)
+const PNG = pngBytes(1, 1)
 const livePhoto: AnimationRequest = { image: PNG, motion: { type: 'preset', preset: 'live-photo' } }
 
 async function stateDir(): Promise<string> {
@@ -92,19 +90,7 @@ describe('the default configuration', () => {
         local: () => ({ name: 'local', models: [], animator: () => talking }),
       },
     })
-    const wav = Buffer.alloc(44 + 800)
-    wav.write('RIFF', 0)
-    wav.writeUInt32LE(36 + 800, 4)
-    wav.write('WAVEfmt ', 8)
-    wav.writeUInt32LE(16, 16)
-    wav.writeUInt16LE(1, 20)
-    wav.writeUInt16LE(1, 22)
-    wav.writeUInt32LE(8000, 24)
-    wav.writeUInt32LE(16000, 28)
-    wav.writeUInt16LE(2, 32)
-    wav.writeUInt16LE(16, 34)
-    wav.write('data', 36)
-    wav.writeUInt32LE(800, 40)
+    const wav = wavBytes({ seconds: 0.1, sampleRate: 8000 })
     const result = await router.animate({ image: PNG, motion: { type: 'audio', audio: wav } })
     expect(result.servedBy.target).toBe('magichour/talking-photo')
     expect(talking.calls).toHaveLength(1)
