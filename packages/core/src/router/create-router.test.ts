@@ -293,9 +293,10 @@ describe('strategies', () => {
     }
     expect(Math.abs(first / 100_000 - 0.7)).toBeLessThan(0.01)
 
-    const arm = async (userId: string) => (await router.animate(livePhoto, { route: 'experiment' }).then(() => router.animate({ ...livePhoto, context: { userId } }, { route: 'experiment' }))).arm
+    const arm = async (userId: string) => (await router.animate({ ...livePhoto, context: { userId } }, { route: 'experiment' })).arm
     const seen = new Map<string, string | undefined>()
     for (const userId of ['alice', 'bob', 'carol', 'dave', 'erin']) seen.set(userId, await arm(userId))
+    expect(new Set(seen.values()).size).toBe(2) // both arms are in use
     for (const userId of seen.keys()) expect(await arm(userId)).toBe(seen.get(userId))
   })
 
