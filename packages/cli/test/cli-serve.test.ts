@@ -1,9 +1,13 @@
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createAilab } from '@portrait-animator/adapter-ailab'
 import { readMp4Summary } from '@portrait-animator/core'
+import { startEmulator } from '@portrait-animator/emulator'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, firstLine, SAMPLE, startCli } from './run-cli.test-helpers.js'
+import { CHUNKED_HEAD, ONE_BYTE_CHUNK, trickler, until } from './trickle-client.test-helpers.js'
 
 const KEY = 'server-key-for-tests-0001'
 
@@ -12,6 +16,7 @@ type Child = ReturnType<typeof startCli>
 interface Envelope {
   readonly request_id: string
   readonly error_code: number
+  readonly error_msg: string
   readonly error_detail: { readonly status_code: number; readonly code: string }
   readonly data: { readonly video: string }
 }
@@ -19,8 +24,8 @@ let server: Child
 let url: string
 let portrait: Buffer
 
-async function post(body: FormData, headers: Record<string, string> = { 'ailabapi-api-key': KEY }) {
-  const response = await fetch(`${url}/api/portrait/effects/live-photo`, { method: 'POST', headers, body })
+async function post(body: FormData, headers: Record<string, string> = { 'ailabapi-api-key': KEY }, base = url) {
+  const response = await fetch(`${base}/api/portrait/effects/live-photo`, { method: 'POST', headers, body })
   return { status: response.status, body: (await response.json()) as Envelope }
 }
 
@@ -33,7 +38,7 @@ function form(image: Buffer, type = '0', name = 'portrait.png', contentType = 'i
 
 beforeAll(async () => {
   portrait = await readFile(SAMPLE)
-  server = startCli(['serve', '--port', '0', '--api-key', KEY, '--max-concurrent', '1'], { env: cleanEnv() })
+  server = startCli(['serve', '--port', '0', '--api-key', KEY, '--max-concurrent', '1', '--body-timeout', '2', '--min-body-rate', '0'], { env: cleanEnv() })
   url = JSON.parse(await firstLine(server)).url
 })
 
@@ -45,10 +50,10 @@ afterAll(async () => {
 })
 
 describe('portrait-animator serve: the AILabTools-compatible server (child process, real sockets)', () => {
-  it('answers /healthz', async () => {
+  it('answers /healthz: ready, since the default route has the offline animator', async () => {
     const response = await fetch(`${url}/healthz`)
     expect(response.status).toBe(200)
-    expect(await response.json()).toMatchObject({ ok: true })
+    expect(await response.json()).toMatchObject({ ok: true, ready: true, route: 'default', targets: expect.arrayContaining([{ target: 'local/warp', state: 'ready' }]) })
   })
 
   it('serves the exact AILab request with AILab\'s envelope and a base64 MP4, offline through the default route', async () => {
@@ -91,6 +96,18 @@ describe('portrait-animator serve: the AILabTools-compatible server (child proce
     expect(second).toMatchObject({ status: 503, body: { error_detail: { code: 'AI_SERVICE_FLOW_RESTRICTION' } } })
   })
 
+  it('serves a request while two clients trickle their bodies into the only slot, and answers them 408 (--body-timeout)', async () => {
+    const tricklers = [trickler(url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 250, 200), trickler(url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 250, 200)]
+    await until(() => tricklers.every((client) => client.sent() >= 2))
+    const stillTrickling = tricklers.every((client) => client.open())
+    const { status, body } = await post(form(portrait))
+    const outcomes = await Promise.all(tricklers.map((client) => client.outcome))
+    expect(stillTrickling).toBe(true)
+    expect(status).toBe(200)
+    expect(readMp4Summary(Buffer.from(body.data.video, 'base64'))).toMatchObject({ codec: 'avc1', frameCount: 72 })
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 408, closedByServer: true })
+  })
+
   it('finishes the request in flight on SIGTERM, then exits 0; its access log never holds the key', async () => {
     const inFlight = post(form(portrait))
     await new Promise((resolve) => setTimeout(resolve, 150))
@@ -104,5 +121,62 @@ describe('portrait-animator serve: the AILabTools-compatible server (child proce
     expect(JSON.parse(lines[0]!)).toHaveProperty('status')
     expect(run.stderr).not.toContain(KEY)
     expect(run.stderr).not.toContain('not-the-key')
+  })
+})
+
+/** Writes `config` as portrait-animator.json in a new folder and starts `serve` there. */
+async function serveWith(config: unknown, env: Record<string, string> = {}) {
+  const folder = await mkdtemp(join(tmpdir(), 'pa-serve-'))
+  await writeFile(join(folder, 'portrait-animator.json'), JSON.stringify(config))
+  const child = startCli(['serve', '--port', '0', '--api-key', KEY], { cwd: folder, env: cleanEnv(env) })
+  const serverUrl = (JSON.parse(await firstLine(child)) as { url: string }).url
+  return { child, url: serverUrl }
+}
+
+async function stop(child: Child) {
+  if (child.exitCode === null) child.kill('SIGTERM')
+  return child.done
+}
+
+describe('portrait-animator serve with a config that cannot serve (child process)', () => {
+  it('/healthz is 503 with the reason when the route\'s only target has no key', async () => {
+    const { child, url: serverUrl } = await serveWith({ providers: { fal: { adapter: 'fal', apiKey: 'env:FAL_KEY' } }, routes: { default: { strategy: 'fallback', targets: ['fal/live-portrait'] } } })
+    try {
+      const response = await fetch(`${serverUrl}/healthz`)
+      expect(response.status).toBe(503)
+      expect(await response.json()).toMatchObject({
+        ok: false,
+        ready: false,
+        reason: 'every target of route "default" is skipped',
+        targets: [{ target: 'fal/live-portrait', state: 'unconfigured' }],
+      })
+    } finally {
+      await stop(child)
+    }
+  })
+
+  it('tells the client what to do when every target fails, and logs the attempts for the operator', async () => {
+    const emulator = await startEmulator({ seed: 19, faults: [{ route: 'fal.*', status: 500, message: 'upstream exploded in rack 7' }] })
+    const falKey = 'fal-emulator-key-19'
+    const config = {
+      providers: { fal: { adapter: 'fal', apiKey: 'env:FAL_KEY', baseUrl: emulator.baseUrl, settings: { allowPrivateNetwork: true } } },
+      routes: { default: { strategy: 'fallback', targets: ['fal/live-portrait'] } },
+      retry: { maxAttempts: 1 },
+    }
+    const { child, url: serverUrl } = await serveWith(config, { FAL_KEY: falKey })
+    try {
+      const { status, body } = await post(form(portrait), undefined, serverUrl)
+      expect(status).toBe(500)
+      expect(body.error_detail.code).toBe('AI_SERVICE_ERROR')
+      expect(body.error_msg).toContain('Try again later')
+      for (const leak of ['fal', 'live-portrait', emulator.baseUrl, '127.0.0.1', 'route', 'rack 7', '500']) expect(body.error_msg).not.toContain(leak)
+    } finally {
+      const run = await stop(child)
+      await emulator.stop()
+      const line = run.stderr.split('\n').find((text) => text.includes('"path":"/api/portrait/effects/live-photo"'))
+      const entry = JSON.parse(line ?? '{}') as { status?: number; error?: { kind: string; attempts?: { target: string; errorKind?: string; reason?: string }[] } }
+      expect(entry).toMatchObject({ status: 500, error: { kind: 'unavailable', attempts: [{ target: 'fal/live-portrait', errorKind: 'unavailable' }] } })
+      expect(run.stderr).not.toContain(falKey)
+    }
   })
 })

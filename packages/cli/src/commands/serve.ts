@@ -3,6 +3,8 @@ import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { openRouter } from '../open-router.js'
 import { LIVE_PHOTO_PATH, startAilabCompatibleServer } from '../server/ailab-compatible-server.js'
+import { BODY_DEFAULTS } from '../server/read-body.js'
+import { routeReadiness } from '../server/route-readiness.js'
 
 export const SERVE_HELP = `Usage: portrait-animator serve [--port N] [--host H] [--config FILE] [--route NAME] --api-key KEY [--api-key KEY2]
 
@@ -14,11 +16,20 @@ upstream providers' keys come from the config and are never accepted here.
 Options:
   --port N             port (default 8080; 0 picks a free one)
   --host H             address to bind (default 127.0.0.1)
-  --max-concurrent N   requests animated at once; more get 503 AI_SERVICE_FLOW_RESTRICTION (default 4)
+  --max-concurrent N   requests animated at once, counted once their body is read; more get
+                       503 AI_SERVICE_FLOW_RESTRICTION (default 4)
   --max-body-mb N      largest request body (default 6)
-  --route NAME         the route serving requests (default: the config's default route)
+  --body-timeout S     seconds a request body may take to arrive; later gets 408 and the
+                       connection is closed (default 30)
+  --min-body-rate N    bytes/s a body must average after the grace period, else 408 (default 1024;
+                       0 turns it off)
+  --body-rate-grace S  seconds before --min-body-rate applies (default 5)
+  --route NAME         the route serving requests (default: the config's route for presets, else
+                       "default")
 
-Also: GET /healthz. Access logs go to stderr as JSON lines. SIGINT/SIGTERM stop accepting requests and
+GET /healthz answers 200 when the route has a target that can serve (configured, not retired, breaker
+not open), else 503 with the reason. Access logs go to stderr as JSON lines, failures with every
+target's attempt (clients only see what they can act on). SIGINT/SIGTERM stop accepting requests and
 let in-flight ones finish.
 
 Examples:
@@ -37,6 +48,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'api-key': { type: 'string', multiple: true },
       'max-concurrent': { type: 'string' },
       'max-body-mb': { type: 'string' },
+      'body-timeout': { type: 'string' },
+      'min-body-rate': { type: 'string' },
+      'body-rate-grace': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -47,8 +61,12 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const keys = [...(values['api-key'] ?? []), ...(io.env.PORTRAIT_ANIMATOR_SERVER_KEYS ?? '').split(',')].map((key) => key.trim()).filter(Boolean)
   if (keys.length === 0) throw new UsageError('serve needs at least one key of its own: --api-key KEY or PORTRAIT_ANIMATOR_SERVER_KEYS.')
   const port = numberOption(values.port, 'port', 8080)
+  const bodyTimeoutSeconds = numberOption(values['body-timeout'], 'body-timeout', BODY_DEFAULTS.timeoutMs / 1000)
+  if (!(bodyTimeoutSeconds > 0)) throw new UsageError('--body-timeout must be a positive number of seconds.')
   const router = await openRouter(io, values.config ? { config: values.config } : {})
   const animator = values.route ? router.route(values.route) : router
+  // The route the router picks for the live-photo preset every request asks for.
+  const routeName = values.route ?? router.config.config.motionRoutes?.preset ?? 'default'
   const server = await startAilabCompatibleServer({
     animator,
     apiKeys: keys,
@@ -56,6 +74,10 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     host: values.host ?? '127.0.0.1',
     maxConcurrent: numberOption(values['max-concurrent'], 'max-concurrent', 4),
     maxBodyBytes: Math.round(numberOption(values['max-body-mb'], 'max-body-mb', 6) * 1024 * 1024),
+    bodyTimeoutMs: Math.round(bodyTimeoutSeconds * 1000),
+    minBodyBytesPerSecond: numberOption(values['min-body-rate'], 'min-body-rate', BODY_DEFAULTS.minBytesPerSecond),
+    bodyRateGraceMs: Math.round(numberOption(values['body-rate-grace'], 'body-rate-grace', BODY_DEFAULTS.rateGraceMs / 1000) * 1000),
+    readiness: () => routeReadiness(router, routeName),
     log: (entry) => io.stderr.write(`${JSON.stringify(entry)}\n`),
   })
   io.stdout.write(`${JSON.stringify({ url: server.url, endpoint: `${server.url}${LIVE_PHOTO_PATH}` })}\n`)

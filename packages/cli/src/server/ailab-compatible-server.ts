@@ -2,27 +2,19 @@ import { randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { PortraitAnimatorError, checkMediaLimits, loadMedia, type ImageFormat, type MediaLimits, type PortraitAnimator } from '@portrait-animator/core'
+import { accessLogError, type AccessLogEntry } from './access-log.js'
 import { ailabFailureFor } from './ailab-error-for.js'
 import { errorEnvelope, successEnvelope, type AilabEnvelope } from './ailab-envelope.js'
+import { BODY_DEFAULTS, readBody, type BodyFailure } from './read-body.js'
+import type { ServerReadiness } from './route-readiness.js'
+
+export type { AccessLogEntry } from './access-log.js'
 
 /** The path AILabTools clients call. */
 export const LIVE_PHOTO_PATH = '/api/portrait/effects/live-photo'
 
 /** AILabTools' documented limits for `image_target`: JPEG/PNG/BMP, at most 5 MB, under 4096x4096. */
 const AILAB_IMAGE_LIMITS: MediaLimits<ImageFormat> = { formats: ['jpeg', 'png', 'bmp'], maxBytes: 5 * 1024 * 1024, maxWidth: 4095, maxHeight: 4095 }
-
-/** One line of the access log. Never holds a key. */
-export interface AccessLogEntry {
-  readonly time: string
-  readonly method: string
-  readonly path: string
-  readonly status: number
-  readonly code?: string
-  readonly durationMs: number
-  readonly requestId: string
-  readonly servedBy?: string
-  readonly bytes?: number
-}
 
 /** Options for `startAilabCompatibleServer`. */
 export interface AilabCompatibleServerOptions {
@@ -36,8 +28,40 @@ export interface AilabCompatibleServerOptions {
   readonly host?: string
   /** Largest request body accepted, in bytes. @default 6 MiB (AILab's 5 MB image plus the multipart overhead) */
   readonly maxBodyBytes?: number
-  /** Requests animated at once; one more gets 503 `AI_SERVICE_FLOW_RESTRICTION`. @default 4 */
+  /**
+   * Requests animated at once; one more gets 503 `AI_SERVICE_FLOW_RESTRICTION`. A request counts
+   * only once its body has been read, so slow uploads never hold a slot.
+   * @default 4
+   */
   readonly maxConcurrent?: number
+  /**
+   * The whole request body must arrive within this many milliseconds of its headers; a client
+   * still sending then gets 408 and its connection is closed.
+   * @default 30000
+   */
+  readonly bodyTimeoutMs?: number
+  /**
+   * After `bodyRateGraceMs`, a body arriving slower than this on average (bytes per second) gets 408
+   * at once, without waiting for `bodyTimeoutMs`. 0 turns the check off.
+   * @default 1024
+   */
+  readonly minBodyBytesPerSecond?: number
+  /** How long a body may arrive slower than `minBodyBytesPerSecond` at first. @default 5000 */
+  readonly bodyRateGraceMs?: number
+  /**
+   * Node's `headersTimeout`: a client must finish sending its headers within this many
+   * milliseconds (Node answers a bare 408 and closes). Node's `requestTimeout` is set above this
+   * plus `bodyTimeoutMs`, so the server's own 408 comes first.
+   * @default 10000
+   */
+  readonly headersTimeoutMs?: number
+  /**
+   * Whether the server can serve now, for `GET /healthz` (503 with the reason when not ready).
+   * Called on every health check, so it must be cheap and must not call a provider; `serve` passes
+   * `routeReadiness(router, route)`.
+   * @default always ready
+   */
+  readonly readiness?: () => ServerReadiness
   /** Deadline per request in milliseconds. @default 300000 */
   readonly timeoutMs?: number
   /** Receives one entry per request. @default no logging */
@@ -67,17 +91,24 @@ export interface AilabCompatibleServer {
 export async function startAilabCompatibleServer(options: AilabCompatibleServerOptions): Promise<AilabCompatibleServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 6 * 1024 * 1024
   const maxConcurrent = options.maxConcurrent ?? 4
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_DEFAULTS.timeoutMs
+  const minBodyRate = options.minBodyBytesPerSecond ?? BODY_DEFAULTS.minBytesPerSecond
+  const headersTimeoutMs = options.headersTimeoutMs ?? 10_000
   const keys = options.apiKeys.map((key) => Buffer.from(key))
   if (keys.length === 0) throw new PortraitAnimatorError({ kind: 'invalid_config', message: 'The server needs at least one API key of its own (--api-key or PORTRAIT_ANIMATOR_SERVER_KEYS).', field: 'apiKeys' })
   let inFlight = 0
   let closing = false
   const active = new Set<Promise<void>>()
 
-  const server = createServer((request, response) => {
-    const work = handle(request, response)
-    active.add(work)
-    void work.finally(() => active.delete(work))
-  })
+  const server = createServer(
+    // Node enforces both timeouts on this interval (30 s by default, far longer than a short headersTimeout).
+    { headersTimeout: headersTimeoutMs, requestTimeout: headersTimeoutMs + bodyTimeoutMs + 5_000, connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs) },
+    (request, response) => {
+      const work = handle(request, response)
+      active.add(work)
+      void work.finally(() => active.delete(work))
+    },
+  )
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = Date.now()
@@ -87,38 +118,42 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
       options.log?.({ time: new Date(started).toISOString(), method: request.method ?? '?', path, status, durationMs: Date.now() - started, requestId, ...extra })
 
     if (path === '/healthz' && request.method === 'GET') {
-      send(response, closing ? 503 : 200, { ok: !closing, inFlight })
-      logged(closing ? 503 : 200)
+      const health = healthReport()
+      send(response, health.ok ? 200 : 503, { ...health, inFlight })
+      logged(health.ok ? 200 : 503)
       return
     }
-    if (path !== LIVE_PHOTO_PATH) {
-      sendEnvelope(response, errorEnvelope(requestId, 404, 'ERROR_RESOURCE_NOT_FOUND', 'Resource not found.', `No such endpoint: ${path}`))
-      logged(404, { code: 'ERROR_RESOURCE_NOT_FOUND' })
-      return
-    }
-    const fail = (status: number, code: string, codeMessage: string, message: string) => {
+    const fail = (status: number, code: string, codeMessage: string, message: string, extra: Partial<AccessLogEntry> = {}) => {
+      // The rest of the body is drained so the client can read the answer (closing under a client
+      // still writing makes most clients report EPIPE, not the answer); Node's requestTimeout bounds it.
       request.resume()
       sendEnvelope(response, errorEnvelope(requestId, status, code, codeMessage, message))
-      logged(status, { code })
+      logged(status, { code, ...extra })
     }
+    if (path !== LIVE_PHOTO_PATH) return fail(404, 'ERROR_RESOURCE_NOT_FOUND', 'Resource not found.', `No such endpoint: ${path}`)
     if (request.method !== 'POST') return fail(405, 'ERROR_ILLEGAL_OPERATION', 'Illegal operation.', 'Use POST.')
     if (!keyAccepted(request.headers['ailabapi-api-key'])) return fail(401, 'ERROR_USER_NOT_EXISTS', 'The user does not exist.', 'Missing or unknown ailabapi-api-key.')
     if (closing) return fail(503, 'AI_SERVICE_FLOW_RESTRICTION', 'The AI service is rate-limited.', 'The server is shutting down.')
     const declared = Number(request.headers['content-length'] ?? 0)
-    if (declared > maxBodyBytes) return fail(413, 'FILE_SIZE_EXCEEDS_LIMIT', 'The file size exceeds the limit.', `The request is larger than ${maxBodyBytes} bytes.`)
-    if (inFlight >= maxConcurrent) return fail(503, 'AI_SERVICE_FLOW_RESTRICTION', 'The AI service is rate-limited.', `At most ${maxConcurrent} requests at once; retry shortly.`)
+    const tooLarge = () => fail(413, 'FILE_SIZE_EXCEEDS_LIMIT', 'The file size exceeds the limit.', `The request is larger than ${maxBodyBytes} bytes.`)
+    if (declared > maxBodyBytes) return tooLarge()
+    const saturated = () => fail(503, 'AI_SERVICE_FLOW_RESTRICTION', 'The AI service is rate-limited.', `At most ${maxConcurrent} requests at once; retry shortly.`)
+    // Shed load before reading a body that could not be served anyway.
+    if (inFlight >= maxConcurrent) return saturated()
 
+    const outcome = await readBody(request, { maxBytes: maxBodyBytes, timeoutMs: bodyTimeoutMs, minBytesPerSecond: minBodyRate, ...(options.bodyRateGraceMs === undefined ? {} : { rateGraceMs: options.bodyRateGraceMs }) })
+    if (!outcome.ok) return bodyFailed(outcome.failure, outcome.receivedBytes)
+    // Only now does the request take a slot: a slow upload never holds one.
+    if (inFlight >= maxConcurrent) return saturated()
     inFlight++
     const disconnected = new AbortController()
     response.on('close', () => {
       if (!response.writableFinished) disconnected.abort(new DOMException('The client went away', 'AbortError'))
     })
     try {
-      const body = await readBody(request, maxBodyBytes)
-      if (!body) return fail(413, 'FILE_SIZE_EXCEEDS_LIMIT', 'The file size exceeds the limit.', `The request is larger than ${maxBodyBytes} bytes.`)
       let form: FormData
       try {
-        form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body: new Uint8Array(body) }).formData()
+        form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body: new Uint8Array(outcome.body) }).formData()
       } catch {
         return fail(400, 'ERROR_PARAMETERS', 'Parameter error.', 'The body must be multipart/form-data.')
       }
@@ -136,12 +171,32 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
       sendEnvelope(response, successEnvelope(requestId, video.toString('base64')))
       logged(200, { servedBy: result.servedBy.target, bytes: video.byteLength })
     } catch (error) {
+      // The client learns what it can act on; which targets failed and why is for the operator's log.
       const failure = ailabFailureFor(error)
-      const message = PortraitAnimatorError.isInstance(error) ? error.message : 'Internal error.'
-      fail(failure.status, failure.code, failure.codeMessage, message)
+      fail(failure.status, failure.code, failure.codeMessage, failure.message, { error: accessLogError(error) })
     } finally {
       inFlight--
     }
+
+    function bodyFailed(failure: BodyFailure, receivedBytes: number): void {
+      if (failure === 'too-large') return tooLarge()
+      if (failure === 'aborted') return void logged(499, { code: 'CLIENT_CLOSED_REQUEST', bytes: receivedBytes })
+      const why = failure === 'timeout' ? `within ${bodyTimeoutMs / 1000} s` : `at ${minBodyRate} bytes/s or faster`
+      // A client this slow is not waited for again: answer, then close the connection.
+      response.setHeader('connection', 'close')
+      fail(408, 'ERROR_REQUEST_TIMEOUT', 'The request timed out.', `The request body did not arrive ${why}.`, { bytes: receivedBytes })
+    }
+  }
+
+  function healthReport(): ServerReadiness & { readonly ok: boolean } {
+    if (closing) return { ok: false, ready: false, reason: 'the server is shutting down' }
+    let readiness: ServerReadiness
+    try {
+      readiness = options.readiness?.() ?? { ready: true }
+    } catch {
+      readiness = { ready: false, reason: 'the readiness check failed' }
+    }
+    return { ok: readiness.ready, ...readiness }
   }
 
   function keyAccepted(header: string | string[] | undefined): boolean {
@@ -170,17 +225,6 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
       await closed
     },
   }
-}
-
-async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.byteLength
-    if (size > maxBytes) return undefined
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks)
 }
 
 function sendEnvelope(response: ServerResponse, envelope: AilabEnvelope): void {
