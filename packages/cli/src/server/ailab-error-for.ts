@@ -43,16 +43,17 @@ export function ailabFailureFor(error: unknown): AilabFailure {
 function invalidInputFailure(error: PortraitAnimatorError): AilabFailure {
   const rule = error.rule
   const found = [error.limit === undefined ? '' : `limit ${error.limit}`, error.actual === undefined ? '' : `got ${error.actual}`].filter(Boolean).join(', ')
+  const detail = found ? ` (${found}).` : '.'
   // The server's own checks of image_target speak only of the upload; upstream messages may name targets.
-  const detail = error.field === 'image_target' ? `: ${error.message}` : found ? ` (${found}).` : '.'
+  const own = error.field === 'image_target' ? error.message : undefined
   if (rule === 'max-bytes' || rule === 'download-too-large') {
-    return { status: 413, code: 'FILE_SIZE_EXCEEDS_LIMIT', codeMessage: 'The file size exceeds the limit.', message: `image_target is too large${detail}` }
+    return { status: 413, code: 'FILE_SIZE_EXCEEDS_LIMIT', codeMessage: 'The file size exceeds the limit.', message: own ?? `image_target is too large${detail}` }
   }
   if (rule === 'format' || rule === 'not-media' || rule === 'empty' || rule === 'truncated') {
-    return { status: 415, code: 'UNSUPPORTED_FILE_TYPES', codeMessage: 'Unsupported file type.', message: `image_target must be a complete JPEG, PNG or BMP image${detail}` }
+    return { status: 415, code: 'UNSUPPORTED_FILE_TYPES', codeMessage: 'Unsupported file type.', message: own ?? `image_target must be a complete JPEG, PNG or BMP image${detail}` }
   }
   if (rule?.startsWith('max-') || rule?.startsWith('min-')) {
-    return { status: 422, code: 'FILE_RESOLUTION_EXCEEDS_LIMITS', codeMessage: 'The file resolution exceeds the limit.', message: `image_target breaks the ${rule} rule${detail}` }
+    return { status: 422, code: 'FILE_RESOLUTION_EXCEEDS_LIMITS', codeMessage: 'The file resolution exceeds the limit.', message: own ?? `image_target breaks the ${rule} rule${detail}` }
   }
-  return { status: 400, code: 'ERROR_INVALID_PARAMETER', codeMessage: 'Invalid parameter.', message: rule ? `The request breaks the ${rule} rule${detail}` : error.field === 'image_target' ? error.message : 'Check image_target and type.' }
+  return { status: 400, code: 'ERROR_INVALID_PARAMETER', codeMessage: 'Invalid parameter.', message: own ?? (rule ? `The request breaks the ${rule} rule${detail}` : 'Check image_target and type.') }
 }
