@@ -32,7 +32,7 @@ async function post(url: string): Promise<{ status: number; body: { error_code: 
 
 describe('the AILab-compatible server under slow clients (in-process, real sockets)', () => {
   it('serves normal requests while four clients trickle their bodies, and answers each trickler 408 at its deadline', async () => {
-    const server = await start({ maxConcurrent: 2, bodyTimeoutMs: 2_000, minBodyBytesPerSecond: 0 })
+    const server = await start({ maxConcurrent: 2, bodyTimeoutMs: 3_000, minBodyBytesPerSecond: 0 })
     let requests = 0
     server.server.on('request', () => requests++)
     const tricklers = Array.from({ length: 4 }, () => trickler(server.url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 250, 200))
