@@ -24,6 +24,7 @@ Options:
   --min-body-rate N    bytes/s a body must average after the grace period, else 408 (default 1024;
                        0 turns it off)
   --body-rate-grace S  seconds before --min-body-rate applies (default 5)
+  --max-uploads N      bodies received at once; more get 503 (default 32)
   --route NAME         the route serving requests (default: the config's route for presets, else
                        "default")
 
@@ -51,6 +52,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'body-timeout': { type: 'string' },
       'min-body-rate': { type: 'string' },
       'body-rate-grace': { type: 'string' },
+      'max-uploads': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -77,6 +79,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     bodyTimeoutMs: Math.round(bodyTimeoutSeconds * 1000),
     minBodyBytesPerSecond: numberOption(values['min-body-rate'], 'min-body-rate', BODY_DEFAULTS.minBytesPerSecond),
     bodyRateGraceMs: Math.round(numberOption(values['body-rate-grace'], 'body-rate-grace', BODY_DEFAULTS.rateGraceMs / 1000) * 1000),
+    maxPendingUploads: numberOption(values['max-uploads'], 'max-uploads', 32),
     readiness: () => routeReadiness(router, routeName),
     log: (entry) => io.stderr.write(`${JSON.stringify(entry)}\n`),
   })

@@ -57,6 +57,20 @@ describe('the AILab-compatible server under slow clients (in-process, real socke
     }
   })
 
+  it('bounds the uploads received at once (maxPendingUploads): one more gets 503 without waiting', async () => {
+    const server = await start({ maxPendingUploads: 1, bodyTimeoutMs: 4_000, minBodyBytesPerSecond: 0 })
+    let requests = 0
+    server.server.on('request', () => requests++)
+    const client = trickler(server.url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 250, 100)
+    await until(() => requests >= 1 && client.sent() >= 1)
+    const stillUploading = client.open()
+    const answer = await post(server.url)
+    expect(stillUploading).toBe(true)
+    expect(answer).toMatchObject({ status: 503, body: { error_detail: { code: 'AI_SERVICE_FLOW_RESTRICTION' } } })
+    expect(await client.outcome).toMatchObject({ status: 408 })
+    expect((await post(server.url)).status).toBe(200)
+  })
+
   it('lets a stalled upload go at the minimum rate, long before the body deadline', async () => {
     const server = await start({ bodyTimeoutMs: 600_000, minBodyBytesPerSecond: 100, bodyRateGraceMs: 300 })
     const outcome = await trickler(server.url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 200, 100).outcome

@@ -49,6 +49,12 @@ export interface AilabCompatibleServerOptions {
   /** How long a body may arrive slower than `minBodyBytesPerSecond` at first. @default 5000 */
   readonly bodyRateGraceMs?: number
   /**
+   * Bodies being received at once; one more gets 503 at once. Bounds the memory uploads can hold
+   * (each up to `maxBodyBytes`) now that they no longer take an animation slot.
+   * @default 32
+   */
+  readonly maxPendingUploads?: number
+  /**
    * Node's `headersTimeout`: a client must finish sending its headers within this many
    * milliseconds (Node answers a bare 408 and closes). Node's `requestTimeout` is set above this
    * plus `bodyTimeoutMs`, so the server's own 408 comes first.
@@ -96,7 +102,9 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
   const headersTimeoutMs = options.headersTimeoutMs ?? 10_000
   const keys = options.apiKeys.map((key) => Buffer.from(key))
   if (keys.length === 0) throw new PortraitAnimatorError({ kind: 'invalid_config', message: 'The server needs at least one API key of its own (--api-key or PORTRAIT_ANIMATOR_SERVER_KEYS).', field: 'apiKeys' })
+  const maxPendingUploads = options.maxPendingUploads ?? 32
   let inFlight = 0
+  let uploading = 0
   let closing = false
   const active = new Set<Promise<void>>()
 
@@ -140,8 +148,10 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
     const saturated = () => fail(503, 'AI_SERVICE_FLOW_RESTRICTION', 'The AI service is rate-limited.', `At most ${maxConcurrent} requests at once; retry shortly.`)
     // Shed load before reading a body that could not be served anyway.
     if (inFlight >= maxConcurrent) return saturated()
+    if (uploading >= maxPendingUploads) return fail(503, 'AI_SERVICE_FLOW_RESTRICTION', 'The AI service is rate-limited.', `At most ${maxPendingUploads} uploads at once; retry shortly.`)
 
-    const outcome = await readBody(request, { maxBytes: maxBodyBytes, timeoutMs: bodyTimeoutMs, minBytesPerSecond: minBodyRate, ...(options.bodyRateGraceMs === undefined ? {} : { rateGraceMs: options.bodyRateGraceMs }) })
+    uploading++
+    const outcome = await readBody(request, { maxBytes: maxBodyBytes, timeoutMs: bodyTimeoutMs, minBytesPerSecond: minBodyRate, ...(options.bodyRateGraceMs === undefined ? {} : { rateGraceMs: options.bodyRateGraceMs }) }).finally(() => uploading--)
     if (!outcome.ok) return bodyFailed(outcome.failure, outcome.receivedBytes)
     // Only now does the request take a slot: a slow upload never holds one.
     if (inFlight >= maxConcurrent) return saturated()
