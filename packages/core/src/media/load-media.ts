@@ -1,5 +1,6 @@
 import { abortError, toPortraitAnimatorError } from '../errors/index.js'
-import type { MediaInput, MediaRole } from '../spec/index.js'
+import type { ImageFormat, MediaInput, MediaRole } from '../spec/index.js'
+import { assertImageDecodes } from './decode-image.js'
 import { describeUnrecognised } from './describe-unrecognised.js'
 import type { LoadMediaOptions, LoadedMedia } from './loaded-media.js'
 import { mediaError } from './media-error.js'
@@ -20,6 +21,8 @@ const ARTICLE: Readonly<Record<MediaRole, string>> = { image: 'an image', audio:
  * Reads a media input (path, `http(s)` URL, `data:` URI, bytes, `ArrayBuffer` or `Blob`), detects
  * its real format from the bytes, reads its dimensions and duration from the headers, and checks
  * that it is whole, is media, has the expected role and stays within `maxBytes` and `maxPixels`.
+ * An image within `maxPixels` is then decoded completely (see `assertImageDecodes`), so a file with
+ * intact headers but cut-short pixel data is refused before any provider sees it.
  * Target-specific limits are checked afterwards with `checkMediaLimits`.
  *
  * @throws PortraitAnimatorError `invalid_input` naming `field` and the broken `rule`; `cancelled`
@@ -36,7 +39,10 @@ export async function loadMedia(input: MediaInput, options: LoadMediaOptions): P
     options.signal?.throwIfAborted()
     const raw = await readMediaInput(input, { ...options, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES })
     options.signal?.throwIfAborted()
-    return inspect(raw, options)
+    const media = inspect(raw, options)
+    // Headers first (a 60000x60000 claim never reaches the decoder), then every pixel.
+    if (media.role === 'image') await assertImageDecodes(media.bytes, media.format as ImageFormat, { field: options.field, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS })
+    return media
   } catch (error) {
     if (options.signal?.aborted) throw abortError(options.signal)
     throw toPortraitAnimatorError(error)
