@@ -16,6 +16,7 @@ import {
   encodedImage,
   flacBytes,
   gifBytes,
+  id3v2Tag,
   jpegBytes,
   mp3CbrBytes,
   mp3VbrBytes,
@@ -111,6 +112,14 @@ const badInputs: readonly BadInput[] = [
   { name: 'a PNG whose zlib stream is cut mid-way (chunks and IEND intact)', field: 'image', rule: 'corrupt', input: () => pngBytes(512, 512, { rows: 100, endStream: false }) },
   { name: 'a JPEG whose scan is cut short, with an EOI marker appended', field: 'image', rule: 'corrupt', input: () => cutJpeg },
   { name: 'a GIF with a screen descriptor but no image', field: 'image', rule: 'corrupt', input: () => gifBytes(64, 64) },
+  // audio whose header cannot be played, or that holds nothing
+  { name: 'a WAV declaring a sample rate of 0 Hz', field: 'motion.audio', rule: 'corrupt', input: () => wavBytes({ seconds: 1, declaredSampleRate: 0 }) },
+  { name: 'a WAV declaring a byte rate of 0', field: 'motion.audio', rule: 'corrupt', input: () => wavBytes({ seconds: 1, declaredByteRate: 0 }) },
+  { name: 'a header-only WAV (0 seconds)', field: 'motion.audio', rule: 'min-duration', input: () => wavBytes({ seconds: 0 }) },
+  { name: 'a FLAC declaring a sample rate of 0 Hz', field: 'motion.audio', rule: 'corrupt', input: () => flacBytes(0, 44_100) },
+  { name: 'an Ogg Opus stream of 0 samples', field: 'motion.audio', rule: 'min-duration', input: () => oggBytes('opus', 0) },
+  { name: 'an Ogg Vorbis header declaring 0 Hz', field: 'motion.audio', rule: 'corrupt', input: () => oggBytes('vorbis', 1, 0) },
+  { name: 'an MP3 that is an ID3 tag and nothing else', field: 'motion.audio', rule: 'truncated', input: () => id3v2Tag(64) },
   // sizes
   { name: 'a 60000x60000 PNG header', field: 'image', rule: 'max-pixels', input: () => pngBytes(60_000, 60_000, { rows: 0 }) },
   { name: 'a 60000x60000 BMP header', field: 'image', rule: 'max-pixels', input: () => bmpBytes(60_000, 60_000) },

@@ -99,6 +99,21 @@ function inspect(raw: RawMedia, options: LoadMediaOptions): LoadedMedia {
       problem: `the ${format.toUpperCase()} file is cut short: it ends before the size its header declares`,
     })
   }
+  if (probe.corrupt !== undefined) {
+    throw mediaError({ field, rule: 'corrupt', limit: `a playable ${format.toUpperCase()} header`, actual: probe.corrupt, problem: probe.corrupt })
+  }
+  // MP4-family files are left out: a fragmented M4A legitimately declares 0 in its movie header.
+  if (role === 'audio' && format !== 'm4a' && probe.durationSeconds === 0) {
+    throw mediaError({
+      field,
+      rule: 'min-duration',
+      limit: 0,
+      actual: 0,
+      limitText: 'more than 0 s',
+      actualText: '0 s',
+      problem: `the ${format.toUpperCase()} holds no audio (0 seconds)`,
+    })
+  }
   if (role === 'image' && (probe.width === undefined || probe.height === undefined)) {
     throw mediaError({
       field,

@@ -167,14 +167,26 @@ export function webpExtendedBytes(width: number, height: number): Uint8Array<Arr
 
 // ---------------------------------------------------------------- audio
 
-/** A PCM WAV. `declaredDataBytes` lets a test claim more data than is present. */
-export function wavBytes(options: { readonly sampleRate?: number; readonly channels?: number; readonly bitsPerSample?: number; readonly seconds: number; readonly declaredDataBytes?: number; readonly listChunk?: boolean }): Uint8Array<ArrayBuffer> {
+/**
+ * A PCM WAV. `declaredDataBytes` lets a test claim more data than is present; `declaredSampleRate`
+ * and `declaredByteRate` write other values in the `fmt ` chunk than the data was sized with.
+ */
+export function wavBytes(options: {
+  readonly sampleRate?: number
+  readonly channels?: number
+  readonly bitsPerSample?: number
+  readonly seconds: number
+  readonly declaredDataBytes?: number
+  readonly declaredSampleRate?: number
+  readonly declaredByteRate?: number
+  readonly listChunk?: boolean
+}): Uint8Array<ArrayBuffer> {
   const sampleRate = options.sampleRate ?? 8000
   const channels = options.channels ?? 1
   const bits = options.bitsPerSample ?? 16
   const blockAlign = (channels * bits) / 8
   const dataBytes = Math.round(options.seconds * sampleRate) * blockAlign
-  const fmt = bytesOf(u16le(1), u16le(channels), u32le(sampleRate), u32le(sampleRate * blockAlign), u16le(blockAlign), u16le(bits))
+  const fmt = bytesOf(u16le(1), u16le(channels), u32le(options.declaredSampleRate ?? sampleRate), u32le(options.declaredByteRate ?? sampleRate * blockAlign), u16le(blockAlign), u16le(bits))
   const list = options.listChunk === true ? bytesOf('LIST', u32le(5), 'INFOx', [0]) : new Uint8Array(0) // odd size: padded
   const data = bytesOf('data', u32le(options.declaredDataBytes ?? dataBytes), new Uint8Array(dataBytes))
   const body = bytesOf('WAVE', 'fmt ', u32le(fmt.length), fmt, list, data)
