@@ -4,7 +4,7 @@
  * @module
  */
 export { assertPublicUrl, type AssertPublicUrlOptions } from './assert-public-url.js'
-export { checkMediaLimits, type MediaLimitsWithPixels } from './check-media-limits.js'
+export { checkMediaLimits } from './check-media-limits.js'
 export { isRemoteUrl } from './is-remote-url.js'
 export { assertImageDecodes, type AssertImageDecodesOptions } from './decode-image.js'
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, loadMedia } from './load-media.js'
