@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createRouter } from '../router/index.js'
-import { expectAnimatorError } from '../testing/index.js'
 import { validateConfig } from './load-config.js'
 import { ownEntry } from './own-entry.js'
 
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty'] as const
 
-describe('names inherited from Object.prototype are unknown names, never a route or a provider', () => {
+describe('config names inherited from Object.prototype are unknown names, never a route or a provider', () => {
   it('ownEntry finds own keys only', () => {
     const routes: Record<string, number> = { default: 1 }
     for (const name of INHERITED) expect(ownEntry(routes, name)).toBeUndefined()
@@ -22,12 +20,5 @@ describe('names inherited from Object.prototype are unknown names, never a route
   it.each(INHERITED)('motionRoutes pointing at "%s" is invalid_config', (name) => {
     const document = { providers: { local: { adapter: 'local' } }, routes: { default: { strategy: 'fallback', targets: ['local/warp'] } }, motionRoutes: { preset: name } }
     expect(() => validateConfig(document)).toThrow(expect.objectContaining({ kind: 'invalid_config', field: 'motionRoutes.preset' }))
-  })
-
-  it.each(INHERITED)('router.route("%s") is an unknown route', async (name) => {
-    const router = await createRouter({ providers: { local: { adapter: 'local' } }, routes: { default: { strategy: 'fallback', targets: ['local/warp'] } }, journal: false })
-    expect(() => router.route(name)).toThrow(expect.objectContaining({ kind: 'invalid_config', field: 'route', rule: 'unknown-route' }))
-    const error = await expectAnimatorError(router.animate({ image: 'unused.png', motion: { type: 'preset', preset: 'live-photo' } }, { route: name }))
-    expect(error).toMatchObject({ kind: 'invalid_config', field: 'route', rule: 'unknown-route', actual: name })
   })
 })
