@@ -16,6 +16,17 @@ export const AILAB_LIVE_PHOTO_LIFECYCLE: Lifecycle = {
 export const AILAB_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 /** "Below 4096x4096": the largest accepted side is 4095 px. */
 export const AILAB_MAX_IMAGE_SIDE = 4095
+/**
+ * The smallest side: AILab documents no number, only `ERROR_LOW_RESOLUTION` and
+ * `ERROR_SMALL_FACE_SIZE` (providers.md §1.3); 64 px is the floor below which no face detector
+ * finds a face, the same floor every target uses.
+ */
+export const AILAB_MIN_IMAGE_SIDE = 64
+/**
+ * Longest side over shortest: AILab documents none, but answers `ERROR_FACE_SIZE_RATIO_NOT_MET`
+ * (providers.md §1.3) when the face is too small for the frame; 4:1 is the same cap every target uses.
+ */
+export const AILAB_MAX_ASPECT_RATIO = 4
 
 /**
  * What Live Photos can do: one preset (`live-photo`, a nod and a smile) in two framings, as an MP4,
@@ -37,6 +48,10 @@ export const AILAB_LIVE_PHOTO_CAPABILITIES: Capabilities = {
       maxBytes: AILAB_MAX_IMAGE_BYTES,
       maxWidth: AILAB_MAX_IMAGE_SIDE,
       maxHeight: AILAB_MAX_IMAGE_SIDE,
+      maxPixels: AILAB_MAX_IMAGE_SIDE * AILAB_MAX_IMAGE_SIDE,
+      minWidth: AILAB_MIN_IMAGE_SIDE,
+      minHeight: AILAB_MIN_IMAGE_SIDE,
+      maxAspectRatio: AILAB_MAX_ASPECT_RATIO,
       acceptsUrl: false,
     },
   },

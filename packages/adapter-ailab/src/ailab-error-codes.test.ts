@@ -7,7 +7,7 @@ import { makePng } from './ailab-test-media.test-helpers.js'
 import { startTestServer, type TestServer } from './ailab-test-server.test-helpers.js'
 
 const RETRYABLE: ReadonlySet<ErrorKind> = new Set(['rate_limited', 'unavailable'])
-const IMAGE = makePng(24, 24)
+const IMAGE = makePng(64, 64)
 const TABLE = Object.entries(AILAB_ERROR_CODES) as [string, AilabErrorCode][]
 
 let server: TestServer

@@ -5,7 +5,7 @@ import type { AnimationRequest, PortraitAnimator } from '@portrait-animator/core
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DOCS_NO_FACE_EXAMPLE, newerSuccess, olderError, olderSuccess } from './ailab-fixtures.test-helpers.js'
 import { createAilab } from './ailab-provider.js'
-import { makeBmp, makeJpeg, makeMp4Header, makePng } from './ailab-test-media.test-helpers.js'
+import { GIF_16, makeBmp, makeJpeg, makeMp4Header, makePng } from './ailab-test-media.test-helpers.js'
 import { startTestServer, type TestServer } from './ailab-test-server.test-helpers.js'
 import { expectAnimatorError } from '@portrait-animator/core/testing'
 
@@ -64,8 +64,8 @@ describe('the request AILab receives', () => {
   })
 
   it('sends type=1 for the full-body framing and type=0 for head', async () => {
-    await animator().animate({ image: makePng(32, 32), motion: { ...LIVE_PHOTO, framing: 'full-body' } })
-    await animator().animate({ image: makePng(32, 32), motion: { ...LIVE_PHOTO, framing: 'head' } })
+    await animator().animate({ image: makePng(64, 64), motion: { ...LIVE_PHOTO, framing: 'full-body' } })
+    await animator().animate({ image: makePng(64, 64), motion: { ...LIVE_PHOTO, framing: 'head' } })
     expect(await Promise.all(server.requests.map(async (request) => (await request.form()).get('type')))).toEqual(['1', '0'])
   })
 
@@ -73,7 +73,7 @@ describe('the request AILab receives', () => {
     const jpegPath = join(workDir, 'portrait.png') // wrong extension on purpose
     await writeFile(jpegPath, makeJpeg(300, 400))
     await animator().animate({ image: jpegPath, motion: LIVE_PHOTO })
-    await animator().animate({ image: makeBmp(20, 10), motion: LIVE_PHOTO })
+    await animator().animate({ image: makeBmp(128, 64), motion: LIVE_PHOTO })
     const files = await Promise.all(server.requests.map(async (request) => (await request.form()).get('image_target') as File))
     expect(files.map((file) => [file.name, file.type])).toEqual([
       ['image.jpg', 'image/jpeg'],
@@ -82,7 +82,7 @@ describe('the request AILab receives', () => {
   })
 
   it('lets providerOptions.ailab.type override the framing, with a warning', async () => {
-    const result = await animator().animate({ image: makePng(32, 32), motion: { ...LIVE_PHOTO, framing: 'head' }, providerOptions: { ailab: { type: 1 } } })
+    const result = await animator().animate({ image: makePng(64, 64), motion: { ...LIVE_PHOTO, framing: 'head' }, providerOptions: { ailab: { type: 1 } } })
     expect((await server.requests[0]!.form()).get('type')).toBe('1')
     expect(result.warnings).toEqual([expect.objectContaining({ type: 'other', setting: 'motion.framing', provider: 'ailab' })])
   })
@@ -93,13 +93,13 @@ describe('the request AILab receives', () => {
       calls.push(String(input))
       return fetch(input, init)
     }
-    await animator({ fetch: recordingFetch }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO })
+    await animator({ fetch: recordingFetch }).animate({ image: makePng(64, 64), motion: LIVE_PHOTO })
     expect(calls).toEqual([`${server.baseUrl}/api/portrait/effects/live-photo`])
     expect(server.requests).toHaveLength(1)
   })
 
   it('keeps a path prefix of the base URL (a private deployment behind a proxy)', async () => {
-    await animator({ baseUrl: `${server.baseUrl}/ailab/` }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO })
+    await animator({ baseUrl: `${server.baseUrl}/ailab/` }).animate({ image: makePng(64, 64), motion: LIVE_PHOTO })
     expect(server.requests[0]!.path).toBe('/ailab/api/portrait/effects/live-photo')
   })
 })
@@ -126,20 +126,20 @@ describe('a successful answer', () => {
 
   it('reads the newer envelope (no error_code, no error_code_str) too', async () => {
     server.reply({ status: 200, body: newerSuccess(VIDEO_BASE64) })
-    const result = await animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO })
+    const result = await animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO })
     expect(result.providerMetadata).toEqual({ ailab: { requestId: 'req-newer-1', logId: 'log-newer-1' } })
     expect(await result.output.bytes()).toEqual(VIDEO)
   })
 
   it('accepts the video as a data: URI', async () => {
     server.reply({ status: 200, body: newerSuccess(`data:video/mp4;base64,${VIDEO_BASE64}`) })
-    const result = await animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO })
+    const result = await animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO })
     expect(await result.output.bytes()).toEqual(VIDEO)
   })
 
   it('treats a 200 with a non-zero error_code as the failure it reports', async () => {
     server.reply({ status: 200, body: { ...DOCS_NO_FACE_EXAMPLE, request_id: 'req-200-noface' } })
-    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     // error_detail.code wins over the older, vaguer error_code_str.
     expect(error).toMatchObject({ kind: 'no_face', providerCode: 'ERROR_NO_FACE_IN_FILE', statusCode: 422, requestId: 'req-200-noface', accepted: false, retryable: false })
     expect(error.message).toContain('No face detected in the file')
@@ -152,14 +152,14 @@ describe('a successful answer', () => {
     ['an MP4 cut short', Buffer.from(VIDEO.subarray(0, 60)).toString('base64'), /cut short/],
   ])('fails with provider_error when data.video is %s', async (_name, video, message) => {
     server.reply({ status: 200, body: olderSuccess(video) })
-    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'provider_error', accepted: true, retryable: false, requestId: 'req-older-1' })
     expect(error.message).toMatch(message)
   })
 
   it('fails with provider_error when the success envelope has no video', async () => {
     server.reply({ status: 200, body: { request_id: 'r', error_code: 0, data: {} } })
-    expect(await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'provider_error', requestId: 'r' })
+    expect(await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'provider_error', requestId: 'r' })
   })
 })
 
@@ -175,7 +175,7 @@ describe('failures decided before any request', () => {
     ['wider than 4095 px', makePng(4096, 8), 'max-width'],
     ['taller than 4095 px', makePng(8, 4100), 'max-height'],
     ['over 5 MB', makeBmp(1400, 1300), 'max-bytes'],
-    ['a GIF', Buffer.from('GIF89a\x10\x00\x10\x00\x00\x00\x00;', 'latin1'), 'format'],
+    ['a GIF', GIF_16, 'format'],
     ['not an image at all', Buffer.from('hello, I am text and not a portrait'), 'not-media'],
     ['a PNG cut short', makePng(64, 64).subarray(0, 40), 'truncated'],
   ])('rejects an image %s as invalid_input on image', async (_name, image, rule) => {
@@ -192,27 +192,27 @@ describe('failures decided before any request', () => {
     [{ type: 'audio', audio: new Uint8Array([1]) } as const, 'motion.type'],
     [{ type: 'preset', preset: 'nod' } as const, 'motion.preset'],
   ])('fails %o with unsupported', async (motion, field) => {
-    expect(await reject({ image: makePng(16, 16), motion })).toMatchObject({ kind: 'unsupported', field })
+    expect(await reject({ image: makePng(64, 64), motion })).toMatchObject({ kind: 'unsupported', field })
   })
 
   it('rejects an unknown framing', async () => {
     const motion = { type: 'preset', preset: 'live-photo', framing: 'torso' } as unknown as AnimationRequest['motion']
-    expect(await reject({ image: makePng(16, 16), motion })).toMatchObject({ kind: 'invalid_input', field: 'motion.framing' })
+    expect(await reject({ image: makePng(64, 64), motion })).toMatchObject({ kind: 'invalid_input', field: 'motion.framing' })
   })
 
   it('rejects unknown or out-of-range provider options', async () => {
-    expect(await reject({ image: makePng(16, 16), motion: LIVE_PHOTO, providerOptions: { ailab: { typ: 1 } } })).toMatchObject({
+    expect(await reject({ image: makePng(64, 64), motion: LIVE_PHOTO, providerOptions: { ailab: { typ: 1 } } })).toMatchObject({
       kind: 'invalid_input',
       field: 'providerOptions.ailab.typ',
     })
-    expect(await reject({ image: makePng(16, 16), motion: LIVE_PHOTO, providerOptions: { ailab: { type: 2 } } })).toMatchObject({
+    expect(await reject({ image: makePng(64, 64), motion: LIVE_PHOTO, providerOptions: { ailab: { type: 2 } } })).toMatchObject({
       kind: 'invalid_input',
       field: 'providerOptions.ailab.type',
     })
   })
 
   it('turns output wishes into warnings, and into unsupported errors in strict mode', async () => {
-    const request: AnimationRequest = { image: makePng(16, 16), motion: LIVE_PHOTO, output: { format: 'webp', maxSide: 256 } }
+    const request: AnimationRequest = { image: makePng(64, 64), motion: LIVE_PHOTO, output: { format: 'webp', maxSide: 256 } }
     const result = await animator().animate(request)
     expect(result.warnings.map((warning) => [warning.type, warning.setting])).toEqual([
       ['unsupported', 'output.format'],
@@ -224,7 +224,7 @@ describe('failures decided before any request', () => {
 
   it('fails with auth when there is no key at all', async () => {
     vi.stubEnv('AILAB_API_KEY', '')
-    const error = await expectAnimatorError(createAilab({ baseUrl: server.baseUrl }).livePhoto().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(createAilab({ baseUrl: server.baseUrl }).livePhoto().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'auth', provider: 'ailab', accepted: false })
     expect(error.message).toContain('AILAB_API_KEY')
     expect(server.requests).toHaveLength(0)
@@ -232,12 +232,12 @@ describe('failures decided before any request', () => {
 
   it('takes the key from AILAB_API_KEY by default', async () => {
     vi.stubEnv('AILAB_API_KEY', 'ailab-env-key-123456')
-    await createAilab({ baseUrl: server.baseUrl }).livePhoto().animate({ image: makePng(16, 16), motion: LIVE_PHOTO })
+    await createAilab({ baseUrl: server.baseUrl }).livePhoto().animate({ image: makePng(64, 64), motion: LIVE_PHOTO })
     expect(server.requests[0]!.headers['ailabapi-api-key']).toBe('ailab-env-key-123456')
   })
 
   it('fails with cancelled, accepted false, when the signal is already aborted', async () => {
-    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }, { signal: AbortSignal.abort() }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }, { signal: AbortSignal.abort() }))
     expect(error).toMatchObject({ kind: 'cancelled', accepted: false })
     expect(server.requests).toHaveLength(0)
   })
@@ -247,33 +247,33 @@ describe('transport failures', () => {
   it('maps a refused connection to unavailable with accepted false', async () => {
     const closed = await startTestServer()
     await closed.close()
-    const error = await expectAnimatorError(animator({ baseUrl: closed.baseUrl }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator({ baseUrl: closed.baseUrl }).animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, accepted: false, provider: 'ailab', modelId: 'live-photo', providerCode: 'ECONNREFUSED' })
   })
 
   it('maps a connection reset after sending to unavailable with accepted unknown', async () => {
     server.reply('reset')
-    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, accepted: 'unknown', modelId: 'live-photo' })
     expect(server.requests).toHaveLength(1)
   })
 
   it('fails with timeout, accepted unknown, when AILab does not answer before the deadline', async () => {
     server.reply('hang')
-    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }, { timeoutMs: 150 }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }, { timeoutMs: 150 }))
     expect(error).toMatchObject({ kind: 'timeout', accepted: 'unknown', retryable: false, provider: 'ailab' })
   })
 
   it('uses the factory timeout when the call gives none', async () => {
     server.reply('hang')
-    const error = await expectAnimatorError(animator({ timeoutMs: 150 }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator({ timeoutMs: 150 }).animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error.kind).toBe('timeout')
   })
 
   it('fails with cancelled when the caller aborts while AILab renders', async () => {
     server.reply('hang')
     const controller = new AbortController()
-    const pending = animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }, { signal: controller.signal })
+    const pending = animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }, { signal: controller.signal })
     await vi.waitFor(() => expect(server.requests).toHaveLength(1))
     controller.abort()
     expect(await expectAnimatorError(pending)).toMatchObject({ kind: 'cancelled', accepted: 'unknown', retryable: false })
@@ -290,35 +290,35 @@ describe('transport failures', () => {
       },
     })
     const huge: typeof fetch = async () => new Response(endless, { status: 200 })
-    const error = await expectAnimatorError(animator({ fetch: huge }).animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator({ fetch: huge }).animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'provider_error', accepted: 'unknown', provider: 'ailab', modelId: 'live-photo' })
   })
 
   it('maps a non-JSON 502 from a proxy to unavailable', async () => {
     server.reply({ status: 502, body: '<html>Bad Gateway</html>' })
-    expect(await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'unavailable', statusCode: 502, accepted: false })
+    expect(await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'unavailable', statusCode: 502, accepted: false })
   })
 
   it('maps a bare 404 from another host to provider_error (a wrong base URL, not a retirement)', async () => {
     server.reply({ status: 404, body: 'Not Found' })
-    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'provider_error', statusCode: 404, accepted: false })
   })
 
   it('maps a bare 404 from www.ailabapi.com to retired', async () => {
     const bare404: typeof fetch = async () => new Response('Not Found', { status: 404 })
-    const error = await expectAnimatorError(createAilab({ apiKey: API_KEY, fetch: bare404 }).livePhoto().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(createAilab({ apiKey: API_KEY, fetch: bare404 }).livePhoto().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error).toMatchObject({ kind: 'retired', statusCode: 404, retryable: false })
   })
 
   it('keeps Retry-After on rate limits', async () => {
     server.reply({ status: 429, body: olderError(429, 'EXCEEDING_LIMITS'), headers: { 'retry-after': '7' } })
-    expect(await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000, retryable: true })
+    expect(await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000, retryable: true })
   })
 
   it('never lets the key into an error message or its JSON', async () => {
     server.reply({ status: 401, body: { ...olderError(401, 'ERROR_USER_NOT_EXISTS'), error_msg: `unknown key ${API_KEY}` } })
-    const error = await expectAnimatorError(animator().animate({ image: makePng(16, 16), motion: LIVE_PHOTO }))
+    const error = await expectAnimatorError(animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }))
     expect(error.kind).toBe('auth')
     expect(`${error.message} ${JSON.stringify(error)} ${error.stack}`).not.toContain(API_KEY)
   })
@@ -330,12 +330,12 @@ describe('the animator as data', () => {
     expect(livePhoto.capabilities.lifecycle).toMatchObject({ status: 'retired', replacements: ['fal/live-portrait', 'magichour/image-to-video', 'local/warp'] })
     expect(livePhoto.capabilities).toMatchObject({ motions: ['preset'], presets: ['live-photo'], framings: ['head', 'full-body'], outputs: ['video'], jobs: false })
     expect(livePhoto.capabilities.inputs.image).toMatchObject({ formats: ['jpeg', 'png', 'bmp'], maxBytes: 5 * 1024 * 1024, maxWidth: 4095, maxHeight: 4095 })
-    await livePhoto.animate({ image: makePng(16, 16), motion: LIVE_PHOTO })
+    await livePhoto.animate({ image: makePng(64, 64), motion: LIVE_PHOTO })
     expect(server.requests).toHaveLength(1)
   })
 
   it('estimates 22 credits, about $0.059, without any call', () => {
-    expect(animator().estimateCost?.({ image: makePng(16, 16), motion: LIVE_PHOTO })).toMatchObject({ credits: 22, usd: 0.0594, basis: 'estimated' })
+    expect(animator().estimateCost?.({ image: makePng(64, 64), motion: LIVE_PHOTO })).toMatchObject({ credits: 22, usd: 0.0594, basis: 'estimated' })
     expect(server.requests).toHaveLength(0)
   })
 

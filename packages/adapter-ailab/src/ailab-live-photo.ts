@@ -12,6 +12,8 @@ import {
   type LoadedMedia,
   type PortraitAnimator,
   type ProgressPhase,
+  validateCallOptions,
+  validateRequest,
 } from '@portrait-animator/core'
 import { AILAB_LIVE_PHOTO_CAPABILITIES, AILAB_MAX_IMAGE_BYTES } from './ailab-capabilities.js'
 import { AILAB_KEY_HEADER, AILAB_KEY_VARIABLE, AILAB_LIVE_PHOTO_MODEL, AILAB_LIVE_PHOTO_TARGET, AILAB_PROVIDER } from './ailab-constants.js'
@@ -42,6 +44,9 @@ export function createAilabLivePhoto(settings: ResolvedAilabSettings): PortraitA
   })
 
   async function animate(request: AnimationRequest, options: CallOptions = {}): Promise<AnimationResult> {
+    // Before the deadline starts: a timeoutMs of -1 is a typed error, not a RangeError from a timer.
+    validateRequest(request, { provider: AILAB_PROVIDER, modelId: AILAB_LIVE_PHOTO_MODEL })
+    validateCallOptions(options, { provider: AILAB_PROVIDER, modelId: AILAB_LIVE_PHOTO_MODEL })
     const startedAt = new Date()
     const started = performance.now()
     const progress = progressReporter(options, started)
@@ -101,6 +106,7 @@ export function createAilabLivePhoto(settings: ResolvedAilabSettings): PortraitA
       expect: 'image',
       // A file over AILab's limit is rejected from its size, without reading it.
       maxBytes: AILAB_MAX_IMAGE_BYTES,
+      maxPixels: AILAB_LIVE_PHOTO_CAPABILITIES.inputs.image.maxPixels!,
       allowPrivateNetwork: settings.allowPrivateNetwork,
       signal: deadline.signal,
     })

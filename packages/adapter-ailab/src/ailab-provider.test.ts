@@ -40,7 +40,7 @@ describe('createProvider (for the router)', () => {
     try {
       server.reply({ status: 200, body: newerSuccess(Buffer.from(makeMp4Header({ width: 8, height: 8, durationSeconds: 1 })).toString('base64')) })
       const animator = createProvider({ apiKey: 'ailab-router-key-02', baseUrl: server.baseUrl }).animator('live-photo')
-      const result = await animator.animate({ image: makePng(8, 8), motion: { type: 'preset', preset: 'live-photo' } })
+      const result = await animator.animate({ image: makePng(64, 64), motion: { type: 'preset', preset: 'live-photo' } })
       expect(result.output.kind).toBe('video')
       expect(server.requests.map((request) => [request.path, request.headers['ailabapi-api-key']])).toEqual([
         ['/api/portrait/effects/live-photo', 'ailab-router-key-02'],

@@ -60,13 +60,24 @@ export function makeBmp(width: number, height: number): Uint8Array {
   return plain(file)
 }
 
-/** A baseline JPEG's headers (no real scan data, but a whole file as far as headers go). */
+/**
+ * A mid-grey baseline greyscale JPEG that decodes completely: one quantisation table, one-code DC
+ * and AC Huffman tables, and a scan in which every 8x8 block is "no change, end of block" (2 bits).
+ */
 export function makeJpeg(width: number, height: number): Uint8Array {
-  const app0 = [0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]
-  const sof0 = [0xff, 0xc0, 0x00, 0x0b, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x01, 0x01, 0x11, 0x00]
-  const sos = [0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x12, 0x34]
-  return new Uint8Array([0xff, 0xd8, ...app0, ...sof0, ...sos, 0xff, 0xd9])
+  const segment = (marker: number, data: readonly number[]) => [0xff, marker, (data.length + 2) >> 8, (data.length + 2) & 0xff, ...data]
+  const dqt = segment(0xdb, [0, ...new Array<number>(64).fill(1)])
+  const sof0 = segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0])
+  const oneCodeTable = (tableClass: number) => segment(0xc4, [tableClass << 4, 1, ...new Array<number>(15).fill(0), 0])
+  const sos = segment(0xda, [1, 1, 0x00, 0, 63, 0])
+  const bits = Math.ceil(width / 8) * Math.ceil(height / 8) * 2
+  const scan = new Array<number>(Math.ceil(bits / 8)).fill(0)
+  if (bits % 8 !== 0) scan[scan.length - 1] = 0xff >> (bits % 8) // pad the last byte with 1 bits
+  return new Uint8Array([0xff, 0xd8, ...dqt, ...sof0, ...oneCodeTable(0), ...oneCodeTable(1), ...sos, ...scan, 0xff, 0xd9])
 }
+
+/** A real 16x16 GIF (encoded once by an image library), for tests that need a GIF that decodes. */
+export const GIF_16 = new Uint8Array(Buffer.from('R0lGODlhEAAQAIAAAExpcaCAcCH5BAUAAAAALAAAAAAQABAAAAIOjI+py+0Po5y02ouzPgUAOw==', 'base64'))
 
 /** A plain `Uint8Array` (not a `Buffer`), as adapters return bytes. */
 function plain(buffer: Buffer): Uint8Array {

@@ -11,6 +11,8 @@ import {
   type JsonValue,
   type PortraitAnimator,
   withDeadline,
+  validateCallOptions,
+  validateRequest,
 } from '@portrait-animator/core'
 import { settleOnAbort } from './fal-call.js'
 import { BUNDLED_DRIVING_CLIP, readBundledDrivingClip, type DrivingClipUploads } from './fal-driving-clip.js'
@@ -180,6 +182,12 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     })
   }
 
+  /** The request's shape and the call options, checked before anything is read or sent. */
+  function validateCall(request: AnimationRequest, options: CallOptions): void {
+    validateRequest(request, { provider: 'fal', modelId })
+    validateCallOptions(options, { provider: 'fal', modelId })
+  }
+
   async function announce(submitted: SubmittedJob, options: CallOptions): Promise<void> {
     if (!options.onJobStarted) return
     try {
@@ -198,6 +206,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     capabilities: definition.capabilities,
 
     async animate(request: AnimationRequest, options: CallOptions = {}): Promise<AnimationResult> {
+      validateCall(request, options)
       const startedAt = new Date()
       const signal = callSignal(options)
       const tracker = new FalJobTracker({ target, startedAt: startedAt.getTime(), onProgress: options.onProgress })
@@ -212,6 +221,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     },
 
     async start(request: AnimationRequest, options: CallOptions = {}): Promise<JobHandle> {
+      validateCall(request, options)
       const signal = callSignal(options)
       const tracker = new FalJobTracker({ target, startedAt: Date.now(), onProgress: options.onProgress })
       const submitted = await submit(request, signal, tracker)

@@ -94,9 +94,9 @@ async function readBody(body: BodyInit | null | undefined): Promise<string | Uin
   return String(body)
 }
 
-/** The smallest valid PNG (1x1), for portraits in wire tests. */
+/** A small valid PNG (64x64, the smallest portrait fal's limits accept), for portraits in wire tests. */
 export const TINY_PNG = Uint8Array.from(
-  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAIAAAAlC+aJAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAn0lEQVRoge2SQQkAQRDDKrkSTkqkroh7hIFCBKSh4etpohuwAdUrsgv1LtEN2IDqFdmFepfoBmxA9YrsQr1LdAM2oHpFdqHeJboBG1C9IrtQ7xLdgA2oXpFdqHeJbsAGVK/ILtS7RDdgA6pXZBfqXaIbsAHVK7IL9S7RDdiA6hXZhXqX6AZsQPWK7EK9S3QDNqB6RXah3iW6ARtQveIfHolaAXi2NaJSAAAAAElFTkSuQmCC', 'base64'),
 )
 
 /**

@@ -35,6 +35,8 @@ export async function prepareFalMedia(input: MediaInput, options: PrepareFalMedi
     expect: options.role,
     allowPrivateNetwork: options.allowPrivateNetwork,
     ...(options.limits.maxBytes === undefined ? {} : { maxBytes: options.limits.maxBytes }),
+    // The header is judged against the target's pixel cap before anything is decoded.
+    ...(options.limits.maxPixels === undefined ? {} : { maxPixels: options.limits.maxPixels }),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })

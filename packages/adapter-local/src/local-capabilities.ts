@@ -20,8 +20,12 @@ export const LOCAL_WARP_CAPABILITIES: Capabilities = {
       maxBytes: 50 * 1024 * 1024,
       maxWidth: 8192,
       maxHeight: 8192,
+      // 64 px: the face landmark model needs at least that to find a face; 8192 x 8192 and 4:1 are
+      // the renderer's own bounds (its output is at most 2048 px a side, MAX_OUTPUT_SIDE).
       minWidth: 64,
       minHeight: 64,
+      maxPixels: 8192 * 8192,
+      maxAspectRatio: 4,
       acceptsUrl: false,
     },
   },

@@ -9,6 +9,8 @@ import {
   type ProgressPhase,
   type Warning,
   withDeadline,
+  validateCallOptions,
+  validateRequest,
 } from '@portrait-animator/core'
 import { loadHumanRuntime } from './human-runtime.js'
 import { LOCAL_WARP_CAPABILITIES } from './local-capabilities.js'
@@ -37,6 +39,8 @@ export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAn
     capabilities: LOCAL_WARP_CAPABILITIES,
     estimateCost: () => ({ usd: 0, credits: 0, basis: 'estimated', note: 'Runs on this machine.' }),
     async animate(request: AnimationRequest, options: CallOptions = {}): Promise<AnimationResult> {
+      validateRequest(request, { provider: LOCAL_PROVIDER, modelId: LOCAL_MODEL_ID })
+      validateCallOptions(options, { provider: LOCAL_PROVIDER, modelId: LOCAL_MODEL_ID })
       const started = performance.now()
       const startedAt = new Date().toISOString()
       const signal = combinedSignal(options)
@@ -51,7 +55,6 @@ export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAn
       try {
         report('validating', 0)
         checkLimits({ signal, deadline })
-        if (request === null || typeof request !== 'object') throw invalidInput('request', 'required', 'A request object is required.')
         const { plan, warnings } = planRequest(request, settings)
         failIfStrict(request, warnings)
         const image = await loadImage(request.image, LOCAL_WARP_CAPABILITIES.inputs.image, { signal })

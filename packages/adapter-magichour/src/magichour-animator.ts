@@ -9,6 +9,8 @@ import {
   type JobStatus,
   type ProgressPhase,
   type Warning,
+  validateCallOptions,
+  validateRequest,
 } from '@portrait-animator/core'
 import { abortedError, createCallScope, sleep, type CallScope } from './magichour-abort.js'
 import type { MagicHourApi } from './magichour-api.js'
@@ -200,6 +202,12 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
     }
   }
 
+  /** The request's shape and the call options, checked before anything is read or sent. */
+  function validateCall(request: unknown, options: unknown): void {
+    validateRequest(request, { provider: PROVIDER, modelId })
+    validateCallOptions(options, { provider: PROVIDER, modelId })
+  }
+
   /** Stops a running project after an abort or a deadline, then reports why. */
   async function abortRunning(api: MagicHourApi, projectId: string, scope: CallScope): Promise<PortraitAnimatorError> {
     const problem = await cancelQuietly(api, projectId)
@@ -214,6 +222,7 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
     capabilities: model.capabilities,
 
     async animate(request, options = {}) {
+      validateCall(request, options)
       const scope = createCallScope(options)
       const startedAt = new Date(scope.startedAt)
       const { parsed } = await submit(request, options, scope)
@@ -225,6 +234,7 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
     },
 
     async start(request, options = {}) {
+      validateCall(request, options)
       const scope = createCallScope(options)
       return (await submit(request, options, scope)).handle
     },

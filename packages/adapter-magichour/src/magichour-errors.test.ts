@@ -9,7 +9,7 @@ import { createMagicHour } from './magichour-provider.js'
 import { projectReply, startTestServer, type Reply, type TestServer } from './magichour-test-server.test-helpers.js'
 
 const API_KEY = 'mh_live_errors_7d1e0b9a4c'
-const PNG = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'))
+const PNG = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAIAAAAlC+aJAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAn0lEQVRoge2SQQkAQRDDKrkSTkqkroh7hIFCBKSh4etpohuwAdUrsgv1LtEN2IDqFdmFepfoBmxA9YrsQr1LdAM2oHpFdqHeJboBG1C9IrtQ7xLdgA2oXpFdqHeJbsAGVK/ILtS7RDdgA6pXZBfqXaIbsAHVK7IL9S7RDdiA6hXZhXqX6AZsQPWK7EK9S3QDNqB6RXah3iW6ARtQveIfHolaAXi2NaJSAAAAAElFTkSuQmCC', 'base64')) // 64x64, the smallest portrait Magic Hour's limits accept
 
 let server: TestServer
 beforeEach(async () => {

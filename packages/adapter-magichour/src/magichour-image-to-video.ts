@@ -1,6 +1,6 @@
 import type { AnimationRequest, Capabilities, CostEstimate, Framing, PresetName, Warning } from '@portrait-animator/core'
 import { prepareAsset } from './magichour-inputs.js'
-import { IMAGE_FORMATS, MAX_UPLOAD_BYTES, PROVIDER } from './magichour-limits.js'
+import { IMAGE_FORMATS, IMAGE_GEOMETRY, MAX_UPLOAD_BYTES, PROVIDER } from './magichour-limits.js'
 import { outputWarnings, unsupported, type MagicHourModel, type PrepareContext, type Submission } from './magichour-model.js'
 import { imageToVideoOptionsSchema, parseProviderOptions, type ImageToVideoOptions } from './magichour-options.js'
 import { IMAGE_TO_VIDEO_CREDITS_PER_SECOND, creditEstimate, type ImageToVideoResolution } from './magichour-pricing.js'
@@ -48,7 +48,7 @@ export const imageToVideoCapabilities: Capabilities = {
   jobs: true,
   cancel: true,
   webhooks: true,
-  inputs: { image: { formats: IMAGE_FORMATS, maxBytes: MAX_UPLOAD_BYTES, acceptsUrl: true } },
+  inputs: { image: { formats: IMAGE_FORMATS, maxBytes: MAX_UPLOAD_BYTES, ...IMAGE_GEOMETRY, acceptsUrl: true } },
   offline: false,
   lifecycle: { status: 'active' },
 }

@@ -51,6 +51,7 @@ export async function prepareAsset(input: MediaInput, options: PrepareAssetOptio
       signal: options.signal,
       allowPrivateNetwork: options.allowPrivateNetwork,
       ...(options.limits.maxBytes === undefined ? {} : { maxBytes: options.limits.maxBytes }),
+      ...(options.limits.maxPixels === undefined ? {} : { maxPixels: options.limits.maxPixels }),
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     })
     checkMediaLimits(media, options.limits, options.field)

@@ -33,6 +33,18 @@ export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 export const IMAGE_FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'webp', 'bmp']
 
 /**
+ * The portrait geometry both Magic Hour models get:
+ * - at least 64 px a side: the docs only recommend 512x512 (providers.md §3.2, "Limits and
+ *   pricing"), which is advice, not a refusal; 64 px is the floor below which no face detector finds
+ *   a face (Magic Hour then fails with `no_source_face`);
+ * - at most 8192 x 8192 pixels: the output is capped at 720p (talking photo) or 1080p/4k
+ *   (image-to-video, providers.md §3.6), so more pixels only cost upload time and our own decode;
+ *   8192 x 8192 still takes a 48 MP phone photo as it is;
+ * - at most 4:1 either way: the outputs are 16:9 at their widest, and a strip holds no portrait.
+ */
+export const IMAGE_GEOMETRY = { minWidth: 64, minHeight: 64, maxPixels: 8192 * 8192, maxAspectRatio: 4 } as const
+
+/**
  * Audio formats we can upload: mp3, wav, aac, flac from the SDK 0.43.1 list, plus m4a and ogg that
  * the current docs accept (providers.md §3.4).
  */

@@ -1,6 +1,6 @@
 import { probeMedia, type AnimationRequest, type AudioMotion, type Capabilities, type CostEstimate, type Warning } from '@portrait-animator/core'
 import { prepareAsset } from './magichour-inputs.js'
-import { AUDIO_FORMATS, IMAGE_FORMATS, MAX_CLIP_SECONDS, MAX_UPLOAD_BYTES, MIN_END_SECONDS, PROVIDER } from './magichour-limits.js'
+import { AUDIO_FORMATS, IMAGE_FORMATS, IMAGE_GEOMETRY, MAX_CLIP_SECONDS, MAX_UPLOAD_BYTES, MIN_END_SECONDS, PROVIDER } from './magichour-limits.js'
 import { invalidField, outputWarnings, unsupported, type MagicHourModel, type PrepareContext, type Submission } from './magichour-model.js'
 import { parseProviderOptions, talkingPhotoOptionsSchema, type TalkingPhotoOptions } from './magichour-options.js'
 import { TALKING_PHOTO_CREDITS_PER_SECOND, creditEstimate, type TalkingPhotoMode } from './magichour-pricing.js'
@@ -28,7 +28,7 @@ export const talkingPhotoCapabilities: Capabilities = {
   cancel: true,
   webhooks: true,
   inputs: {
-    image: { formats: IMAGE_FORMATS, maxBytes: MAX_UPLOAD_BYTES, acceptsUrl: true },
+    image: { formats: IMAGE_FORMATS, maxBytes: MAX_UPLOAD_BYTES, ...IMAGE_GEOMETRY, acceptsUrl: true },
     // No maxDurationSeconds: a long recording is fine as long as the chosen clip is at most 60 s.
     audio: { formats: AUDIO_FORMATS, maxBytes: MAX_UPLOAD_BYTES, acceptsUrl: true },
   },

@@ -13,8 +13,11 @@ export type { AccessLogEntry } from './access-log.js'
 /** The path AILabTools clients call. */
 export const LIVE_PHOTO_PATH = '/api/portrait/effects/live-photo'
 
-/** AILabTools' documented limits for `image_target`: JPEG/PNG/BMP, at most 5 MB, under 4096x4096. */
-const AILAB_IMAGE_LIMITS: MediaLimits<ImageFormat> = { formats: ['jpeg', 'png', 'bmp'], maxBytes: 5 * 1024 * 1024, maxWidth: 4095, maxHeight: 4095 }
+/**
+ * AILabTools' documented limits for `image_target`: JPEG/PNG/BMP, at most 5 MB, under 4096x4096.
+ * `maxPixels` also caps the decode that proves an upload is whole: a bigger header is refused first.
+ */
+const AILAB_IMAGE_LIMITS: MediaLimits<ImageFormat> = { formats: ['jpeg', 'png', 'bmp'], maxBytes: 5 * 1024 * 1024, maxWidth: 4095, maxHeight: 4095, maxPixels: 4095 * 4095 }
 
 /** Options for `startAilabCompatibleServer`. */
 export interface AilabCompatibleServerOptions {
@@ -171,7 +174,7 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
       if (!(file instanceof Blob)) return fail(400, 'MISSING_PARAMETERS', 'Missing parameters.', 'image_target is required.')
       const typeValue = form.get('type') ?? '0'
       if (typeValue !== '0' && typeValue !== '1') return fail(422, 'UNSUPPORTED_PARAMETER_VALUES', 'Unsupported parameter values.', 'type must be 0 (head) or 1 (full body).')
-      const image = await loadMedia(file, { field: 'image_target', expect: 'image', maxBytes: AILAB_IMAGE_LIMITS.maxBytes! })
+      const image = await loadMedia(file, { field: 'image_target', expect: 'image', maxBytes: AILAB_IMAGE_LIMITS.maxBytes!, maxPixels: AILAB_IMAGE_LIMITS.maxPixels! })
       checkMediaLimits(image, AILAB_IMAGE_LIMITS, 'image_target')
       const result = await options.animator.animate(
         { image: image.bytes, motion: { type: 'preset', preset: 'live-photo', framing: typeValue === '1' ? 'full-body' : 'head' }, output: { kind: 'video', format: 'mp4' } },

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
 import { PortraitAnimatorError } from '../errors/index.js'
 import { routerConfigSchema, type ParsedRouterConfig, type RouterConfig } from './config-schema.js'
+import { ownEntry } from './own-entry.js'
 import { BUILT_IN_MODELS, DEFAULT_CONFIG } from './default-config.js'
 
 /** A provider entry with its key resolved. */
@@ -110,7 +111,7 @@ function checkReferences(config: ParsedRouterConfig, extraAdapters: readonly str
   }
   for (const target of Object.keys(config.targets ?? {})) checkTarget(config, target, `targets.${target}`, extraAdapters)
   for (const [motion, routeName] of Object.entries(config.motionRoutes ?? {})) {
-    if (routeName !== undefined && !config.routes[routeName]) {
+    if (routeName !== undefined && !ownEntry(config.routes, routeName)) {
       throw configError(`Invalid config at motionRoutes.${motion}: there is no route named "${routeName}".`, `motionRoutes.${motion}`)
     }
   }
@@ -118,12 +119,12 @@ function checkReferences(config: ParsedRouterConfig, extraAdapters: readonly str
 
 function checkTarget(config: ParsedRouterConfig, target: string, path: string, extraAdapters: readonly string[]): void {
   const [providerName = '', model = ''] = target.split('/')
-  const provider = config.providers[providerName]
+  const provider = ownEntry(config.providers, providerName)
   if (!provider) {
     const known = Object.keys(config.providers).join(', ') || 'none'
     throw configError(`Invalid config at ${path}: unknown provider "${providerName}" in target "${target}" (providers: ${known}).`, path)
   }
-  const models = BUILT_IN_MODELS[provider.adapter]
+  const models = ownEntry(BUILT_IN_MODELS, provider.adapter)
   if (models && !models.includes(model) && !extraAdapters.includes(provider.adapter)) {
     throw configError(`Invalid config at ${path}: unknown target "${target}"; the ${provider.adapter} adapter offers ${models.map((item) => `${providerName}/${item}`).join(', ')}.`, path)
   }

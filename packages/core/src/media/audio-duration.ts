@@ -52,6 +52,9 @@ function readWavDuration(bytes: Uint8Array): HeaderFacts {
       if (content + 16 > bytes.length) return { truncated: true }
       sampleRate = u32le(bytes, content + 4)
       byteRate = u32le(bytes, content + 8)
+      // Nothing can play audio at 0 samples (or 0 bytes) per second; every decoder divides by these.
+      if (sampleRate === 0) return { truncated, corrupt: 'the WAV header declares a sample rate of 0 Hz' }
+      if (byteRate === 0) return { truncated, corrupt: 'the WAV header declares a byte rate of 0 bytes per second' }
     } else if (id === 'fact' && content + 4 <= bytes.length) {
       sampleFrames = u32le(bytes, content)
     } else if (id === 'data') {
@@ -78,7 +81,9 @@ function readFlacDuration(bytes: Uint8Array): HeaderFacts {
   const fields = start + 18
   const sampleRate = (bytes[fields]! << 12) | (bytes[fields + 1]! << 4) | (bytes[fields + 2]! >> 4)
   const totalSamples = (bytes[fields + 3]! & 0x0f) * 0x100000000 + u32be(bytes, fields + 4)!
-  if (sampleRate === 0 || totalSamples === 0) return { truncated: false }
+  // FLAC reserves a sample rate of 0 as invalid; a total of 0 samples means "unknown".
+  if (sampleRate === 0) return { truncated: false, corrupt: 'the FLAC STREAMINFO declares a sample rate of 0 Hz' }
+  if (totalSamples === 0) return { truncated: false }
   return { durationSeconds: totalSamples / sampleRate, truncated: false }
 }
 
@@ -99,9 +104,10 @@ function readOggDuration(bytes: Uint8Array): HeaderFacts {
     preSkip = u16le(bytes, packet + 10) ?? 0
   }
   if (sampleRate === undefined) return { truncated: packet > bytes.length }
+  if (sampleRate === 0) return { truncated: false, corrupt: 'the Vorbis header declares a sample rate of 0 Hz' }
   const serial = u32le(bytes, 14)
   const granule = lastGranulePosition(bytes, serial)
-  if (granule === undefined || sampleRate === 0) return { truncated: false }
+  if (granule === undefined) return { truncated: false }
   return { durationSeconds: Math.max(0, granule - preSkip) / sampleRate, truncated: false }
 }
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { PortraitAnimatorError } from '../errors/index.js'
 import type { MediaLimits } from '../spec/index.js'
 import { checkMediaLimits } from './check-media-limits.js'
-import type { MediaLimitsWithPixels } from './check-media-limits.js'
 import type { LoadedMedia } from './loaded-media.js'
 
 function media(overrides: Partial<LoadedMedia>): LoadedMedia {
@@ -12,7 +11,7 @@ function media(overrides: Partial<LoadedMedia>): LoadedMedia {
 /** AILabTools-like image limits: JPEG/PNG/BMP, at most 5 MB, below 4096x4096. */
 const ailabImage: MediaLimits = { formats: ['jpeg', 'png', 'bmp'], maxBytes: 5 * 1024 * 1024, maxWidth: 4095, maxHeight: 4095, minWidth: 64, minHeight: 64 }
 const speech: MediaLimits = { formats: ['wav', 'mp3', 'm4a'], maxBytes: 10_000_000, maxDurationSeconds: 60 }
-const drivingVideo: MediaLimitsWithPixels = { formats: ['mp4', 'mov', 'webm'], maxWidth: 1920, maxHeight: 1920, maxDurationSeconds: 30, maxPixels: 1920 * 1080 }
+const drivingVideo: MediaLimits = { formats: ['mp4', 'mov', 'webm'], maxWidth: 1920, maxHeight: 1920, maxDurationSeconds: 30, maxPixels: 1920 * 1080 }
 
 function thrown(run: () => void): PortraitAnimatorError {
   try {
@@ -37,6 +36,8 @@ describe('checkMediaLimits', () => {
     ['FLAC where it is not accepted', media({ format: 'flac', role: 'audio', durationSeconds: 3 }), speech, 'motion.audio', 'format', 'wav, mp3, m4a', 'flac'],
     ['a 1920x1920 video over 1920x1080 pixels', media({ format: 'mp4', role: 'video', width: 1920, height: 1920, durationSeconds: 4 }), drivingVideo, 'motion.video', 'max-pixels', 1920 * 1080, 1920 * 1920],
     ['a 45 s driving video', media({ format: 'mp4', role: 'video', width: 512, height: 512, durationSeconds: 45 }), drivingVideo, 'motion.video', 'max-duration', 30, 45],
+    ['a 10000x500 strip over 4:1', media({ width: 10_000, height: 500 }), { formats: ['jpeg'], maxAspectRatio: 4 }, 'image', 'max-aspect-ratio', 4, 20],
+    ['a 500x2100 strip over 4:1 (portrait orientation)', media({ width: 500, height: 2100 }), { formats: ['jpeg'], maxAspectRatio: 4 }, 'image', 'max-aspect-ratio', 4, 4.2],
     ['audio for a target that takes none', media({ format: 'mp3', role: 'audio', durationSeconds: 3 }), undefined, 'motion.audio', 'format', 'none', 'mp3'],
   ] as const)('rejects %s', (_name, input, limits, field, rule, limit, actual) => {
     const error = thrown(() => checkMediaLimits(input, limits, field))
@@ -56,6 +57,7 @@ describe('checkMediaLimits', () => {
     expect(() => checkMediaLimits(media({}), ailabImage, 'image')).not.toThrow()
     expect(() => checkMediaLimits(media({ width: 4095, height: 64, bytes: new Uint8Array(5 * 1024 * 1024) }), ailabImage, 'image')).not.toThrow()
     expect(() => checkMediaLimits(media({ format: 'mp3', role: 'audio', durationSeconds: 60 }), speech, 'motion.audio')).not.toThrow()
+    expect(() => checkMediaLimits(media({ width: 2000, height: 500 }), { formats: ['jpeg'], maxAspectRatio: 4 }, 'image')).not.toThrow()
   })
 
   it('skips checks the media cannot answer (a video without a declared size or duration)', () => {

@@ -3,25 +3,19 @@ import type { LoadedMedia } from './loaded-media.js'
 import { formatBytes, mediaError } from './media-error.js'
 
 /**
- * `MediaLimits` plus an optional pixel-count cap. (`maxPixels` is not in the spec yet; a target
- * can still pass it and it is checked.)
- */
-export type MediaLimitsWithPixels = MediaLimits & { readonly maxPixels?: number }
-
-/**
  * Checks loaded media against a target's limits for its role, before any network call. Checks run
- * in a fixed order (format, bytes, pixels, width, height, duration) and the first broken rule
+ * in a fixed order (format, bytes, pixels, width, height, aspect ratio, duration) and the first broken rule
  * throws. `undefined` limits mean the target does not accept this role at all.
  *
  * @throws PortraitAnimatorError `invalid_input` with rule `format`, `max-bytes`, `max-pixels`,
- *   `max-width`, `max-height`, `min-width`, `min-height` or `max-duration`.
+ *   `max-width`, `max-height`, `min-width`, `min-height`, `max-aspect-ratio` or `max-duration`.
  * @example
  * ```ts
  * const image = await loadMedia(request.image, { field: 'image', expect: 'image' })
  * checkMediaLimits(image, animator.capabilities.inputs.image, 'image')
  * ```
  */
-export function checkMediaLimits(media: LoadedMedia, limits: MediaLimitsWithPixels | undefined, field: string): void {
+export function checkMediaLimits(media: LoadedMedia, limits: MediaLimits | undefined, field: string): void {
   if (limits === undefined) {
     throw mediaError({
       field,
@@ -70,7 +64,7 @@ export function checkMediaLimits(media: LoadedMedia, limits: MediaLimitsWithPixe
   }
 }
 
-function checkDimensions(media: LoadedMedia, limits: MediaLimitsWithPixels, field: string): void {
+function checkDimensions(media: LoadedMedia, limits: MediaLimits, field: string): void {
   const { width, height } = media
   if (width === undefined || height === undefined) return
   const size = `${width}x${height} px`
@@ -103,6 +97,18 @@ function checkDimensions(media: LoadedMedia, limits: MediaLimitsWithPixels, fiel
       limitText: `${limit} px ${rule.startsWith('max') ? 'at most' : 'at least'}`,
       actualText: `${actual} px`,
       problem: `the ${media.role} is ${size}: ${comparison} than the ${rule.startsWith('max') ? 'largest' : 'smallest'} accepted ${dimension} of ${limit} px`,
+    })
+  }
+  const ratio = Math.max(width, height) / Math.min(width, height)
+  if (limits.maxAspectRatio !== undefined && ratio > limits.maxAspectRatio) {
+    throw mediaError({
+      field,
+      rule: 'max-aspect-ratio',
+      limit: limits.maxAspectRatio,
+      actual: round(ratio),
+      limitText: `${limits.maxAspectRatio}:1`,
+      actualText: `${round(ratio)}:1 (${size})`,
+      problem: `the ${media.role} is ${size}, a strip of ${round(ratio)}:1, more elongated than the limit of ${limits.maxAspectRatio}:1`,
     })
   }
 }

@@ -8,6 +8,11 @@ export interface HeaderFacts {
    * (a RIFF size, a PNG chunk, a missing JPEG end marker, an MP4 box, ...).
    */
   readonly truncated: boolean
+  /**
+   * Why the header contradicts itself so the content cannot be played, e.g. `the WAV header
+   * declares a sample rate of 0 Hz`. Missing when nothing is wrong.
+   */
+  readonly corrupt?: string
 }
 
 /** Mutable builder for `HeaderFacts`. */

@@ -4,8 +4,9 @@
  * @module
  */
 export { assertPublicUrl, type AssertPublicUrlOptions } from './assert-public-url.js'
-export { checkMediaLimits, type MediaLimitsWithPixels } from './check-media-limits.js'
+export { checkMediaLimits } from './check-media-limits.js'
 export { isRemoteUrl } from './is-remote-url.js'
+export { assertImageDecodes, type AssertImageDecodesOptions } from './decode-image.js'
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, loadMedia } from './load-media.js'
 export type { LoadMediaOptions, LoadedMedia, MediaSource } from './loaded-media.js'
 export type { MediaRule } from './media-error.js'

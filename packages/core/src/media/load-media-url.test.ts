@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadMedia } from './load-media.js'
 import { PRIVATE_ADDRESS_CODE } from './public-address-lookup.js'
 import { publicOnlyFetch } from './public-only-fetch.js'
-import { ASTRONAUT_PNG, jpegBytes } from './test-fixtures.test-helpers.js'
+import { ASTRONAUT_PNG, encodedImage } from './test-fixtures.test-helpers.js'
 import { expectAnimatorError } from '../testing/index.js'
 
 /** What the test server saw, so tests can prove what was (not) fetched. */
@@ -15,6 +15,7 @@ let streamClosed: Promise<number> = Promise.resolve(0)
 let server: Server
 let origin = ''
 let astronaut: Uint8Array
+const photoJpeg = await encodedImage('jpeg', 320, 240)
 
 const routes: Record<string, (request: IncomingMessage, response: ServerResponse) => void> = {
   '/portrait.png': (_request, response) => {
@@ -24,7 +25,7 @@ const routes: Record<string, (request: IncomingMessage, response: ServerResponse
   '/files/photo.png': (_request, response) => {
     // JPEG bytes behind a .png name and an image/png type: the bytes decide.
     response.writeHead(200, { 'content-type': 'image/png' })
-    response.end(jpegBytes(320, 240))
+    response.end(photoJpeg)
   },
   '/download': (_request, response) => {
     response.writeHead(302, { location: '/files/photo.png' })

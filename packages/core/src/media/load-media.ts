@@ -1,5 +1,6 @@
 import { abortError, toPortraitAnimatorError } from '../errors/index.js'
-import type { MediaInput, MediaRole } from '../spec/index.js'
+import type { ImageFormat, MediaInput, MediaRole } from '../spec/index.js'
+import { assertImageDecodes } from './decode-image.js'
 import { describeUnrecognised } from './describe-unrecognised.js'
 import type { LoadMediaOptions, LoadedMedia } from './loaded-media.js'
 import { mediaError } from './media-error.js'
@@ -20,6 +21,8 @@ const ARTICLE: Readonly<Record<MediaRole, string>> = { image: 'an image', audio:
  * Reads a media input (path, `http(s)` URL, `data:` URI, bytes, `ArrayBuffer` or `Blob`), detects
  * its real format from the bytes, reads its dimensions and duration from the headers, and checks
  * that it is whole, is media, has the expected role and stays within `maxBytes` and `maxPixels`.
+ * An image within `maxPixels` is then decoded completely (see `assertImageDecodes`), so a file with
+ * intact headers but cut-short pixel data is refused before any provider sees it.
  * Target-specific limits are checked afterwards with `checkMediaLimits`.
  *
  * @throws PortraitAnimatorError `invalid_input` naming `field` and the broken `rule`; `cancelled`
@@ -36,7 +39,10 @@ export async function loadMedia(input: MediaInput, options: LoadMediaOptions): P
     options.signal?.throwIfAborted()
     const raw = await readMediaInput(input, { ...options, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES })
     options.signal?.throwIfAborted()
-    return inspect(raw, options)
+    const media = inspect(raw, options)
+    // Headers first (a 60000x60000 claim never reaches the decoder), then every pixel.
+    if (media.role === 'image') await assertImageDecodes(media.bytes, media.format as ImageFormat, { field: options.field, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS })
+    return media
   } catch (error) {
     if (options.signal?.aborted) throw abortError(options.signal)
     throw toPortraitAnimatorError(error)
@@ -91,6 +97,21 @@ function inspect(raw: RawMedia, options: LoadMediaOptions): LoadedMedia {
       actual: bytes.byteLength,
       actualText: `${bytes.byteLength} bytes, cut short`,
       problem: `the ${format.toUpperCase()} file is cut short: it ends before the size its header declares`,
+    })
+  }
+  if (probe.corrupt !== undefined) {
+    throw mediaError({ field, rule: 'corrupt', limit: `a playable ${format.toUpperCase()} header`, actual: probe.corrupt, problem: probe.corrupt })
+  }
+  // MP4-family files are left out: a fragmented M4A legitimately declares 0 in its movie header.
+  if (role === 'audio' && format !== 'm4a' && probe.durationSeconds === 0) {
+    throw mediaError({
+      field,
+      rule: 'min-duration',
+      limit: 0,
+      actual: 0,
+      limitText: 'more than 0 s',
+      actualText: '0 s',
+      problem: `the ${format.toUpperCase()} holds no audio (0 seconds)`,
     })
   }
   if (role === 'image' && (probe.width === undefined || probe.height === undefined)) {

@@ -18,6 +18,8 @@ export interface MediaProbe {
   readonly durationSeconds?: number
   /** True when the header is cut short or the file ends before a size it declares. */
   readonly truncated?: boolean
+  /** Why the header contradicts itself (a WAV declaring 0 Hz, ...), when it does. */
+  readonly corrupt?: string
 }
 
 /**
@@ -40,6 +42,7 @@ export function probeMedia(bytes: Uint8Array): MediaProbe {
     ...(facts.height === undefined ? {} : { height: facts.height }),
     ...(facts.durationSeconds === undefined ? {} : { durationSeconds: facts.durationSeconds }),
     ...(facts.truncated ? { truncated: true } : {}),
+    ...(facts.corrupt === undefined ? {} : { corrupt: facts.corrupt }),
   }
 }
 

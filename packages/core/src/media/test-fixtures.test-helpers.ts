@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { crc32 } from 'node:zlib'
+import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib'
 
 /** The one place that knows where the sample media live: the repository's examples/assets. */
 export const SAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../examples/assets')
@@ -55,10 +55,62 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytesOf(u32be(data.length), typeAndData, u32be(crc32(typeAndData)))
 }
 
-/** A PNG with the given IHDR size, one (empty) IDAT and IEND. Nothing decodes it; headers are exact. */
-export function pngBytes(width: number, height: number): Uint8Array<ArrayBuffer> {
+/** Options of `pngBytes`. */
+export interface PngOptions {
+  /**
+   * How many rows of pixel data the IDAT holds. Fewer than `height` is a PNG whose compressed data
+   * stops early while its chunks, CRCs and IEND stay intact; `0` is an empty zlib stream (headers
+   * only, for tests that never decode).
+   * @default height
+   */
+  readonly rows?: number
+  /**
+   * Whether the zlib stream is properly ended (final block and Adler-32). `false` cuts the
+   * compressed data mid-stream.
+   * @default true
+   */
+  readonly endStream?: boolean
+}
+
+/**
+ * A black 8-bit RGB PNG: IHDR, one IDAT and IEND, that decodes completely. The IDAT repeats one
+ * compressed row (a full-flush deflate block stands alone), so even 16000x16000 is a few hundred KB.
+ */
+export function pngBytes(width: number, height: number, options: PngOptions = {}): Uint8Array<ArrayBuffer> {
   const ihdr = bytesOf(u32be(width), u32be(height), [8, 2, 0, 0, 0])
-  return bytesOf([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], pngChunk('IHDR', ihdr), pngChunk('IDAT', bytesOf([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), pngChunk('IEND', new Uint8Array(0)))
+  const rows = Math.min(options.rows ?? height, height)
+  const rowBytes = 1 + width * 3 // filter byte + RGB
+  const row = rows === 0 ? new Uint8Array(0) : deflateRawSync(new Uint8Array(rowBytes), { finishFlush: zlibConstants.Z_FULL_FLUSH })
+  const blocks = new Uint8Array(row.length * rows)
+  for (let index = 0; index < rows; index++) blocks.set(row, index * row.length)
+  // The Adler-32 of n zero bytes is a = 1, b = n mod 65521.
+  const end = options.endStream === false ? [] : [0x03, 0x00, ...u32be((((rows * rowBytes) % 65_521) * 0x10000 + 1) >>> 0)]
+  const idat = bytesOf([0x78, 0x01], blocks, end)
+  return bytesOf([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0)))
+}
+
+/** A real image of `format` encoded by sharp (a flat colour), for tests that need a decodable file. */
+export async function encodedImage(format: 'jpeg' | 'png' | 'webp' | 'gif', width: number, height: number): Promise<Uint8Array<ArrayBuffer>> {
+  const { default: sharp } = await import('sharp')
+  const buffer = await sharp({ create: { width, height, channels: 3, background: '#7a5c48' } }).toFormat(format).toBuffer()
+  return new Uint8Array(buffer)
+}
+
+/**
+ * A JPEG whose entropy-coded scan is cut after `keepFraction` of its bytes and followed by an EOI
+ * marker: every marker a header parser looks for is present, but the picture stops early.
+ */
+export function cutJpegScan(jpeg: Uint8Array, keepFraction = 0.3): Uint8Array<ArrayBuffer> {
+  let start = -1
+  for (let index = 2; index + 1 < jpeg.length; index++) {
+    if (jpeg[index] === 0xff && jpeg[index + 1] === 0xda) {
+      start = index
+      break
+    }
+  }
+  if (start < 0) throw new Error('not a JPEG with a scan')
+  const keep = start + Math.floor((jpeg.length - start) * keepFraction)
+  return bytesOf(jpeg.subarray(0, keep), [0xff, 0xd9])
 }
 
 /** A GIF89a with the given logical screen size and a trailer. */
@@ -115,14 +167,26 @@ export function webpExtendedBytes(width: number, height: number): Uint8Array<Arr
 
 // ---------------------------------------------------------------- audio
 
-/** A PCM WAV. `declaredDataBytes` lets a test claim more data than is present. */
-export function wavBytes(options: { readonly sampleRate?: number; readonly channels?: number; readonly bitsPerSample?: number; readonly seconds: number; readonly declaredDataBytes?: number; readonly listChunk?: boolean }): Uint8Array<ArrayBuffer> {
+/**
+ * A PCM WAV. `declaredDataBytes` lets a test claim more data than is present; `declaredSampleRate`
+ * and `declaredByteRate` write other values in the `fmt ` chunk than the data was sized with.
+ */
+export function wavBytes(options: {
+  readonly sampleRate?: number
+  readonly channels?: number
+  readonly bitsPerSample?: number
+  readonly seconds: number
+  readonly declaredDataBytes?: number
+  readonly declaredSampleRate?: number
+  readonly declaredByteRate?: number
+  readonly listChunk?: boolean
+}): Uint8Array<ArrayBuffer> {
   const sampleRate = options.sampleRate ?? 8000
   const channels = options.channels ?? 1
   const bits = options.bitsPerSample ?? 16
   const blockAlign = (channels * bits) / 8
   const dataBytes = Math.round(options.seconds * sampleRate) * blockAlign
-  const fmt = bytesOf(u16le(1), u16le(channels), u32le(sampleRate), u32le(sampleRate * blockAlign), u16le(blockAlign), u16le(bits))
+  const fmt = bytesOf(u16le(1), u16le(channels), u32le(options.declaredSampleRate ?? sampleRate), u32le(options.declaredByteRate ?? sampleRate * blockAlign), u16le(blockAlign), u16le(bits))
   const list = options.listChunk === true ? bytesOf('LIST', u32le(5), 'INFOx', [0]) : new Uint8Array(0) // odd size: padded
   const data = bytesOf('data', u32le(options.declaredDataBytes ?? dataBytes), new Uint8Array(dataBytes))
   const body = bytesOf('WAVE', 'fmt ', u32le(fmt.length), fmt, list, data)

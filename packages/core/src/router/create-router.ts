@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
-import { loadConfig, type RouteConfig, type RouterConfig } from '../config/index.js'
+import { loadConfig, ownEntry, type RouteConfig, type RouterConfig } from '../config/index.js'
 import { PortraitAnimatorError, toPortraitAnimatorError } from '../errors/index.js'
+import { validateCallOptions, validateRequest } from '../request/index.js'
 import type { AnimationRequest, AnimationResult, ErrorKind, PortraitAnimator } from '../spec/index.js'
 import { mayHaveCharged } from './charge-risk.js'
 import { followJob } from './follow-job.js'
@@ -58,12 +59,17 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
   const requestTimeoutMs = loaded.config.timeouts?.requestMs ?? 900_000
 
   function routeFor(request: AnimationRequest, name?: string): [string, RouteConfig] {
-    const routeName = name ?? loaded.config.motionRoutes?.[request.motion.type] ?? 'default'
-    const route = loaded.config.routes[routeName]
+    const routeName = name ?? ownEntry(loaded.config.motionRoutes, request.motion.type) ?? 'default'
+    const route = typeof routeName === 'string' ? ownEntry(loaded.config.routes, routeName) : undefined
     if (!route) {
-      throw new PortraitAnimatorError({ kind: 'invalid_config', message: `There is no route named "${routeName}" (routes: ${Object.keys(loaded.config.routes).join(', ')}).`, field: 'route' })
+      throw unknownRoute(String(routeName))
     }
     return [routeName, route]
+  }
+
+  function unknownRoute(name: string): PortraitAnimatorError {
+    const routes = Object.keys(loaded.config.routes).join(', ')
+    return new PortraitAnimatorError({ kind: 'invalid_config', message: `There is no route named "${name}" (routes: ${routes}).`, field: 'route', rule: 'unknown-route', limit: routes, actual: name })
   }
 
   /** Why `entry` must not be called for this request, or `undefined`. */
@@ -127,7 +133,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
         const error = toPortraitAnimatorError(thrown)
         errors.push(error)
         if (error.kind === 'cancelled' || context.signal.aborted) throw withAttempts(error, context)
-        const fallbackAllowed = !STOPPING_KINDS.has(error.kind) || (loaded.config.fallbackOn as Record<string, boolean | undefined> | undefined)?.[error.kind] === true
+        const fallbackAllowed = !STOPPING_KINDS.has(error.kind) || ownEntry(loaded.config.fallbackOn as Record<string, boolean | undefined> | undefined, error.kind) === true
         if (!fallbackAllowed) throw withAttempts(error, context)
         if (mayHaveCharged(error) && !isFree(entry.animator!, prepared.request)) {
           const policy = loaded.config.unknownAcceptance ?? 'offline-only'
@@ -168,21 +174,25 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
       attempts: [...context.attempts],
       ...(last ? { cause: last } : {}),
     }
-    // When only the input was at fault, keep its field, rule, limit and value.
-    const error = !last && rejection ? rejection.with(summary) : new PortraitAnimatorError(summary)
+    // When the input was at fault (a target's limits, or an adapter's own check), keep its field,
+    // rule, limit and value.
+    const inputError = last ? (last.kind === 'invalid_input' ? last : undefined) : rejection
+    const error = inputError ? inputError.with(summary) : new PortraitAnimatorError(summary)
     context.emit({ type: 'failed', errorKind: error.kind, message: error.message })
     return error
   }
 
   async function serve(request: AnimationRequest, options: RouterCallOptions = {}): Promise<AnimationResult> {
+    validateRequest(request)
+    validateCallOptions(options)
     const [routeName, route] = routeFor(request, options.route)
     const context = new RequestContext(routeName, randomUUID().slice(0, 8), options, options.timeoutMs ?? requestTimeoutMs, listeners, now)
-    const prepared = await prepareRequest(request, { signal: context.signal, ...(routerAllowsPrivate ? { allowPrivateNetwork: true } : {}) })
+    const prepared = await prepareRequest(request, { signal: context.signal, ...prepareOptions })
     switch (route.strategy) {
       case 'fallback':
         return runFallback(route.targets, prepared, context)
       case 'split': {
-        const key = route.stickyBy ? request.context?.[route.stickyBy] : undefined
+        const key = route.stickyBy ? ownEntry(request.context, route.stickyBy) : undefined
         const fraction = key === undefined ? random() : stickyFraction(key, routeName)
         const arm = pickWeighted(route.targets, fraction)
         const others = route.targets.filter((item) => item !== arm).sort((a, b) => b.weight - a.weight)
@@ -248,17 +258,20 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
 
   const routerAllowsPrivate = options.allowPrivateNetwork === true
   const allEntries = [...targets.values()]
+  const routerCapabilities = unionCapabilities(allEntries.flatMap((entry) => (entry.animator && !entry.unconfiguredReason ? [entry.animator.capabilities] : [])))
+  const maxImagePixels = routerCapabilities.inputs.image.maxPixels
+  const prepareOptions = { ...(routerAllowsPrivate ? { allowPrivateNetwork: true } : {}), ...(maxImagePixels === undefined ? {} : { maxImagePixels }) }
 
   const router: Router = {
     specificationVersion: 'v1',
     provider: 'router',
     modelId: 'default',
-    capabilities: unionCapabilities(allEntries.flatMap((entry) => (entry.animator && !entry.unconfiguredReason ? [entry.animator.capabilities] : []))),
+    capabilities: routerCapabilities,
     config: loaded,
     animate: serve,
     route(name: string): PortraitAnimator {
-      const route = loaded.config.routes[name]
-      if (!route) throw new PortraitAnimatorError({ kind: 'invalid_config', message: `There is no route named "${name}".`, field: 'route' })
+      const route = ownEntry(loaded.config.routes, name)
+      if (!route) throw unknownRoute(name)
       const ids = route.targets.map((target) => (typeof target === 'string' ? target : target.target))
       return {
         specificationVersion: 'v1',
@@ -269,13 +282,15 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
       }
     },
     async compare(request, compareOptions = {}) {
+      validateRequest(request)
+      validateCallOptions(compareOptions)
       const [routeName, route] = routeFor(request, compareOptions.route)
       const ids = compareOptions.targets ?? route.targets.map((target) => (typeof target === 'string' ? target : target.target))
       for (const id of ids) {
         if (!targets.has(id)) throw new PortraitAnimatorError({ kind: 'invalid_config', message: `Unknown target "${id}" (targets: ${[...targets.keys()].join(', ')}).`, field: 'targets' })
       }
       const context = new RequestContext(routeName, randomUUID().slice(0, 8), compareOptions, compareOptions.timeoutMs ?? requestTimeoutMs, listeners, now)
-      const prepared = await prepareRequest(request, { signal: context.signal, ...(routerAllowsPrivate ? { allowPrivateNetwork: true } : {}) })
+      const prepared = await prepareRequest(request, { signal: context.signal, ...prepareOptions })
       return compareOn(ids, prepared, context, compareOptions.concurrency ?? (route.strategy === 'compare' ? route.concurrency ?? 2 : 2))
     },
     async resume(resumeOptions = {}) {

@@ -15,12 +15,24 @@ interface MediaSlot {
   readonly media?: LoadedMedia
 }
 
+/** Options of `prepareRequest`. */
+export interface PrepareRequestOptions {
+  readonly signal?: AbortSignal
+  readonly allowPrivateNetwork?: boolean
+  /**
+   * The largest image any target accepts, in pixels: a bigger header is refused before the image
+   * is decoded (decoding costs time in proportion to the pixels).
+   * @default DEFAULT_MAX_PIXELS
+   */
+  readonly maxImagePixels?: number
+}
+
 /**
  * Reads the request's local media (paths, bytes, Blobs, data URIs) once and checks URLs are
  * public, so a bad input fails with `invalid_input` before any target is called and each target's
  * limits can be checked without reading the file again.
  */
-export async function prepareRequest(request: AnimationRequest, options: { signal?: AbortSignal; allowPrivateNetwork?: boolean } = {}): Promise<PreparedRequest> {
+export async function prepareRequest(request: AnimationRequest, options: PrepareRequestOptions = {}): Promise<PreparedRequest> {
   const slots: MediaSlot[] = []
   async function prepare(input: MediaInput, field: string, role: MediaRole): Promise<MediaInput> {
     if (isRemoteUrl(input)) {
@@ -28,7 +40,12 @@ export async function prepareRequest(request: AnimationRequest, options: { signa
       slots.push({ field, role })
       return input
     }
-    const media = await loadMedia(input, { field, expect: role, ...(options.signal ? { signal: options.signal } : {}) })
+    const media = await loadMedia(input, {
+      field,
+      expect: role,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(role === 'image' && options.maxImagePixels !== undefined ? { maxPixels: options.maxImagePixels } : {}),
+    })
     slots.push({ field, role, media })
     return media.bytes
   }

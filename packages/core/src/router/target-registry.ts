@@ -1,4 +1,4 @@
-import type { LoadedConfig, ResolvedProvider } from '../config/index.js'
+import { ownEntry, type LoadedConfig, type ResolvedProvider } from '../config/index.js'
 import { registerSecret } from '../errors/index.js'
 import type { AnimatorProvider, AnimatorProviderFactory, PortraitAnimator } from '../spec/index.js'
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js'
@@ -50,7 +50,7 @@ export async function buildTargets(loaded: LoadedConfig, sources: ProviderSource
   for (const id of referencedTargets(loaded)) {
     const [providerName = '', modelId = ''] = id.split('/')
     const resolved = loaded.providers.get(providerName)!
-    let animator = sources.animators?.[id]
+    let animator = ownEntry(sources.animators, id)
     let unconfiguredReason: string | undefined
     if (!animator) {
       if (!providers.has(providerName)) providers.set(providerName, await loadProvider(resolved, sources))
@@ -64,7 +64,7 @@ export async function buildTargets(loaded: LoadedConfig, sources: ProviderSource
         }
       }
     }
-    const settings = config.targets?.[id]
+    const settings = ownEntry(config.targets, id)
     const retry = { ...config.retry, ...settings?.retry }
     entries.set(id, {
       id,
@@ -89,7 +89,7 @@ export async function buildTargets(loaded: LoadedConfig, sources: ProviderSource
 
 async function loadProvider(resolved: ResolvedProvider, sources: ProviderSources): Promise<{ provider?: AnimatorProvider; reason?: string }> {
   registerSecret(resolved.apiKey)
-  let factory = sources.factories?.[resolved.adapter]
+  let factory = ownEntry(sources.factories, resolved.adapter)
   if (!factory) {
     const packageName = `@portrait-animator/adapter-${resolved.adapter}`
     try {

@@ -10,8 +10,17 @@ export function unionCapabilities(list: readonly Capabilities[]): Capabilities {
     const result: { -readonly [K in keyof MediaLimits<F>]: MediaLimits<F>[K] } = { formats: [...new Set(limits.flatMap((item) => item.formats))] }
     const maxBytes = max(limits.map((item) => item.maxBytes))
     if (maxBytes !== undefined) result.maxBytes = maxBytes
-    const maxDurationSeconds = max(limits.map((item) => item.maxDurationSeconds))
-    if (maxDurationSeconds !== undefined) result.maxDurationSeconds = maxDurationSeconds
+    const min = (values: Array<number | undefined>) => (values.some((value) => value === undefined) ? undefined : Math.min(...(values as number[])))
+    const widest = {
+      maxDurationSeconds: max(limits.map((item) => item.maxDurationSeconds)),
+      maxPixels: max(limits.map((item) => item.maxPixels)),
+      maxWidth: max(limits.map((item) => item.maxWidth)),
+      maxHeight: max(limits.map((item) => item.maxHeight)),
+      maxAspectRatio: max(limits.map((item) => item.maxAspectRatio)),
+      minWidth: min(limits.map((item) => item.minWidth)),
+      minHeight: min(limits.map((item) => item.minHeight)),
+    }
+    for (const [key, value] of Object.entries(widest)) if (value !== undefined) result[key as keyof typeof widest] = value
     return result
   }
   const audio = mergeLimits((capabilities) => capabilities.inputs.audio)

@@ -12,8 +12,18 @@ export interface MediaLimits<Format extends string = string> {
   readonly maxWidth?: number
   /** Largest accepted height in pixels (images and video). */
   readonly maxHeight?: number
-  /** Largest accepted pixel count (width x height). */
+  /**
+   * Largest accepted pixel count (width x height). Also caps the local decode that proves an image
+   * is whole, so it is checked from the header before any pixel is decoded.
+   * @example 16_777_216 // 4096 x 4096
+   */
   readonly maxPixels?: number
+  /**
+   * Largest accepted ratio of the longer side to the shorter side, whatever the orientation: `4`
+   * accepts 4:1 and 1:4 but refuses a 10000x500 strip.
+   * @example 4
+   */
+  readonly maxAspectRatio?: number
   /** Smallest accepted width in pixels. */
   readonly minWidth?: number
   /** Smallest accepted height in pixels. */
