@@ -1,2 +1,12 @@
-export { createBytesOutput, createRemoteOutput, outputMimeType, type OutputDescription } from './create-output.js'
-export { temporaryPathFor, writeFileAtomic } from './write-file-atomic.js'
+export { checkOutputIntegrity, type OutputIntegrityCheck } from './check-output-integrity.js'
+export {
+  createBytesOutput,
+  createRemoteOutput,
+  DOWNLOAD_RETRIES,
+  OUTPUT_INTEGRITY_RULE,
+  outputMimeType,
+  type OutputDescription,
+  type OutputOrigin,
+} from './create-output.js'
+export { isWriteFailure, outputWriteError } from './output-write-error.js'
+export { temporaryPathFor, writeFileAtomic, type WritableFile, type WriteFileAtomicOptions } from './write-file-atomic.js'
