@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
+  checkOutputPath,
   loadMedia,
   redact,
   type AnimationRequest,
@@ -95,6 +96,9 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
     const input = /^(https?:|data:)/i.test(source) ? source : resolve(io.cwd, source)
     inputs.push({ source, loaded: await loadMedia(input, { field: 'image', expect: 'image', allowPrivateNetwork: true, signal: io.interrupt }) })
   }
+
+  // The report's folder too: a folder that cannot be written must not cost a paid run.
+  await checkOutputPath(directory, { kind: 'directory', inputs: positionals.filter((source) => !/^(https?:|data:)/i.test(source)).map((source) => resolve(io.cwd, source)) })
 
   const reporter = new ProgressReporter(io, { json: values.json === true })
   let written: WrittenReport | undefined
