@@ -38,7 +38,7 @@ export interface CheckedOutputPath {
  * the disk has at least `minFreeBytes` free.
  *
  * @throws PortraitAnimatorError `invalid_input` with `field: 'output'` and a `rule`: `is-directory`,
- *   `not-a-directory`, `is-input`, `extension`, `not-writable` (with the errno code as
+ *   `not-a-directory`, `not-a-file`, `is-input`, `extension`, `not-writable` (with the errno code as
  *   `providerCode`) or `free-space`.
  * @example
  * ```ts
@@ -57,7 +57,7 @@ export async function checkOutputPath(path: string, options: CheckOutputPathOpti
   const existing = await stat(absolute).catch(() => undefined)
   if (existing && !asDirectory && existing.isDirectory()) refuse(absolute, 'is-directory', 'it is a folder; give a file name, e.g. out/live.mp4')
   if (existing && asDirectory && !existing.isDirectory()) refuse(absolute, 'not-a-directory', 'it is a file, not a folder')
-  if (existing && !asDirectory && !existing.isFile()) refuse(absolute, 'is-directory', 'it is not a regular file')
+  if (existing && !asDirectory && !existing.isFile()) refuse(absolute, 'not-a-file', 'it is not a regular file (a device or a pipe)')
   const folder = asDirectory ? absolute : dirname(absolute)
   await mkdir(folder, { recursive: true }).catch((error: unknown) => refuseWrite(absolute, error))
   const probe = join(folder, `.portrait-animator-probe-${randomBytes(6).toString('hex')}`)
