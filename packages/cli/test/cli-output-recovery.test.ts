@@ -13,8 +13,8 @@ let disk: TinyDisk | undefined
 const isRoot = process.getuid?.() === 0
 
 beforeAll(async () => {
-  // Jobs long enough to fill the disk while one runs.
-  emulator = await startEmulator({ seed: 20, jobDurationMs: 2_000 })
+  // Jobs long enough to fill the disk while one runs, even on a busy machine.
+  emulator = await startEmulator({ seed: 20, jobDurationMs: 5_000 })
   disk = await mountTinyDisk('2m')
 })
 afterAll(async () => {
