@@ -65,10 +65,20 @@ export function createAilabLivePhoto(settings: ResolvedAilabSettings): PortraitA
 
       progress('downloading', 'decoding the video')
       const video = decodeAilabVideo(envelope.data?.video, envelope.request_id)
+      const output = createBytesOutput({
+        kind: 'video',
+        format: 'mp4',
+        ...video,
+        provider: AILAB_PROVIDER,
+        modelId: AILAB_LIVE_PHOTO_MODEL,
+        ...(envelope.request_id ? { requestId: envelope.request_id } : {}),
+      })
+      // Checked before it is called a success: a video whose frames are cut off is a provider_error.
+      await output.bytes()
       const totalMs = performance.now() - started
       progress('completed')
       return {
-        output: createBytesOutput({ kind: 'video', format: 'mp4', ...video }),
+        output,
         servedBy: { provider: AILAB_PROVIDER, modelId: AILAB_LIVE_PHOTO_MODEL, target: AILAB_LIVE_PHOTO_TARGET },
         attempts: [
           {

@@ -93,8 +93,9 @@ function box(type: string, ...parts: Uint8Array[]): Buffer {
 }
 
 /**
- * An MP4's box structure (ftyp, moov with a video track's mvhd/tkhd/hdlr, mdat): enough for format
- * detection and header probing, not for decoding.
+ * An MP4's box structure (ftyp, moov with a video track's mvhd/tkhd/hdlr and a sample table of one
+ * frame, mdat holding that frame): enough for format detection, header probing and core's integrity
+ * check, not for decoding.
  */
 export function makeMp4Header(options: { width: number; height: number; durationSeconds: number }): Uint8Array {
   const ftyp = box('ftyp', Buffer.from('isom', 'ascii'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2avc1mp41', 'ascii'))
@@ -106,6 +107,12 @@ export function makeMp4Header(options: { width: number; height: number; duration
   tkhd.writeUInt32BE(options.height * 0x10000, 80)
   const hdlr = Buffer.alloc(25)
   hdlr.write('vide', 8, 'ascii')
-  const moov = box('moov', box('mvhd', mvhd), box('trak', box('tkhd', tkhd), box('mdia', box('hdlr', hdlr))))
-  return plain(Buffer.concat([ftyp, moov, box('mdat', Buffer.from([0, 0, 0, 1, 0x65, 0x88, 0x84]))]))
+  const frame = Buffer.from([0, 0, 0, 1, 0x65, 0x88, 0x84])
+  const table = (...values: number[]) => Buffer.concat(values.map((value) => Buffer.from([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255])))
+  const moovWith = (frameOffset: number) => {
+    const stbl = box('stbl', box('stsz', table(0, frame.length, 1)), box('stsc', table(0, 1, 1, 1, 1)), box('stco', table(0, 1, frameOffset)))
+    return box('moov', box('mvhd', mvhd), box('trak', box('tkhd', tkhd), box('mdia', box('hdlr', hdlr), box('minf', stbl))))
+  }
+  const moov = moovWith(ftyp.length + moovWith(0).length + 8)
+  return plain(Buffer.concat([ftyp, moov, box('mdat', frame)]))
 }

@@ -2,6 +2,7 @@
  * A scripted stand-in for fal's hosts, as a `fetch`: it records every request the adapter (and
  * the real `@fal-ai/client` inside it) makes, and answers from handlers keyed by method and URL.
  */
+import { TINY_JPEG, TINY_MP4, TINY_PNG as TINY_PNG_OUTPUT } from '@portrait-animator/core/testing'
 
 /** One request as fal would have received it. */
 export interface RecordedRequest {
@@ -122,5 +123,10 @@ export function happyFal(fake: FakeFal, options: { readonly endpointId: string; 
   fake.on('GET', `${requestBase}/status?logs=1`, () => json(200, { status: 'COMPLETED', request_id: requestId, logs: [], metrics: { inference_time: 1.5 } }))
   fake.on('GET', requestBase, () => json(200, options.result, { 'x-fal-request-id': requestId }))
   fake.on('PUT', `${requestBase}/cancel`, () => json(202, { status: 'CANCELLATION_REQUESTED' }))
-  fake.on('GET', /^https:\/\/v3\.fal\.media\/files\/out\//, () => new Response(new Uint8Array([0, 0, 0, 24, 102, 116, 121, 112]), { status: 200 }))
+  // Real (tiny) media: outputs are checked before they are handed over.
+  fake.on('GET', /^https:\/\/v3\.fal\.media\/files\/out\//, (request) => {
+    const path = new URL(request.url).pathname
+    const bytes = path.endsWith('.png') ? TINY_PNG_OUTPUT : /\.jpe?g$/.test(path) ? TINY_JPEG : TINY_MP4
+    return new Response(bytes.slice(), { status: 200 })
+  })
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { mayCarryKey, rewriteFalUrl } from './fal-hosts.js'
 import { createFal } from './fal-provider.js'
 import { TINY_PNG } from './fal-fake.test-helpers.js'
+import { TINY_JPEG } from '@portrait-animator/core/testing'
 
 describe('fal host rules', () => {
   const base = new URL('http://127.0.0.1:8787/fal-proxy')
@@ -81,14 +82,14 @@ describe('baseUrl over real sockets', () => {
       if (path.startsWith('/prefix/fal-ai/live-portrait/requests/r-1/status/stream')) return { status: 404, body: { detail: 'Not Found' } }
       if (path.startsWith('/prefix/fal-ai/live-portrait/requests/r-1/status')) return { status: 200, body: { status: 'COMPLETED', request_id: 'r-1', logs: [] } }
       if (path === '/prefix/fal-ai/live-portrait/requests/r-1') return { status: 200, body: { image: { url: `${api.origin}/cdn/out.jpg`, content_type: 'image/jpeg' } } }
-      if (path === '/cdn/out.jpg') return { status: 200, raw: Buffer.from('jpeg-bytes') }
+      if (path === '/cdn/out.jpg') return { status: 200, raw: Buffer.from(TINY_JPEG) }
       return { status: 404, body: { detail: `unexpected ${path}` } }
     })
     servers.push(uploads.server, api.server)
 
     const fal = createFal({ apiKey: 'fal-socket-key-123456', baseUrl: `${api.origin}/prefix` })
     const result = await fal.livePortraitImage().animate({ image: TINY_PNG, motion: { type: 'expression', smile: 0.25 } })
-    expect(Buffer.from(await result.output.bytes()).toString()).toBe('jpeg-bytes')
+    expect(Buffer.from(await result.output.bytes())).toEqual(Buffer.from(TINY_JPEG))
 
     expect(api.seen.map((request) => `${request.method} ${request.url}`)).toEqual([
       'POST /prefix/storage/upload/initiate?storage_type=fal-cdn-v3',

@@ -1,4 +1,5 @@
 import { PortraitAnimatorError } from '@portrait-animator/core'
+import { TINY_PNG as TINY_PNG_OUTPUT } from '@portrait-animator/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createFakeFal, happyFal, TINY_PNG } from './fal-fake.test-helpers.js'
 import { createFal } from './fal-provider.js'
@@ -110,7 +111,7 @@ describe('fal/live-portrait-image on the wire', () => {
     const result = await animator.animate({ image: TINY_PNG, motion: { type: 'expression', smile: 0.2 } })
     expect(fake.find('GET', /v3\.fal\.media/)).toHaveLength(0)
     const bytes = await result.output.bytes()
-    expect(bytes.byteLength).toBe(8)
+    expect(Buffer.from(bytes)).toEqual(Buffer.from(TINY_PNG_OUTPUT))
     const download = fake.find('GET', /v3\.fal\.media/)
     expect(download).toHaveLength(1)
     expect(download[0]?.headers.get('authorization')).toBeNull()

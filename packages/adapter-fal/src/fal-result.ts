@@ -53,6 +53,11 @@ export function buildFalResult(parts: FalResultParts): AnimationResult {
     ...(expiresAt ? { expiresAt } : {}),
     ...(width ? { width } : {}),
     ...(height ? { height } : {}),
+    provider: 'fal',
+    modelId: parts.modelId,
+    requestId: parts.requestId,
+    // fal reports the file's size: a download of any other size is cut short or foreign.
+    ...(parts.file.file_size ? { expectedBytes: parts.file.file_size } : {}),
     open: (signal) => parts.http.open(url.href, signal ? { signal } : {}),
   })
   const target = `fal/${parts.modelId}`

@@ -91,6 +91,8 @@ export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAn
             width: rendered.width,
             height: rendered.height,
             ...(rendered.kind === 'video' ? { durationSeconds: rendered.durationSeconds, fps: rendered.fps } : {}),
+            provider: LOCAL_PROVIDER,
+            modelId: LOCAL_MODEL_ID,
           }),
           servedBy: { provider: LOCAL_PROVIDER, modelId: LOCAL_MODEL_ID, target: LOCAL_TARGET },
           attempts: [

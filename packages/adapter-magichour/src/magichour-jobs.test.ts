@@ -1,4 +1,5 @@
 import { PortraitAnimatorError, type JobHandle } from '@portrait-animator/core'
+import { TINY_MP4 } from '@portrait-animator/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMagicHour } from './magichour-provider.js'
 import { projectReply, startTestServer, type TestServer } from './magichour-test-server.test-helpers.js'
@@ -72,10 +73,10 @@ describe('tolerant parsing', () => {
       { status: 200, json: { id: 'cm0old', status: 'post_processing' } },
       { status: 200, json: { id: 'cm0old', status: 'complete', downloads: [], download: { url: `${server.baseUrl}/cdn/old.mp4`, expires_at: null } } },
     ])
-    server.on('GET', '/cdn/old.mp4', { status: 200, body: 'old style' })
+    server.on('GET', '/cdn/old.mp4', { status: 200, body: Buffer.from(TINY_MP4) })
     const result = await provider().imageToVideo().animate(REQUEST)
     expect(server.calls('GET', '/v1/video-projects/cm0old')).toHaveLength(3)
-    expect(new TextDecoder().decode(await result.output.bytes())).toBe('old style')
+    expect(Buffer.from(await result.output.bytes())).toEqual(Buffer.from(TINY_MP4))
     // No credits_charged anywhere: the estimate stands, marked as such.
     expect(result.cost).toMatchObject({ credits: 300, basis: 'estimated' })
   })
@@ -234,9 +235,9 @@ describe('downloads', () => {
       projectReply('cm0exp', 'complete', { downloads: [{ url: `${server.baseUrl}/cdn/new-signature.mp4`, expires_at: '2099-01-02T00:00:00Z' }] }),
     ])
     server.on('GET', '/cdn/old-signature.mp4', { status: 403, body: 'AccessDenied' })
-    server.on('GET', '/cdn/new-signature.mp4', { status: 200, body: 'fresh video' })
+    server.on('GET', '/cdn/new-signature.mp4', { status: 200, body: Buffer.from(TINY_MP4) })
     const result = await provider().imageToVideo().animate(REQUEST)
-    expect(new TextDecoder().decode(await result.output.bytes())).toBe('fresh video')
+    expect(Buffer.from(await result.output.bytes())).toEqual(Buffer.from(TINY_MP4))
     expect(server.calls('GET', '/v1/video-projects/cm0exp')).toHaveLength(2)
   })
 
@@ -246,9 +247,9 @@ describe('downloads', () => {
       projectReply('cm0past', 'complete', { downloads: [{ url: `${server.baseUrl}/cdn/stale.mp4`, expires_at: '2020-01-01T00:00:00Z' }] }),
       projectReply('cm0past', 'complete', { downloads: [{ url: `${server.baseUrl}/cdn/fresh.mp4`, expires_at: '2099-01-01T00:00:00Z' }] }),
     ])
-    server.on('GET', '/cdn/fresh.mp4', { status: 200, body: 'fresh' })
+    server.on('GET', '/cdn/fresh.mp4', { status: 200, body: Buffer.from(TINY_MP4) })
     const result = await provider().imageToVideo().animate(REQUEST)
-    expect(new TextDecoder().decode(await result.output.bytes())).toBe('fresh')
+    expect(Buffer.from(await result.output.bytes())).toEqual(Buffer.from(TINY_MP4))
     expect(server.calls('GET', '/cdn/stale.mp4')).toHaveLength(0)
   })
 

@@ -43,6 +43,9 @@ export function createProjectOutput(project: MagicHourProject, download: Project
     ...(positive(project.height) === undefined ? {} : { height: positive(project.height)! }),
     ...(positive(project.fps) === undefined ? {} : { fps: positive(project.fps)! }),
     ...(positive(duration) === undefined ? {} : { durationSeconds: positive(duration)! }),
+    provider: PROVIDER,
+    modelId: sources.modelId,
+    requestId: project.id,
     open: (signal) => openDownload(project.id, download, sources, signal),
   })
 }

@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PortraitAnimatorError, probeMedia, type JobHandle, type ProgressEvent } from '@portrait-animator/core'
+import { TINY_MP4 } from '@portrait-animator/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMagicHour } from './magichour-provider.js'
 import { projectReply, startTestServer, type TestServer } from './magichour-test-server.test-helpers.js'
@@ -52,7 +53,7 @@ function scriptSuccess(projectId = 'cm0talk1') {
       downloads: [{ url: `${server.baseUrl}/cdn/${projectId}/output.mp4`, expires_at: '2099-01-01T00:00:00Z' }],
     }),
   ])
-  server.on('GET', `/cdn/${projectId}/output.mp4`, { status: 200, body: Buffer.from('fake mp4 bytes'), headers: { 'content-type': 'video/mp4' } })
+  server.on('GET', `/cdn/${projectId}/output.mp4`, { status: 200, body: Buffer.from(TINY_MP4), headers: { 'content-type': 'video/mp4' } })
 }
 
 describe('talking photo over the wire', () => {
@@ -128,7 +129,7 @@ describe('talking photo over the wire', () => {
     expect(server.calls('GET', '/cdn/cm0talk1/output.mp4')).toHaveLength(0)
     const folder = await mkdtemp(join(tmpdir(), 'mh-talk-'))
     const saved = await result.output.save(join(folder, 'talk.mp4'))
-    expect(await readFile(saved.path, 'utf8')).toBe('fake mp4 bytes')
+    expect(await readFile(saved.path)).toEqual(Buffer.from(TINY_MP4))
     const download = server.calls('GET', '/cdn/cm0talk1/output.mp4')
     expect(download).toHaveLength(1)
     expect(download[0]!.headers.authorization).toBeUndefined()

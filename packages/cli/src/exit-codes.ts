@@ -10,6 +10,8 @@ export const EXIT = {
   usage: 2,
   /** Every target failed (or none could serve the request). */
   allFailed: 3,
+  /** The output was made but could not be written (disk full, read-only); the message says where it was kept. */
+  outputFailed: 4,
   /** Interrupted by Ctrl-C (remote jobs were cancelled first). */
   interrupted: 130,
 } as const
@@ -25,6 +27,8 @@ export function exitCodeFor(error: unknown): number {
       return EXIT.usage
     case 'cancelled':
       return EXIT.interrupted
+    case 'output_failed':
+      return EXIT.outputFailed
     default:
       return EXIT.allFailed
   }

@@ -24,7 +24,8 @@ Commands:
 
 Run "portrait-animator <command> --help" for a command's options and examples.
 
-Exit codes: 0 success, 2 bad input or config, 3 every target failed, 130 interrupted.
+Exit codes: 0 success, 2 bad input or config, 3 every target failed, 4 the output could not be
+written (it was kept: the message says where), 130 interrupted.
 
 Examples:
   portrait-animator animate examples/assets/astronaut.png -o out/astronaut-live.mp4

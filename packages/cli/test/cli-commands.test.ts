@@ -12,7 +12,7 @@ describe('portrait-animator (child process)', () => {
     const run = await runCli(['--help'])
     expect(run.code).toBe(0)
     for (const command of commands) expect(run.stdout).toContain(command)
-    expect(run.stdout).toContain('Exit codes: 0 success, 2 bad input or config, 3 every target failed, 130 interrupted')
+    expect(run.stdout).toContain('Exit codes: 0 success, 2 bad input or config, 3 every target failed, 4 the output could not be\nwritten (it was kept: the message says where), 130 interrupted')
   })
 
   it.each(commands)('%s --help shows usage and examples', async (command) => {

@@ -1,11 +1,12 @@
 import { basename, extname, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { AnimationRequest, AnimationResult, Framing, Motion, OutputFormat, PresetName } from '@portrait-animator/core'
+import { checkOutputPath, outputKindOf, saveWithRecovery, type AnimationRequest, type AnimationResult, type Framing, type Motion, type OutputFormat, type PresetName } from '@portrait-animator/core'
 import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { openRouter, singleTargetRoute } from '../open-router.js'
 import { parseExpression } from '../parse-expression.js'
 import { ProgressReporter } from '../progress-reporter.js'
+import { recoveryDirOf } from '../recovery-dir.js'
 import { describeResult, resultJson } from '../result-summary.js'
 
 export const ANIMATE_HELP = `Usage: portrait-animator animate IMAGE [options]
@@ -25,8 +26,11 @@ Routing:
   --config FILE            config file (default: $PORTRAIT_ANIMATOR_CONFIG, ./portrait-animator.json, built-in)
 
 Output:
-  -o, --out FILE           where to save (default: out/<image>-<motion>.<ext>)
-  --format FORMAT          mp4 | webp | jpeg | png
+  -o, --out FILE           where to save (default: out/<image>-<motion>.<ext>); checked before any
+                           call: not a folder, not the input, writable, 1 MiB free; missing folders
+                           are created
+  --format FORMAT          mp4 | webp | jpeg | png (default: from the extension of --out, which
+                           must agree with it)
   --strict                 fail instead of translating or ignoring settings
   --timeout SECONDS        deadline for the whole request
   --json                   print one JSON document on stdout
@@ -74,6 +78,10 @@ export async function animateCommand(args: string[], io: CliIo): Promise<number>
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of seconds.')
   const out = resolve(io.cwd, values.out ?? defaultOutPath(positionals[0]!, motion, format))
+  // Checked before anything is paid for: a job must never be bought for a file that cannot be written.
+  const checked = await checkOutputPath(out, { ...(format ? { format } : {}), inputs: localInputs(image, motion) })
+  const outputFormat = format ?? (values.out === undefined ? undefined : checked.format)
+  if (outputFormat) assertFormatFitsMotion(outputFormat, motion, values.out === undefined ? '--format' : `-o ${values.out}`)
 
   const reporter = new ProgressReporter(io, { json: values.json === true })
   const extraRoute = values.target ? singleTargetRoute(values.target) : undefined
@@ -82,7 +90,7 @@ export async function animateCommand(args: string[], io: CliIo): Promise<number>
   const request: AnimationRequest = {
     image,
     motion,
-    ...(format ? { output: { format, kind: format === 'mp4' || format === 'webp' ? 'video' : 'image' } } : {}),
+    ...(outputFormat ? { output: { format: outputFormat, kind: outputKindOf(outputFormat) } } : {}),
     ...(values.strict ? { strict: true } : {}),
     context: { cliOutput: out },
   }
@@ -94,7 +102,7 @@ export async function animateCommand(args: string[], io: CliIo): Promise<number>
       ...(route ? { route } : {}),
       onProgress: reporter.onProgress,
     })
-    const saved = await result.output.save(out, { signal: io.interrupt })
+    const saved = await saveWithRecovery(result.output, out, { recoveryDir: recoveryDirOf(router), signal: io.interrupt, details: { servedBy: result.servedBy.target, providerMetadata: result.providerMetadata } })
     reporter.stop()
     if (values.json) io.stdout.write(`${JSON.stringify(resultJson(result, saved.path), null, 2)}\n`)
     else io.stderr.write(`${describeResult(result, relative(io.cwd, saved.path) || saved.path, saved.bytes)}\n`)
@@ -106,6 +114,22 @@ export async function animateCommand(args: string[], io: CliIo): Promise<number>
 
 function resolveInput(io: CliIo, input: string): string {
   return /^(https?:|data:)/i.test(input) ? input : resolve(io.cwd, input)
+}
+
+/** The local files a request reads, which the output must never overwrite. */
+function localInputs(image: string, motion: Motion): string[] {
+  const sources = [image, motion.type === 'audio' ? motion.audio : motion.type === 'driving-video' ? motion.video : undefined]
+  return sources.filter((source): source is string => typeof source === 'string' && !/^(https?:|data:)/i.test(source))
+}
+
+/** An expression makes a still; every other motion makes a video: a format of the other kind cannot be served. */
+function assertFormatFitsMotion(format: OutputFormat, motion: Motion, given: string): void {
+  if (motion.type === 'expression' && format === 'mp4') {
+    throw new UsageError(`${given}: an expression makes a still image; save it as .jpg, .png or .webp.`)
+  }
+  if (motion.type !== 'expression' && (format === 'jpeg' || format === 'png')) {
+    throw new UsageError(`${given}: this motion makes a video; save it as .mp4 or .webp.`)
+  }
 }
 
 function motionFrom(io: CliIo, values: { preset?: string; framing?: string; expression?: string; audio?: string; 'driving-video'?: string }): Motion {

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
+  checkOutputPath,
   loadMedia,
   redact,
   type AnimationRequest,
@@ -14,6 +15,7 @@ import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { openRouter } from '../open-router.js'
 import { ProgressReporter } from '../progress-reporter.js'
+import { recoveryDirOf } from '../recovery-dir.js'
 import { ComparisonReport, type WrittenReport } from '../report/comparison-report.js'
 import { redactReport } from '../report/report-json.js'
 
@@ -96,6 +98,9 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
     inputs.push({ source, loaded: await loadMedia(input, { field: 'image', expect: 'image', allowPrivateNetwork: true, signal: io.interrupt }) })
   }
 
+  // The report's folder too: a folder that cannot be written must not cost a paid run.
+  await checkOutputPath(directory, { kind: 'directory', inputs: positionals.filter((source) => !/^(https?:|data:)/i.test(source)).map((source) => resolve(io.cwd, source)) })
+
   const reporter = new ProgressReporter(io, { json: values.json === true })
   let written: WrittenReport | undefined
   try {
@@ -113,7 +118,7 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
         onProgress: reporter.onProgress,
       })
       for (const entry of entries) reporter.line(entryLine(entry))
-      report ??= new ComparisonReport({ directory, targets: entries.map((entry) => entry.target), motion: describeMotion(motion), ...(values.route ? { route: values.route } : {}), inline: values.inline === true })
+      report ??= new ComparisonReport({ directory, targets: entries.map((entry) => entry.target), motion: describeMotion(motion), ...(values.route ? { route: values.route } : {}), inline: values.inline === true, recoveryDir: recoveryDirOf(router) })
       try {
         await report.addImage(describeSource(input.source), input.loaded, entries, { signal: io.interrupt })
       } finally {

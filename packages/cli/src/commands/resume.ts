@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util'
+import { listRecoveredOutputs, restoreRecoveredOutput, saveWithRecovery, toPortraitAnimatorError } from '@portrait-animator/core'
 import type { CliIo } from '../cli-io.js'
 import { EXIT } from '../exit-codes.js'
 import { openRouter } from '../open-router.js'
+import { recoveryDirOf } from '../recovery-dir.js'
 
 export const RESUME_HELP = `Usage: portrait-animator resume [--config FILE] [--json]
 
 Finishes async jobs that a crashed or interrupted run left in the journal (the config's stateDir,
 default ./.portrait-animator/journal), without paying for them again, and saves each output where the
-original command would have.
+original command would have. Outputs that were paid for but could not be saved (disk full,
+read-only: kept in STATE_DIR/recovered) are moved to where they were meant to go.
 
 Examples:
   portrait-animator resume
@@ -27,7 +30,7 @@ export async function resumeCommand(args: string[], io: CliIo): Promise<number> 
     const target = outcome.entry.target
     const out = outcome.entry.context?.cliOutput
     if (outcome.result && out) {
-      const saved = await outcome.result.output.save(out, { signal: io.interrupt })
+      const saved = await saveWithRecovery(outcome.result.output, out, { recoveryDir: recoveryDirOf(router), signal: io.interrupt, details: { servedBy: target, job: outcome.entry.handle.jobId } })
       report.push({ job: outcome.entry.handle.jobId, target, ok: true, path: saved.path })
       if (!values.json) io.stderr.write(`Resumed ${target} job ${outcome.entry.handle.jobId}: saved ${saved.path}\n`)
     } else if (outcome.result) {
@@ -38,7 +41,18 @@ export async function resumeCommand(args: string[], io: CliIo): Promise<number> 
       if (!values.json) io.stderr.write(`Could not resume ${target} job ${outcome.entry.handle.jobId}: ${outcome.error?.kind}: ${outcome.error?.message}\n`)
     }
   }
+  for (const kept of await listRecoveredOutputs(recoveryDirOf(router))) {
+    try {
+      const saved = await restoreRecoveredOutput(kept, { signal: io.interrupt })
+      report.push({ recovered: kept.recordPath, ok: true, path: saved.path })
+      if (!values.json) io.stderr.write(`Restored a kept output: saved ${saved.path}\n`)
+    } catch (thrown) {
+      const error = toPortraitAnimatorError(thrown)
+      report.push({ recovered: kept.recordPath, ok: false, error: error.toJSON() })
+      if (!values.json) io.stderr.write(`Could not restore the kept output for ${kept.intendedPath}: ${error.message}\n`)
+    }
+  }
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-  else if (outcomes.length === 0) io.stderr.write('Nothing to resume: the journal is empty.\n')
+  else if (report.length === 0) io.stderr.write('Nothing to resume: the journal is empty and no output is waiting in recovered/.\n')
   return report.every((item) => item.ok) ? EXIT.ok : EXIT.allFailed
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { extensionOf, toPortraitAnimatorError, writeFileAtomic, type CompareEntry } from '@portrait-animator/core'
+import { extensionOf, saveWithRecovery, toPortraitAnimatorError, writeFileAtomic, type CompareEntry } from '@portrait-animator/core'
 import { relativeHref } from './html-escape.js'
 import { createIdentityScorer } from './identity-similarity.js'
 import { INPUTS_FOLDER, MEDIA_FOLDER, outputFileName, uniqueFileName } from './media-names.js'
@@ -35,6 +35,8 @@ export interface ComparisonReportOptions {
   readonly maxFrames?: number
   /** Clock for `generatedAt`. @default () => new Date() */
   readonly now?: () => Date
+  /** Where a paid output that cannot be saved (disk full) is kept instead of lost, e.g. `<stateDir>/recovered`. */
+  readonly recoveryDir?: string
 }
 
 /** An input image as read by `loadMedia`. */
@@ -123,7 +125,10 @@ export class ComparisonReport {
     let bytes: Uint8Array
     try {
       // save() streams remote outputs to disk once; the bytes are then read back from the file.
-      const saved = await output.save(join(this.options.directory, path), signal ? { signal } : {})
+      const destination = join(this.options.directory, path)
+      const saved = this.options.recoveryDir
+        ? await saveWithRecovery(output, destination, { recoveryDir: this.options.recoveryDir, ...(signal ? { signal } : {}), details: { servedBy: entry.target } })
+        : await output.save(destination, signal ? { signal } : {})
       bytes = await readFile(saved.path)
     } catch (error) {
       signal?.throwIfAborted()

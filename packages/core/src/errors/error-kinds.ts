@@ -17,6 +17,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'budget_exceeded',
   'invalid_config',
   'provider_error',
+  'output_failed',
 ]
 
 /** Kinds a retry of the same target can fix, unless the error says otherwise. */

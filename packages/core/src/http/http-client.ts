@@ -155,6 +155,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           }
           yield chunk
         }
+        const declared = declaredLength(response.headers)
+        if (declared !== undefined && received !== declared) {
+          throw new PortraitAnimatorError({
+            kind: 'unavailable',
+            message: `The response from ${provider} was cut short: ${received} of ${declared} bytes arrived (${redact(url)}).`,
+            provider,
+            rule: 'content-length',
+            limit: declared,
+            actual: received,
+          })
+        }
       } catch (error) {
         throw watchdog.explain(error, { provider, url, sent: true })
       } finally {
@@ -236,6 +247,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   return { request, download, open }
+}
+
+/** The body length the server declared, when the body arrives as sent (not re-encoded). */
+function declaredLength(headers: Headers): number | undefined {
+  const encoding = headers.get('content-encoding')
+  if (encoding !== null && encoding !== 'identity') return undefined
+  const text = headers.get('content-length')
+  if (text === null || !/^\d+$/.test(text.trim())) return undefined
+  return Number(text)
 }
 
 /**

@@ -3,7 +3,6 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createBytesOutput, createRemoteOutput } from './create-output.js'
 import { writeFileAtomic } from './write-file-atomic.js'
 
 const folder = () => mkdtemp(join(tmpdir(), 'pa-out-'))
@@ -44,34 +43,5 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(join(dir, 'x.bin'), slow(), { signal: controller.signal })).rejects.toThrow()
     expect(existsSync(join(dir, 'x.bin'))).toBe(false)
     expect(await readdir(dir)).toEqual([])
-  })
-})
-
-describe('outputs', () => {
-  it('a bytes output reports its MIME type and saves its bytes', async () => {
-    const output = createBytesOutput({ kind: 'video', format: 'mp4', bytes: Buffer.from('mp4!'), width: 512, height: 512 })
-    expect(output).toMatchObject({ kind: 'video', mimeType: 'video/mp4', width: 512 })
-    const dir = await folder()
-    await output.save(join(dir, 'o.mp4'))
-    expect(await readFile(join(dir, 'o.mp4'), 'utf8')).toBe('mp4!')
-  })
-
-  it('a remote output downloads only when asked, and caches bytes()', async () => {
-    let opened = 0
-    const output = createRemoteOutput({
-      kind: 'image',
-      format: 'png',
-      url: 'https://cdn.example.test/x.png',
-      open: async () => {
-        opened++
-        return (async function* () {
-          yield Buffer.from('png')
-        })()
-      },
-    })
-    expect(opened).toBe(0)
-    expect(Buffer.from(await output.bytes()).toString()).toBe('png')
-    await output.bytes()
-    expect(opened).toBe(1)
   })
 })

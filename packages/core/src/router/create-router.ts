@@ -22,6 +22,12 @@ import { unionCapabilities } from './union-capabilities.js'
 const STOPPING_KINDS: ReadonlySet<ErrorKind> = new Set(['cancelled', 'no_face', 'content_policy'])
 
 /**
+ * Kinds after which the next target is never tried, whatever the config says: `output_failed` is
+ * the local disk, and another (paid) target would hit the same disk.
+ */
+const NEVER_FALL_BACK: ReadonlySet<ErrorKind> = new Set(['output_failed'])
+
+/**
  * Creates a router from a configuration object, a path to a JSON file, or nothing (the default
  * configuration: with no keys set it is served by the offline animator).
  *
@@ -132,7 +138,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
       } catch (thrown) {
         const error = toPortraitAnimatorError(thrown)
         errors.push(error)
-        if (error.kind === 'cancelled' || context.signal.aborted) throw withAttempts(error, context)
+        if (error.kind === 'cancelled' || NEVER_FALL_BACK.has(error.kind) || context.signal.aborted) throw withAttempts(error, context)
         const fallbackAllowed = !STOPPING_KINDS.has(error.kind) || ownEntry(loaded.config.fallbackOn as Record<string, boolean | undefined> | undefined, error.kind) === true
         if (!fallbackAllowed) throw withAttempts(error, context)
         if (mayHaveCharged(error) && !isFree(entry.animator!, prepared.request)) {

@@ -11,7 +11,7 @@ import { sleep } from './target-limiter.js'
 import type { TargetEntry } from './target-registry.js'
 
 /** Kinds that say nothing about a target's health: they do not move its breaker. */
-const NEUTRAL_KINDS: ReadonlySet<ErrorKind> = new Set(['invalid_input', 'no_face', 'content_policy', 'cancelled', 'unsupported', 'budget_exceeded'])
+const NEUTRAL_KINDS: ReadonlySet<ErrorKind> = new Set(['invalid_input', 'no_face', 'content_policy', 'cancelled', 'unsupported', 'budget_exceeded', 'output_failed'])
 
 /** What `runTarget` needs beyond the target and the request. */
 export interface RunTargetDependencies {
@@ -132,7 +132,8 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
         retryable: error.retryable,
         ...(error.accepted === undefined ? {} : { accepted: error.accepted }),
       })
-      if (error.kind === 'cancelled' || error.kind === 'timeout' && context.signal.aborted) throw error
+      // A local write failure: the job was done (and paid); another call would pay again for the same disk.
+      if (error.kind === 'cancelled' || error.kind === 'output_failed' || error.kind === 'timeout' && context.signal.aborted) throw error
       if (error.kind === 'retired') {
         entry.breaker.retire()
         context.emit({ type: 'breaker-opened', target: entry.id, permanent: true })

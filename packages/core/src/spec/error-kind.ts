@@ -19,6 +19,7 @@
  * | `budget_exceeded` | the estimated cost is above the configured limit |
  * | `invalid_config` | the configuration is wrong |
  * | `provider_error` | anything a provider returned that is not mapped (the raw code is kept) |
+ * | `output_failed` | the output could not be written where asked (disk full, read-only, a folder in the way) |
  */
 export type ErrorKind =
   | 'invalid_input'
@@ -36,3 +37,4 @@ export type ErrorKind =
   | 'budget_exceeded'
   | 'invalid_config'
   | 'provider_error'
+  | 'output_failed'

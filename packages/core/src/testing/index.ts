@@ -14,3 +14,4 @@ export {
   type ScriptStep,
   type SucceedStep,
 } from './scripted-animator.js'
+export { TINY_JPEG, TINY_MP4, TINY_PNG } from './tiny-media.js'

@@ -151,7 +151,7 @@ export function createScriptedAnimator(options: ScriptedAnimatorOptions = {}): S
     const bytes = step.bytes ?? new TextEncoder().encode(kind === 'image' ? 'FAKE-IMAGE' : 'FAKE-MP4')
     const durationMs = Date.now() - startedAt
     return {
-      output: createBytesOutput({ kind, format, bytes, width: 512, height: 512 }),
+      output: createBytesOutput({ kind, format, bytes, width: 512, height: 512, provider, modelId, verify: false }),
       servedBy: { provider, modelId, target },
       attempts: [{ target, provider, modelId, outcome: 'succeeded', attempt: 1, startedAt: new Date(startedAt).toISOString(), durationMs, accepted: true }],
       warnings: step.warnings ?? [],
