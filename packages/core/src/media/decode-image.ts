@@ -41,31 +41,54 @@ export interface AssertImageDecodesOptions {
  */
 export async function assertImageDecodes(bytes: Uint8Array, format: ImageFormat, options: AssertImageDecodesOptions): Promise<void> {
   if (!DECODABLE.has(format)) return
+  const failure = await imageDecodeFailure(bytes, { maxPixels: options.maxPixels })
+  if (failure === undefined) return
+  throw mediaError({
+    field: options.field,
+    rule: 'corrupt',
+    limit: `a ${format.toUpperCase()} that decodes completely`,
+    actual: failure.detail,
+    actualText: `decoder: ${failure.detail}`,
+    problem: `the ${format.toUpperCase()} does not decode completely (its pixel data is cut short or damaged)`,
+    cause: failure.cause,
+  })
+}
+
+/** Why an image did not decode: the decoder's first line, and its error. */
+export interface ImageDecodeFailure {
+  readonly detail: string
+  readonly cause: unknown
+}
+
+/**
+ * Decodes every pixel of an image (a path or its bytes; every frame when `animated`) and says why it
+ * failed, or `undefined` when it is whole. The one decode rule of the project, shared by input
+ * validation (`assertImageDecodes`) and output checks (`checkOutputIntegrity`): strict first, then,
+ * when only a warning failed it, lenient, and accepted unless the warning is about missing data.
+ *
+ * @example
+ * ```ts
+ * const failure = await imageDecodeFailure(bytes, { maxPixels: 4096 * 4096 })
+ * if (failure) console.error(`broken image: ${failure.detail}`)
+ * ```
+ */
+export async function imageDecodeFailure(input: Uint8Array | string, options: { readonly maxPixels: number; readonly animated?: boolean }): Promise<ImageDecodeFailure | undefined> {
   const { default: sharp } = await import('sharp')
+  const source = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   const decode = (failOn: 'warning' | 'error') =>
-    sharp(bytes, { failOn, limitInputPixels: Math.max(1, Math.floor(options.maxPixels)), sequentialRead: true, animated: false }).stats()
+    sharp(source, { failOn, limitInputPixels: Math.max(1, Math.floor(options.maxPixels)), sequentialRead: true, animated: options.animated === true }).stats()
   try {
     await decode('warning')
-    return
+    return undefined
   } catch (strict) {
-    const strictMessage = messageOf(strict)
     let lenient: unknown
     try {
       await decode('error')
     } catch (error) {
       lenient = error
     }
-    if (lenient === undefined && !MISSING_DATA.test(strictMessage)) return
-    const detail = messageOf(lenient ?? strict)
-    throw mediaError({
-      field: options.field,
-      rule: 'corrupt',
-      limit: `a ${format.toUpperCase()} that decodes completely`,
-      actual: detail,
-      actualText: `decoder: ${detail}`,
-      problem: `the ${format.toUpperCase()} does not decode completely (its pixel data is cut short or damaged)`,
-      cause: lenient ?? strict,
-    })
+    if (lenient === undefined && !MISSING_DATA.test(messageOf(strict))) return undefined
+    return { detail: messageOf(lenient ?? strict), cause: lenient ?? strict }
   }
 }
 

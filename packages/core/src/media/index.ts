@@ -6,7 +6,7 @@
 export { assertPublicUrl, type AssertPublicUrlOptions } from './assert-public-url.js'
 export { checkMediaLimits } from './check-media-limits.js'
 export { isRemoteUrl } from './is-remote-url.js'
-export { assertImageDecodes, type AssertImageDecodesOptions } from './decode-image.js'
+export { assertImageDecodes, imageDecodeFailure, type AssertImageDecodesOptions, type ImageDecodeFailure } from './decode-image.js'
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, loadMedia } from './load-media.js'
 export type { LoadMediaOptions, LoadedMedia, MediaSource } from './loaded-media.js'
 export type { MediaRule } from './media-error.js'

@@ -1,4 +1,5 @@
 import { ascii, u32le } from '../media/byte-reader.js'
+import { imageDecodeFailure } from '../media/decode-image.js'
 import type { OutputFormat } from '../spec/index.js'
 import type { ByteSource } from './byte-source.js'
 
@@ -22,16 +23,16 @@ export async function checkImageIntegrity(source: ByteSource, input: string | Ui
   const ending = await checkEnding(source, format)
   if (ending) return ending
   const { default: sharp } = await import('sharp')
-  const options = { failOn: 'warning', animated: true, limitInputPixels: MAX_CHECKED_PIXELS } as const
-  const image = sharp(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength), options)
+  const image = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  let claimed: string | undefined
   try {
-    const metadata = await image.metadata()
-    if (metadata.format !== format) return `it is ${metadata.format === undefined ? 'not an image' : `a ${metadata.format.toUpperCase()}`}, not a ${format.toUpperCase()}`
-    await image.stats()
-    return undefined
+    claimed = (await sharp(image, { limitInputPixels: MAX_CHECKED_PIXELS }).metadata()).format
   } catch (error) {
     return `it does not decode (${(error as Error).message.split('\n')[0]})`
   }
+  if (claimed !== format) return `it is ${claimed === undefined ? 'not an image' : `a ${claimed.toUpperCase()}`}, not a ${format.toUpperCase()}`
+  const failure = await imageDecodeFailure(input, { maxPixels: MAX_CHECKED_PIXELS, animated: true })
+  return failure === undefined ? undefined : `it does not decode (${failure.detail})`
 }
 
 async function checkEnding(source: ByteSource, format: Exclude<OutputFormat, 'mp4'>): Promise<string | undefined> {
