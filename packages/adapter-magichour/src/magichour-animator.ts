@@ -216,17 +216,25 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
     async animate(request, options = {}) {
       const scope = createCallScope(options)
       const startedAt = new Date(scope.startedAt)
-      const { parsed } = await submit(request, options, scope)
       try {
-        return await follow(parsed, options, scope, startedAt)
-      } catch (error) {
-        throw settle(error, scope, true)
+        const { parsed } = await submit(request, options, scope)
+        try {
+          return await follow(parsed, options, scope, startedAt)
+        } catch (error) {
+          throw settle(error, scope, true)
+        }
+      } finally {
+        scope.end()
       }
     },
 
     async start(request, options = {}) {
       const scope = createCallScope(options)
-      return (await submit(request, options, scope)).handle
+      try {
+        return (await submit(request, options, scope)).handle
+      } finally {
+        scope.end()
+      }
     },
 
     async status(handle, options = {}): Promise<JobStatus> {
@@ -248,6 +256,8 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
         })
       } catch (error) {
         throw settle(error, scope, true)
+      } finally {
+        scope.end()
       }
     },
 
@@ -258,6 +268,8 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
         await requireApi().deleteProject(parsed.projectId, { signal: scope.signal, modelId })
       } catch (error) {
         throw settle(error, scope, true)
+      } finally {
+        scope.end()
       }
     },
 
