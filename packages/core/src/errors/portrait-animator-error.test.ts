@@ -118,3 +118,23 @@ describe('showing an error', () => {
     expect((error.cause as Error).message).toBe('bad header [redacted]')
   })
 })
+
+describe('a scrubbed copy of a cause', () => {
+  const key = 'copy-key-secret-6060'
+  registerSecret(key)
+
+  it('keeps the class, code and chain, and works for errors whose text lives in getters (DOMException)', () => {
+    const inner = new DOMException(`header ${key} refused`, 'SyntaxError')
+    const outer = Object.assign(new TypeError(`fetch failed for ${key}`, { cause: inner }), { code: 'ERR_X' })
+    const error = new PortraitAnimatorError({ kind: 'provider_error', message: 'x', cause: outer })
+    const cause = error.cause as TypeError & { code: string; cause: DOMException }
+    expect(cause).toBeInstanceOf(TypeError)
+    expect(cause).toMatchObject({ name: 'TypeError', message: 'fetch failed for [redacted]', code: 'ERR_X' })
+    expect(cause.cause).toBeInstanceOf(DOMException)
+    expect(cause.cause.name).toBe('SyntaxError')
+    expect(cause.cause.message).toBe('header [redacted] refused')
+    expect(inspect(error, { depth: 10 })).not.toContain(key)
+    expect(outer.message).toContain(key)
+    expect(inner.message).toContain(key)
+  })
+})

@@ -18,21 +18,39 @@ export function redactCause(cause: unknown, depth = 0): unknown {
   let changed = false
   const scrubbed: PropertyDescriptorMap = {}
   for (const key of Reflect.ownKeys(descriptors)) {
+    if (key === 'name' || key === 'message' || key === 'stack') continue
     const descriptor = descriptors[key]!
-    // `stack` may be an accessor (V8 installs one); read it once and keep the text.
-    const value = 'value' in descriptor ? descriptor.value : key === 'stack' ? cause.stack : undefined
-    if (!('value' in descriptor) && key !== 'stack') {
+    if (!('value' in descriptor)) {
       scrubbed[key] = descriptor
       continue
     }
+    const value: unknown = descriptor.value
     const next = key === 'cause' ? redactCause(value, depth + 1) : key === 'errors' && Array.isArray(value) ? redactList(value, depth) : typeof value === 'string' ? redact(value) : value
     if (next !== value) changed = true
-    scrubbed[key] = { value: next, writable: descriptor.writable ?? true, enumerable: descriptor.enumerable ?? false, configurable: true }
+    scrubbed[key] = { ...descriptor, value: next, configurable: true }
+  }
+  // Read through the getters too (a DOMException keeps its name and message in internal slots,
+  // V8 may install `stack` as an accessor), and give the copy plain own values.
+  for (const key of ['name', 'message', 'stack'] as const) {
+    const value = safeRead(cause, key)
+    if (value === undefined) continue
+    const next = redact(value)
+    if (next !== value) changed = true
+    scrubbed[key] = { value: next, writable: true, enumerable: descriptors[key]?.enumerable ?? false, configurable: true }
   }
   if (!changed) return cause
   const copy = Object.create(Object.getPrototypeOf(cause) as object | null, scrubbed) as Error
   Object.defineProperty(copy, SCRUBBED, { value: true })
   return copy
+}
+
+function safeRead(error: Error, key: 'name' | 'message' | 'stack'): string | undefined {
+  try {
+    const value: unknown = error[key]
+    return typeof value === 'string' ? value : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function redactList(list: readonly unknown[], depth: number): readonly unknown[] {
