@@ -8,8 +8,10 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['scripts/vitest-build.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: tests that render real videos take 15 s on a busy 2-core machine; a hung test still
+    // fails, and no test asserts how long anything took.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
   },
 })

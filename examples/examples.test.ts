@@ -9,9 +9,15 @@ import { describe, expect, it } from 'vitest'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(FAL_KEY|MAGIC_HOUR_API_KEY|AILAB_API_KEY|PORTRAIT_ANIMATOR_)/.test(name)))
 
+/**
+ * How long one example may take. Each renders several real videos in a child process; on a busy
+ * machine that takes minutes, not the 30 s default.
+ */
+const EXAMPLE_TIMEOUT_MS = 240_000
+
 /** Runs an example the way its README says: one command, against the emulator. */
 async function run(example: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'examples', example, 'run.mjs')], { cwd: root, env, timeout: 120_000 })
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'examples', example, 'run.mjs')], { cwd: root, env, timeout: EXAMPLE_TIMEOUT_MS - 10_000 })
   return stdout
 }
 
@@ -25,7 +31,7 @@ describe('examples (each run as a user would, against the emulator)', () => {
     for (const file of ['after.mp4', 'base-url-only.mp4']) {
       expect(readMp4Summary(await readFile(join(root, 'out', 'examples', file))).frameCount).toBeGreaterThan(0)
     }
-  })
+  }, EXAMPLE_TIMEOUT_MS)
 
   it('ab-compare: sticky arms and a side-by-side comparison of three targets', async () => {
     const output = await run('ab-compare')
@@ -33,12 +39,12 @@ describe('examples (each run as a user would, against the emulator)', () => {
     expect(output).toMatch(/fal\/live-portrait\s+ok/)
     expect(output).toMatch(/magichour\/image-to-video\s+ok .*credits/)
     expect(output).toMatch(/local\/warp\s+ok/)
-  })
+  }, EXAMPLE_TIMEOUT_MS)
 
   it('config-switching: the same app is served by whatever the edited config puts first', async () => {
     const output = await run('config-switching')
     expect(output).toMatch(/Monday: fal first[\s\S]*served by: fal\/live-portrait/)
     expect(output).toMatch(/Tuesday[\s\S]*served by: magichour\/image-to-video/)
     expect(output).toMatch(/Wednesday[\s\S]*served by: fal\/live-portrait\s+\(attempts: broken\/live-portrait failed, fal\/live-portrait succeeded\)/)
-  })
+  }, EXAMPLE_TIMEOUT_MS)
 })

@@ -7,7 +7,7 @@ import { DOCS_NO_FACE_EXAMPLE, newerSuccess, olderError, olderSuccess } from './
 import { createAilab } from './ailab-provider.js'
 import { GIF_16, makeBmp, makeJpeg, makeMp4Header, makePng } from './ailab-test-media.test-helpers.js'
 import { startTestServer, type TestServer } from './ailab-test-server.test-helpers.js'
-import { expectAnimatorError } from '@portrait-animator/core/testing'
+import { expectAnimatorError, waitUntil } from '@portrait-animator/core/testing'
 
 const API_KEY = 'ailab-test-key-7c1f9e2d4b'
 const LIVE_PHOTO: AnimationRequest['motion'] = { type: 'preset', preset: 'live-photo' }
@@ -274,7 +274,7 @@ describe('transport failures', () => {
     server.reply('hang')
     const controller = new AbortController()
     const pending = animator().animate({ image: makePng(64, 64), motion: LIVE_PHOTO }, { signal: controller.signal })
-    await vi.waitFor(() => expect(server.requests).toHaveLength(1))
+    await waitUntil(() => server.requests.length === 1, { what: 'the request' })
     controller.abort()
     expect(await expectAnimatorError(pending)).toMatchObject({ kind: 'cancelled', accepted: 'unknown', retryable: false })
   })

@@ -2,6 +2,7 @@ import { PortraitAnimatorError, type JobHandle, type ProgressEvent } from '@port
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createFakeFal, eventStream, happyFal, json, TINY_PNG, type FakeFal } from './fal-fake.test-helpers.js'
 import { createFal, type FalSettings } from './index.js'
+import { waitUntil } from '@portrait-animator/core/testing'
 
 const SUBMIT_URL = 'https://queue.fal.run/fal-ai/live-portrait/image'
 const REQUEST_URL = 'https://queue.fal.run/fal-ai/live-portrait/requests/req-123'
@@ -142,7 +143,7 @@ describe('following a fal job', () => {
     fake.on('GET', STATUS_URL, () => json(503, { detail: 'busy' }))
     const controller = new AbortController()
     const pending = fal.livePortraitImage().animate(REQUEST, { signal: controller.signal })
-    await vi.waitFor(() => expect(fake.find('GET', STATUS_URL)).toHaveLength(1))
+    await waitUntil(() => fake.find('GET', STATUS_URL).length === 1, { what: 'the first status request' })
     controller.abort()
     await expect(pending).rejects.toMatchObject({ kind: 'cancelled', accepted: true })
     // The client's retry (about a second later) had not happened when the call settled.
@@ -162,7 +163,7 @@ describe('following a fal job', () => {
     fake.on('POST', SUBMIT_URL, () => new Promise<Response>(() => undefined))
     const controller = new AbortController()
     const pending = fal.livePortraitImage().animate(REQUEST, { signal: controller.signal })
-    await vi.waitFor(() => expect(fake.find('POST', SUBMIT_URL)).toHaveLength(1))
+    await waitUntil(() => fake.find('POST', SUBMIT_URL).length === 1, { what: 'the submit request' })
     controller.abort()
     await expect(pending).rejects.toMatchObject({ kind: 'cancelled', accepted: 'unknown' })
     expect(fake.find('PUT', /cancel/)).toHaveLength(0)

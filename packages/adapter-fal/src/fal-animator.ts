@@ -208,85 +208,112 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     async animate(request: AnimationRequest, options: CallOptions = {}): Promise<AnimationResult> {
       validateCall(request, options)
       const startedAt = new Date()
-      const signal = callSignal(options)
+      const { signal, end } = callSignal(options)
       const tracker = new FalJobTracker({ target, startedAt: startedAt.getTime(), onProgress: options.onProgress })
-      const submitted = await submit(request, signal, tracker)
       try {
-        await announce(submitted, options)
-        return await finish(submitted, signal, tracker, startedAt)
-      } catch (error) {
-        if (signal?.aborted) throw await abandon(submitted.job, signal, error)
-        throw error
+        const submitted = await submit(request, signal, tracker)
+        try {
+          await announce(submitted, options)
+          return await finish(submitted, signal, tracker, startedAt)
+        } catch (error) {
+          if (signal?.aborted) throw await abandon(submitted.job, signal, error)
+          throw error
+        }
+      } finally {
+        end()
       }
     },
 
     async start(request: AnimationRequest, options: CallOptions = {}): Promise<JobHandle> {
       validateCall(request, options)
-      const signal = callSignal(options)
+      const { signal, end } = callSignal(options)
       const tracker = new FalJobTracker({ target, startedAt: Date.now(), onProgress: options.onProgress })
-      const submitted = await submit(request, signal, tracker)
-      await announce(submitted, options)
-      return submitted.handle
+      try {
+        const submitted = await submit(request, signal, tracker)
+        await announce(submitted, options)
+        return submitted.handle
+      } finally {
+        end()
+      }
     },
 
     async status(handle: JobHandle, options: CallOptions = {}): Promise<JobStatus> {
       const data = readFalJobHandle(handle, definition)
       requireKey()
-      const signal = callSignal(options)
-      const job: FalJobReference = { modelId, endpointId, requestId: data.requestId }
-      const status = await queue.status(job, signal)
-      const logs = (status.logs ?? []).map((log) => redact(log.message))
-      if (status.status !== 'COMPLETED') {
-        return {
-          state: 'pending',
-          phase: status.status === 'IN_QUEUE' ? 'queued' : 'running',
-          ...(status.queue_position === undefined ? {} : { queuePosition: status.queue_position }),
-          ...(logs.length > 0 ? { logs } : {}),
-        }
+      const { signal, end } = callSignal(options)
+      try {
+        return await statusOf(data, signal)
+      } finally {
+        end()
       }
-      const outcome = await queue.result(job, signal)
-      if (!outcome.ok) {
-        const error = outcome.error
-        return { state: 'failed', errorKind: error.kind, message: error.message, ...(error.providerCode ? { providerCode: error.providerCode } : {}) }
-      }
-      const completedAt = new Date()
-      const inference = status.metrics?.inference_time ?? undefined
-      const totalMs = Math.max(0, completedAt.getTime() - data.submittedAt.getTime())
-      const result = buildFalResult({
-        modelId,
-        endpointId,
-        requestId: data.requestId,
-        file: definition.readOutput(outcome.data),
-        output: { kind: data.outputKind, format: data.outputFormat },
-        warnings: data.warnings,
-        outputLifetimeSeconds: data.outputLifetimeSeconds,
-        completedAt,
-        startedAt: data.submittedAt,
-        timings: inference === undefined ? { totalMs } : { runningMs: Math.round(inference * 1000), totalMs },
-        inferenceSeconds: inference,
-        logs,
-        http: runtime.http,
-        baseUrl: settings.baseUrl,
-        trustedOutputHosts: settings.trustedOutputHosts,
-      })
-      return { state: 'completed', result }
     },
 
     async cancel(handle: JobHandle, options: CallOptions = {}): Promise<void> {
       const data = readFalJobHandle(handle, definition)
       requireKey()
-      await queue.cancel({ modelId, endpointId, requestId: data.requestId }, callSignal(options))
+      const { signal, end } = callSignal(options)
+      try {
+        await queue.cancel({ modelId, endpointId, requestId: data.requestId }, signal)
+      } finally {
+        end()
+      }
     },
 
     // fal has not published prices for these models (its pages show "$0 per compute seconds"), so
     // no estimate is better than an invented one.
     estimateCost: () => undefined,
   }
+
+  /** One status check of a job: pending, failed, or completed with its result. */
+  async function statusOf(data: ReturnType<typeof readFalJobHandle>, signal: AbortSignal | undefined): Promise<JobStatus> {
+    const job: FalJobReference = { modelId, endpointId, requestId: data.requestId }
+    const status = await queue.status(job, signal)
+    const logs = (status.logs ?? []).map((log) => redact(log.message))
+    if (status.status !== 'COMPLETED') {
+      return {
+        state: 'pending',
+        phase: status.status === 'IN_QUEUE' ? 'queued' : 'running',
+        ...(status.queue_position === undefined ? {} : { queuePosition: status.queue_position }),
+        ...(logs.length > 0 ? { logs } : {}),
+      }
+    }
+    const outcome = await queue.result(job, signal)
+    if (!outcome.ok) {
+      const error = outcome.error
+      return { state: 'failed', errorKind: error.kind, message: error.message, ...(error.providerCode ? { providerCode: error.providerCode } : {}) }
+    }
+    const completedAt = new Date()
+    const inference = status.metrics?.inference_time ?? undefined
+    const totalMs = Math.max(0, completedAt.getTime() - data.submittedAt.getTime())
+    const result = buildFalResult({
+      modelId,
+      endpointId,
+      requestId: data.requestId,
+      file: definition.readOutput(outcome.data),
+      output: { kind: data.outputKind, format: data.outputFormat },
+      warnings: data.warnings,
+      outputLifetimeSeconds: data.outputLifetimeSeconds,
+      completedAt,
+      startedAt: data.submittedAt,
+      timings: inference === undefined ? { totalMs } : { runningMs: Math.round(inference * 1000), totalMs },
+      inferenceSeconds: inference,
+      logs,
+      http: runtime.http,
+      baseUrl: settings.baseUrl,
+      trustedOutputHosts: settings.trustedOutputHosts,
+    })
+    return { state: 'completed', result }
+  }
 }
 
-/** The caller's signal combined with the call's deadline (`timeoutMs`), whose reason reads as a timeout. */
-function callSignal(options: CallOptions): AbortSignal | undefined {
-  if (options.timeoutMs === undefined) return options.signal
+/**
+ * The caller's signal combined with the call's deadline (`timeoutMs`), whose reason reads as a
+ * timeout, and `end()` to call when the call ends: it lets go of the caller's signal, which may be
+ * shared by many calls (a `resume` polling every job).
+ */
+function callSignal(options: CallOptions): { readonly signal: AbortSignal | undefined; end(): void } {
+  if (options.timeoutMs === undefined) return { signal: options.signal, end: () => undefined }
   // withDeadline, not AbortSignal.any + AbortSignal.timeout: see its note on garbage collection.
-  return withDeadline(options.signal, options.timeoutMs).signal
+  const deadline = withDeadline(options.signal, options.timeoutMs)
+  return { signal: deadline.signal, end: () => deadline.clear() }
 }

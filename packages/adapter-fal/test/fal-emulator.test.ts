@@ -8,6 +8,7 @@ import type { ProgressEvent } from '@portrait-animator/core'
 import { createFeaturelessImage, createTestPortrait, startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createFal, createFalJwksCache, verifyFalWebhook, type FalSettings } from '../src/index.js'
+import { waitUntil } from '@portrait-animator/core/testing'
 
 const KEY = 'e2e-key-id:e2e-key-secret'
 const ASTRONAUT = fileURLToPath(new URL('../../../examples/assets/astronaut.png', import.meta.url))
@@ -180,11 +181,13 @@ describe('adapter-fal against the emulator', () => {
   it('start in one process, status in another: a journaled handle finishes the job', async () => {
     const handle = JSON.parse(JSON.stringify(await fal().livePortraitImage().start!({ image: ASTRONAUT, motion: { type: 'expression', wink: 0.5 } })))
     const animator = fal().livePortraitImage()
-    let status = await animator.status!(handle)
-    while (status.state === 'pending') {
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      status = await animator.status!(handle)
-    }
+    const status = await waitUntil(
+      async () => {
+        const current = await animator.status!(handle)
+        return current.state === 'pending' ? undefined : current
+      },
+      { intervalMs: 100, what: 'the job to finish' },
+    )
     expect(status.state).toBe('completed')
     if (status.state === 'completed') expect((await status.result.output.bytes()).byteLength).toBeGreaterThan(100)
     expect(emulator.ledger.submissions({ requestId: handle.jobId })).toHaveLength(1)
@@ -205,7 +208,7 @@ describe('adapter-fal against the emulator', () => {
       const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fal-done`
       const result = await fal({ webhookUrl }).livePortraitImage().animate({ image: ASTRONAUT, motion: { type: 'expression', smile: 0.4 } })
       const requestId = String(result.providerMetadata.fal?.requestId)
-      await expect.poll(() => deliveries.length).toBe(1)
+      await waitUntil(() => deliveries.length === 1, { what: 'the webhook delivery' })
       const jwks = await createFalJwksCache({ url: `${emulator.baseUrl}/.well-known/jwks.json` }).get()
       const delivery = deliveries[0]!
       const verified = verifyFalWebhook(delivery.headers, delivery.body, { jwks })

@@ -8,14 +8,20 @@ export interface CallScope {
   /** Milliseconds since the call started. */
   elapsedMs(): number
   readonly startedAt: number
+  /**
+   * Stops the deadline's timer and the listener on the caller's signal. Call it when the call
+   * ends: a caller may pass one signal to many calls (a `resume` polling every job), and each
+   * listener left behind would stay until that signal is gone.
+   */
+  end(): void
 }
 
 /** Combines the caller's `signal` and `timeoutMs` (a `TimeoutError` reason, so it maps to `timeout`). */
 export function createCallScope(options: { readonly signal?: AbortSignal; readonly timeoutMs?: number }): CallScope {
   // withDeadline, not AbortSignal.any + AbortSignal.timeout: see its note on garbage collection.
-  const { signal } = withDeadline(options.signal, options.timeoutMs)
+  const deadline = withDeadline(options.signal, options.timeoutMs)
   const startedAt = Date.now()
-  return { signal, startedAt, elapsedMs: () => Date.now() - startedAt }
+  return { signal: deadline.signal, startedAt, elapsedMs: () => Date.now() - startedAt, end: () => deadline.clear() }
 }
 
 /**

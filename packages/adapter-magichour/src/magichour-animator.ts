@@ -225,18 +225,26 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
       validateCall(request, options)
       const scope = createCallScope(options)
       const startedAt = new Date(scope.startedAt)
-      const { parsed } = await submit(request, options, scope)
       try {
-        return await follow(parsed, options, scope, startedAt)
-      } catch (error) {
-        throw settle(error, scope, true)
+        const { parsed } = await submit(request, options, scope)
+        try {
+          return await follow(parsed, options, scope, startedAt)
+        } catch (error) {
+          throw settle(error, scope, true)
+        }
+      } finally {
+        scope.end()
       }
     },
 
     async start(request, options = {}) {
       validateCall(request, options)
       const scope = createCallScope(options)
-      return (await submit(request, options, scope)).handle
+      try {
+        return (await submit(request, options, scope)).handle
+      } finally {
+        scope.end()
+      }
     },
 
     async status(handle, options = {}): Promise<JobStatus> {
@@ -258,6 +266,8 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
         })
       } catch (error) {
         throw settle(error, scope, true)
+      } finally {
+        scope.end()
       }
     },
 
@@ -268,6 +278,8 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
         await requireApi().deleteProject(parsed.projectId, { signal: scope.signal, modelId })
       } catch (error) {
         throw settle(error, scope, true)
+      } finally {
+        scope.end()
       }
     },
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PortraitAnimatorError, probeMedia, type JobHandle } from '@portrait-animator/core'
 import { createFeaturelessImage, startEmulator, type Emulator, type EmulatorOptions } from '@portrait-animator/emulator'
-import { afterEach, describe, expect, it } from 'vitest'
+import { waitUntil } from '@portrait-animator/core/testing'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMagicHour } from './magichour-provider.js'
 import { verifyMagicHourWebhook, type MagicHourWebhookEvent } from './magichour-webhook.js'
 
@@ -121,23 +122,31 @@ describe('Magic Hour against the emulator', () => {
     const handle = await magicHour.talkingPhoto().start({ image: PORTRAIT, motion: { type: 'audio', audio: SPEECH, endSeconds: 1.5 } })
     const journaled = JSON.parse(JSON.stringify(handle)) as JobHandle
     const fresh = createMagicHour({ apiKey: API_KEY, baseUrl: emulator!.baseUrl }).talkingPhoto()
-    let status = await fresh.status!(journaled)
-    while (status.state === 'pending') {
-      await new Promise((resolve) => setTimeout(resolve, 25))
-      status = await fresh.status!(journaled)
-    }
+    const status = await waitUntil(
+      async () => {
+        const current = await fresh.status!(journaled)
+        return current.state === 'pending' ? undefined : current
+      },
+      { intervalMs: 25, what: 'the job to finish' },
+    )
     expect(status.state).toBe('completed')
     if (status.state === 'completed') expect(isMp4(await status.result.output.bytes())).toBe(true)
     expect(emulator!.ledger.submissions({ provider: 'magichour' })).toHaveLength(1)
   })
 
   it('gets a fresh download URL when the one it holds has expired', async () => {
-    const magicHour = await start({ magichour: { downloadUrlTtlMs: 150 } })
+    const ttlMs = 60_000
+    const magicHour = await start({ magichour: { downloadUrlTtlMs: ttlMs } })
     const result = await magicHour.imageToVideo().animate({ image: PORTRAIT, motion: { type: 'preset', preset: 'live-photo' } })
     const projectId = String(result.providerMetadata['magichour']!['projectId'])
     const pollsBefore = emulator!.ledger.statusRequests(projectId)
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    expect(isMp4(await result.output.bytes())).toBe(true)
+    // The clock, not a sleep, moves past the expiry: a busy machine cannot make the fresh URL expire too.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + ttlMs + 1_000 })
+    try {
+      expect(isMp4(await result.output.bytes())).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
     expect(emulator!.ledger.statusRequests(projectId)).toBe(pollsBefore + 1)
   })
 
@@ -149,8 +158,9 @@ describe('Magic Hour against the emulator', () => {
 
   it('never pays twice: a refused create is not accepted, a lost answer is unknown', async () => {
     await start({ faults: [{ route: 'magichour.create', sequence: [503, { reset: true, processed: true }] }] })
-    // A short request timeout: node-fetch cannot see a reset mid-body, so the adapter's own bound ends the wait.
-    const magicHour = createMagicHour({ apiKey: API_KEY, baseUrl: emulator!.baseUrl, pollIntervalMs: 25, requestTimeoutMs: 300 })
+    // A short request timeout: node-fetch cannot see a reset mid-body, so the adapter's own bound ends
+    // the wait. Not too short: on a busy machine the answers that do come must beat it.
+    const magicHour = createMagicHour({ apiKey: API_KEY, baseUrl: emulator!.baseUrl, pollIntervalMs: 25, requestTimeoutMs: 2_000 })
     const request = { image: PORTRAIT, motion: { type: 'preset' as const, preset: 'live-photo' as const } }
     await expect(magicHour.imageToVideo().animate(request)).rejects.toMatchObject({ kind: 'unavailable', statusCode: 503, accepted: false })
     expect(emulator!.ledger.submissions({ provider: 'magichour' })).toHaveLength(0)
@@ -176,7 +186,7 @@ describe('Magic Hour against the emulator', () => {
       const magicHour = await start({ magichour: { webhook: { url, secret } } })
       const result = await magicHour.imageToVideo().animate({ image: PORTRAIT, motion: { type: 'preset', preset: 'live-photo' } })
       const projectId = result.providerMetadata['magichour']!['projectId']
-      while (!received.some((delivery) => delivery.body.includes('video.completed'))) await new Promise((resolve) => setTimeout(resolve, 10))
+      await waitUntil(() => received.some((delivery) => delivery.body.includes('video.completed')), { what: 'the video.completed webhook' })
       const events: MagicHourWebhookEvent[] = received.map((delivery) => verifyMagicHourWebhook(delivery.headers, delivery.body, { secret }))
       expect(events.map((event) => event.type).sort()).toEqual(['video.completed', 'video.started'])
       expect(events.every((event) => event.payload.id === projectId)).toBe(true)

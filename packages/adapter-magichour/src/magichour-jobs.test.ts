@@ -1,5 +1,5 @@
 import { PortraitAnimatorError, type JobHandle } from '@portrait-animator/core'
-import { TINY_MP4 } from '@portrait-animator/core/testing'
+import { TINY_MP4, waitUntil } from '@portrait-animator/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMagicHour } from './magichour-provider.js'
 import { projectReply, startTestServer, type TestServer } from './magichour-test-server.test-helpers.js'
@@ -183,12 +183,8 @@ describe('abort and deadline while the project runs', () => {
     const animation = provider(5)
       .imageToVideo()
       .animate(REQUEST, { signal: controller.signal, onProgress: () => undefined })
-    const poll = setInterval(() => {
-      if (server.calls('GET', '/v1/video-projects/cm0hang').length > 0) {
-        clearInterval(poll)
-        controller.abort()
-      }
-    }, 5)
+    await waitUntil(() => server.calls('GET', '/v1/video-projects/cm0hang').length > 0, { intervalMs: 5, what: 'the status check' })
+    controller.abort()
     await expect(animation).rejects.toMatchObject({ kind: 'cancelled', accepted: true })
     expect(server.calls('DELETE', '/v1/video-projects/cm0hang')).toHaveLength(1)
   })
@@ -211,11 +207,11 @@ describe('abort and deadline while the project runs', () => {
     server.on('DELETE', '/v1/video-projects/cm0ghost', { status: 204 })
     const controller = new AbortController()
     const animation = provider().imageToVideo().animate(REQUEST, { signal: controller.signal })
-    while (server.calls('POST', '/v1/image-to-video').length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await waitUntil(() => server.calls('POST', '/v1/image-to-video').length > 0, { intervalMs: 5, what: 'the create call' })
     controller.abort()
     await expect(animation).rejects.toMatchObject({ kind: 'cancelled', accepted: 'unknown' })
     answer!()
-    while (server.calls('DELETE', '/v1/video-projects/cm0ghost').length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await waitUntil(() => server.calls('DELETE', '/v1/video-projects/cm0ghost').length > 0, { intervalMs: 5, what: 'the late project to be cancelled' })
     expect(server.calls('DELETE', '/v1/video-projects/cm0ghost')).toHaveLength(1)
   })
 

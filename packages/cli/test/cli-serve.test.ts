@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAilab } from '@portrait-animator/adapter-ailab'
 import { readMp4Summary } from '@portrait-animator/core'
+import { waitUntil } from '@portrait-animator/core/testing'
 import { startEmulator } from '@portrait-animator/emulator'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, firstLine, SAMPLE, startCli } from './run-cli.test-helpers.js'
-import { CHUNKED_HEAD, ONE_BYTE_CHUNK, trickler, until } from './trickle-client.test-helpers.js'
+import { CHUNKED_HEAD, ONE_BYTE_CHUNK, trickler } from './trickle-client.test-helpers.js'
 
 const KEY = 'server-key-for-tests-0001'
 
@@ -27,6 +28,17 @@ let portrait: Buffer
 async function post(body: FormData, headers: Record<string, string> = { 'ailabapi-api-key': KEY }, base = url) {
   const response = await fetch(`${base}/api/portrait/effects/live-photo`, { method: 'POST', headers, body })
   return { status: response.status, body: (await response.json()) as Envelope }
+}
+
+/** Waits until the server reports `count` requests in flight on /healthz (not a guessed delay). */
+async function untilInFlight(count: number): Promise<void> {
+  await waitUntil(
+    async () => {
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { inFlight?: number }
+      return health.inFlight === count
+    },
+    { what: `${count} request(s) in flight` },
+  )
 }
 
 function form(image: Buffer, type = '0', name = 'portrait.png', contentType = 'image/png'): FormData {
@@ -91,14 +103,16 @@ describe('portrait-animator serve: the AILabTools-compatible server (child proce
   })
 
   it('answers 503 AI_SERVICE_FLOW_RESTRICTION when saturated', async () => {
-    const [first, second] = await Promise.all([post(form(portrait)), new Promise((resolve) => setTimeout(resolve, 150)).then(() => post(form(portrait)))])
-    expect(first.status).toBe(200)
+    const first = post(form(portrait))
+    await untilInFlight(1)
+    const second = await post(form(portrait))
+    expect((await first).status).toBe(200)
     expect(second).toMatchObject({ status: 503, body: { error_detail: { code: 'AI_SERVICE_FLOW_RESTRICTION' } } })
   })
 
   it('serves a request while two clients trickle their bodies into the only slot, and answers them 408 (--body-timeout)', async () => {
     const tricklers = [trickler(url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 250, 200), trickler(url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 250, 200)]
-    await until(() => tricklers.every((client) => client.sent() >= 2))
+    await waitUntil(() => tricklers.every((client) => client.sent() >= 2), { what: 'the trickling clients' })
     const stillTrickling = tricklers.every((client) => client.open())
     const { status, body } = await post(form(portrait))
     const outcomes = await Promise.all(tricklers.map((client) => client.outcome))
@@ -110,7 +124,7 @@ describe('portrait-animator serve: the AILabTools-compatible server (child proce
 
   it('finishes the request in flight on SIGTERM, then exits 0; its access log never holds the key', async () => {
     const inFlight = post(form(portrait))
-    await new Promise((resolve) => setTimeout(resolve, 150))
+    await untilInFlight(1)
     server.kill('SIGTERM')
     const answer = await inFlight
     expect(answer.status).toBe(200)

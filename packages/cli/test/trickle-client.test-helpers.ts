@@ -45,11 +45,3 @@ export const CHUNKED_HEAD = (key: string) =>
   `POST /api/portrait/effects/live-photo HTTP/1.1\r\nHost: localhost\r\nailabapi-api-key: ${key}\r\nContent-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n`
 /** One byte of body, as an HTTP chunk. */
 export const ONE_BYTE_CHUNK = '1\r\n-\r\n'
-
-/** Resolves once `predicate` holds, checking every 20 ms for at most `limitMs`. */
-export async function until(predicate: () => boolean, limitMs = 20_000): Promise<void> {
-  for (let waited = 0; !predicate(); waited += 20) {
-    if (waited > limitMs) throw new Error('condition not reached')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RouterConfig } from '../src/index.js'
+import { waitUntil } from '../src/testing/index.js'
 import { checkPlayableMp4 } from './fixtures/playable-mp4.js'
 import { uniquePortraits, type UniquePortrait } from './fixtures/unique-portraits.js'
 
@@ -50,13 +51,6 @@ function runChild(args: string[]): ChildRun {
   }
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let wait = 0; wait < 400; wait++) {
-    if (condition()) return
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 /**
  * The crash test: a process killed with SIGKILL while it polls an async job is restarted, the new
@@ -104,7 +98,7 @@ describe('router crash and resume (SIGKILL while polling, against the emulator)'
       const journaled = (await first.line('journaled ')).slice('journaled '.length)
       const job = () => emulator.ledger.jobs({ inputDigest: portrait.digest })[0]
       // Kill it while it polls: the job exists, has been checked at least once, and is still running.
-      await until(() => (job()?.statusRequests ?? 0) >= 1, 'the first status check')
+      await waitUntil(() => (job()?.statusRequests ?? 0) >= 1, { what: 'the first status check' })
       expect(job()?.outcome).toBe('pending')
       first.kill('SIGKILL')
       const killed = await first.exited

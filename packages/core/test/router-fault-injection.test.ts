@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { startEmulator, type Emulator, type LedgerEntry } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRouter, type AnimationResult, type RouterConfig, type RouterEvent } from '../src/index.js'
+import { waitUntil } from '../src/testing/index.js'
 import { faultPlan } from './fixtures/fault-plan.js'
 import { checkPlayableMp4 } from './fixtures/playable-mp4.js'
 import { uniquePortraits, type UniquePortrait } from './fixtures/unique-portraits.js'
@@ -84,7 +85,7 @@ describe('router fault injection: 500 live-photo requests through 5xx, 429, rese
     }
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
     // Jobs abandoned by a lost answer still run to their end (and their charge) in the emulator.
-    for (let wait = 0; wait < 100 && emulator.ledger.jobs().some((job) => job.outcome === 'pending'); wait++) await new Promise((resolve) => setTimeout(resolve, 50))
+    await waitUntil(() => !emulator.ledger.jobs().some((job) => job.outcome === 'pending'), { timeoutMs: 60_000, what: 'every abandoned job to end' })
   }, 300_000)
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import sharp from 'sharp'
+import { waitUntil } from '@portrait-animator/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeBmp } from './bmp-image.js'
 import { inspectMp4 } from './mp4-inspect.test-helpers.js'
@@ -143,10 +144,14 @@ describe('AILab retired mode', () => {
 
 describe('AILab flow restriction', () => {
   it('answers 503 AI_SERVICE_FLOW_RESTRICTION past maxConcurrent calls at once', async () => {
-    const emulator = await startEmulator({ jobDurationMs: 200, ailab: { maxConcurrent: 1 } })
+    // The first call holds the only slot for 2 s, from the moment the ledger shows it: the other two
+    // arrive while it does, however busy the machine is (they are refused before their body is read).
+    const emulator = await startEmulator({ jobDurationMs: 2_000, ailab: { maxConcurrent: 1 } })
     try {
       const portrait = await createTestPortrait()
-      const results = await Promise.all([livePhoto(emulator, portrait), livePhoto(emulator, portrait), livePhoto(emulator, portrait)])
+      const first = livePhoto(emulator, portrait)
+      await waitUntil(() => emulator.ledger.submissions({ provider: 'ailab' }).length === 1, { what: 'the first call to be processing' })
+      const results = [...(await Promise.all([livePhoto(emulator, portrait), livePhoto(emulator, portrait)])), await first]
       const statuses = results.map((result) => result.status).sort()
       expect(statuses).toEqual([200, 503, 503])
       expect(results.find((result) => result.status === 503)?.body.error_detail.code).toBe('AI_SERVICE_FLOW_RESTRICTION')

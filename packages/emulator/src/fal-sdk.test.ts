@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ApiError, createFalClient, ValidationError, type FalClient, type QueueStatus } from '@fal-ai/client'
 import sharp from 'sharp'
+import { waitUntil } from '@portrait-animator/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { falFetch } from './fal-fetch.js'
 import { inspectMp4 } from './mp4-inspect.test-helpers.js'
@@ -165,7 +166,9 @@ describe('@fal-ai/client against the emulator', () => {
         input: { image_url: await fal.storage.upload(portrait) },
         webhookUrl,
       })
-      await expect.poll(() => received.length, { timeout: 5000, interval: 20 }).toBe(1)
+      // The ledger records the delivery once the receiver has answered, after `received` has it.
+      await waitUntil(() => emulator.ledger.job(requestId)?.webhookDeliveries.length === 1, { what: 'the webhook delivery in the ledger' })
+      expect(received).toHaveLength(1)
       const delivery = received[0]!
       const jwks = (await (await falFetch(emulator.baseUrl)('https://rest.alpha.fal.ai/.well-known/jwks.json')).json()) as JsonWebKeySet
       expect(verifyFalWebhook({ headers: delivery.headers, body: delivery.body, jwks })).toBe(true)

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { PortraitAnimatorError } from '@portrait-animator/core'
+import { waitUntil } from '@portrait-animator/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FaultRule } from './fault-types.js'
 import { parseFaults } from './parse-faults.js'
@@ -116,7 +117,7 @@ describe('fault injection', () => {
     const target = await start([{ route: 'ailab.live-photo', hang: true, processed: true }])
     const error = await livePhoto(target, AbortSignal.timeout(200)).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ name: 'TimeoutError' })
-    await expect.poll(() => target.ledger.charges({ provider: 'ailab' }).length, { timeout: 10_000, interval: 20 }).toBe(1)
+    await waitUntil(() => target.ledger.charges({ provider: 'ailab' }).length === 1, { what: 'the charge' })
   })
 
   it('resets the connection mid-response after accepting the submission', async () => {

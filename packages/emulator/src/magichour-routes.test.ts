@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { waitUntil } from '@portrait-animator/core/testing'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type Emulator } from './start-emulator.js'
 import { createTestPortrait, createTestWav } from './test-images.js'
 import { verifyMagicHourWebhook } from './webhook-signing.js'
@@ -8,6 +9,7 @@ import type { LooseJson } from './loose-json.test-helpers.js'
 
 const HEADERS = { authorization: 'Bearer mh-route-key', 'content-type': 'application/json' }
 const SECRET = 'whsec_emulator_test'
+const DOWNLOAD_URL_TTL_MS = 60_000
 
 async function api(emulator: Emulator, method: string, path: string, body?: unknown) {
   const response = await fetch(`${emulator.baseUrl}${path}`, { method, headers: HEADERS, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
@@ -24,12 +26,13 @@ async function upload(emulator: Emulator, type: string, extension: string, bytes
 }
 
 async function waitForStatus(emulator: Emulator, id: string, wanted: string): Promise<LooseJson> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const { body } = await api(emulator, 'GET', `/v1/video-projects/${id}`)
-    if (body!.status === wanted) return body!
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error(`project ${id} never reached ${wanted}`)
+  return waitUntil(
+    async () => {
+      const { body } = await api(emulator, 'GET', `/v1/video-projects/${id}`)
+      return body!.status === wanted ? body! : undefined
+    },
+    { what: `project ${id} to reach ${wanted}` },
+  )
 }
 
 describe('Magic Hour routes', () => {
@@ -49,7 +52,7 @@ describe('Magic Hour routes', () => {
     })
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/magic-hour`
-    emulator = await startEmulator({ seed: 4, jobDurationMs: 60, magichour: { downloadUrlTtlMs: 40, webhook: { url, secret: SECRET } } })
+    emulator = await startEmulator({ seed: 4, jobDurationMs: 60, magichour: { downloadUrlTtlMs: DOWNLOAD_URL_TTL_MS, webhook: { url, secret: SECRET } } })
   })
   afterAll(async () => {
     await emulator.stop()
@@ -102,16 +105,22 @@ describe('Magic Hour routes', () => {
     const complete = await waitForStatus(emulator, id, 'complete')
     const firstUrl = complete.downloads[0].url as string
     expect(complete.download).toEqual(complete.downloads[0])
-    await new Promise((resolve) => setTimeout(resolve, 80))
-    const expired = await fetch(firstUrl)
-    expect(expired.status).toBe(403)
-    expect(await expired.text()).toContain('Request has expired')
-    const fresh = await api(emulator, 'GET', `/v1/video-projects/${id}`)
-    const download = await fetch(fresh.body!.downloads[0].url as string)
-    expect(download.status).toBe(200)
-    expect(download.headers.get('content-type')).toBe('video/mp4')
+    // The emulator's clock, not a sleep, moves past the expiry: a busy machine cannot make the
+    // fresh URL expire before it is used.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + DOWNLOAD_URL_TTL_MS + 1_000 })
+    try {
+      const expired = await fetch(firstUrl)
+      expect(expired.status).toBe(403)
+      expect(await expired.text()).toContain('Request has expired')
+      const fresh = await api(emulator, 'GET', `/v1/video-projects/${id}`)
+      const download = await fetch(fresh.body!.downloads[0].url as string)
+      expect(download.status).toBe(200)
+      expect(download.headers.get('content-type')).toBe('video/mp4')
+    } finally {
+      vi.useRealTimers()
+    }
 
-    await expect.poll(() => hooks.filter((hook) => hook.body.includes(id)).length, { timeout: 5000, interval: 10 }).toBe(2)
+    await waitUntil(() => hooks.filter((hook) => hook.body.includes(id)).length === 2, { what: 'both webhooks' })
     const events = hooks.filter((hook) => hook.body.includes(id))
     expect(events.map((hook) => JSON.parse(hook.body).type)).toEqual(['video.started', 'video.completed'])
     for (const hook of events) expect(verifyMagicHourWebhook({ headers: hook.headers, body: hook.body, secret: SECRET })).toBe(true)

@@ -75,9 +75,10 @@ describe.skipIf(skip)('the comparison report in headless Chromium', () => {
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.url().slice(0, 120)} ${request.failure()?.errorText ?? ''}`))
     try {
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
-      // Every video must have its current frame decoded (HAVE_CURRENT_DATA) or better.
+      // Every video must have its current frame decoded (HAVE_CURRENT_DATA) or better; a busy
+      // machine decodes late, so the wait is generous.
       await page
-        .waitForFunction(() => [...document.querySelectorAll('video')].every((video) => video.readyState >= 2 || video.error !== null), undefined, { timeout: 15_000 })
+        .waitForFunction(() => [...document.querySelectorAll('video')].every((video) => video.readyState >= 2 || video.error !== null), undefined, { timeout: 60_000 })
         .catch(() => undefined)
       const videos = await page.$$eval('video', (elements) => elements.map((video) => ({ readyState: video.readyState, error: video.error?.message ?? null, width: video.videoWidth })))
       const images = await page.$$eval('img', (elements) => elements.map((image) => ({ complete: image.complete, width: image.naturalWidth })))
@@ -101,6 +102,6 @@ describe.skipIf(skip)('the comparison report in headless Chromium', () => {
       expect(check.videos.map((video) => video.width)).toEqual([64, 100, 64, 100])
       expect(check.images).toHaveLength(4)
       for (const image of check.images) expect(image).toEqual({ complete: true, width: portraitWidth })
-    })
+    }, 120_000)
   }
 })

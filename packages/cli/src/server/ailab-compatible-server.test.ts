@@ -1,7 +1,7 @@
-import { createScriptedAnimator } from '@portrait-animator/core/testing'
+import { createScriptedAnimator, waitUntil } from '@portrait-animator/core/testing'
 import sharp from 'sharp'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CHUNKED_HEAD, ONE_BYTE_CHUNK, trickler, until } from '../../test/trickle-client.test-helpers.js'
+import { CHUNKED_HEAD, ONE_BYTE_CHUNK, trickler } from '../../test/trickle-client.test-helpers.js'
 import type { AccessLogEntry } from './access-log.js'
 import { LIVE_PHOTO_PATH, startAilabCompatibleServer, type AilabCompatibleServer, type AilabCompatibleServerOptions } from './ailab-compatible-server.js'
 
@@ -36,7 +36,7 @@ describe('the AILab-compatible server under slow clients (in-process, real socke
     let requests = 0
     server.server.on('request', () => requests++)
     const tricklers = Array.from({ length: 4 }, () => trickler(server.url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 250, 200))
-    await until(() => requests >= 4 && tricklers.every((client) => client.sent() >= 1))
+    await waitUntil(() => requests >= 4 && tricklers.every((client) => client.sent() >= 1), { what: 'the trickling clients' })
 
     // Normal requests, one after another, for as long as all four tricklers stay connected (at most 20).
     const whileTrickling: number[] = []
@@ -62,7 +62,7 @@ describe('the AILab-compatible server under slow clients (in-process, real socke
     let requests = 0
     server.server.on('request', () => requests++)
     const client = trickler(server.url, CHUNKED_HEAD(KEY), ONE_BYTE_CHUNK, 250, 100)
-    await until(() => requests >= 1 && client.sent() >= 1)
+    await waitUntil(() => requests >= 1 && client.sent() >= 1, { what: 'the trickling clients' })
     const stillUploading = client.open()
     const answer = await post(server.url)
     expect(stillUploading).toBe(true)

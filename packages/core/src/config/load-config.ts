@@ -4,6 +4,7 @@ import { PortraitAnimatorError } from '../errors/index.js'
 import { routerConfigSchema, type ParsedRouterConfig, type RouterConfig } from './config-schema.js'
 import { ownEntry } from './own-entry.js'
 import { BUILT_IN_MODELS, DEFAULT_CONFIG } from './default-config.js'
+import { findJsonSyntaxError } from './json-syntax-error.js'
 
 /** A provider entry with its key resolved. */
 export interface ResolvedProvider {
@@ -52,16 +53,29 @@ export async function loadConfig(input?: RouterConfig | string, options: LoadCon
     } catch (error) {
       throw configError(`Cannot read the config file ${input}: ${(error as Error).message}`, '(file)', error)
     }
-    try {
-      document = JSON.parse(text)
-    } catch (error) {
-      throw configError(`The config file ${input} is not valid JSON: ${(error as Error).message}`, '(file)', error)
-    }
+    document = parseConfigText(text, input)
   } else {
     document = input
     source = '(object)'
   }
   return { ...validateConfig(document, options), source }
+}
+
+/**
+ * The document in a config file's text. A UTF-8 byte order mark (which some editors write) is
+ * skipped. A syntax error is reported by line and column only: `JSON.parse`'s message (kept
+ * neither as text nor as `cause`) quotes the characters around the error, and in a config file
+ * those are often the key itself.
+ */
+function parseConfigText(text: string, path: string): unknown {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text
+  try {
+    return JSON.parse(body)
+  } catch {
+    const problem = findJsonSyntaxError(body)
+    const where = problem === undefined ? '' : `: at line ${problem.line}, column ${problem.column}, expected ${problem.expected}`
+    throw configError(`The config file ${path} is not valid JSON${where}.`, '(file)')
+  }
 }
 
 /** Validates a configuration document already in memory. */

@@ -1,3 +1,4 @@
+import { format, inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { PortraitAnimatorError } from './portrait-animator-error.js'
 import { registerSecret } from './redact.js'
@@ -83,5 +84,57 @@ describe('secret scrubbing', () => {
   it('leaves ordinary text alone', () => {
     const error = new PortraitAnimatorError({ kind: 'invalid_input', message: 'image is 6000x6000 px; the limit is 4096x4096 px', field: 'image' })
     expect(error.message).toBe('image is 6000x6000 px; the limit is 4096x4096 px')
+  })
+})
+
+describe('showing an error', () => {
+  const key = 'inspect-key-first\nline-two-4711:half-secret-0815'
+  registerSecret(key)
+  const parts = ['inspect-key-first', 'line-two-4711', 'half-secret-0815']
+
+  function everySurface(error: PortraitAnimatorError): string[] {
+    return [error.message, String(error), error.stack ?? '', JSON.stringify(error), inspect(error, { depth: 10 }), format('%s %o %O', error, error, error)]
+  }
+
+  it('scrubs the cause chain in util.inspect, console.error formatting, String and JSON', () => {
+    const root = Object.assign(new TypeError(`Headers.append: "Key ${key}" is an invalid header value.`), { code: 'ERR_INVALID_HEADER', headers: { authorization: `Key ${key}` } })
+    const middle = new Error(`request failed: ${root.message}`, { cause: root })
+    const error = new PortraitAnimatorError({ kind: 'provider_error', message: 'fal could not be reached.', cause: middle })
+    for (const surface of everySurface(error)) {
+      for (const part of parts) expect(surface).not.toContain(part)
+    }
+    expect(inspect(error, { depth: 10 })).toContain('ERR_INVALID_HEADER')
+    expect(inspect(error, { depth: 10 })).toContain('fal could not be reached.')
+  })
+
+  it('keeps a clean cause as it is and never changes a shared one', () => {
+    const clean = new Error('socket hang up')
+    expect(new PortraitAnimatorError({ kind: 'unavailable', message: 'x', cause: clean }).cause).toBe(clean)
+    const shared = new TypeError(`bad header ${key}`)
+    const error = new PortraitAnimatorError({ kind: 'provider_error', message: 'x', cause: shared })
+    expect(shared.message).toContain(key)
+    expect(error.cause).not.toBe(shared)
+    expect(error.cause).toBeInstanceOf(TypeError)
+    expect((error.cause as Error).message).toBe('bad header [redacted]')
+  })
+})
+
+describe('a scrubbed copy of a cause', () => {
+  const key = 'copy-key-secret-6060'
+  registerSecret(key)
+
+  it('keeps the class, code and chain, and works for errors whose text lives in getters (DOMException)', () => {
+    const inner = new DOMException(`header ${key} refused`, 'SyntaxError')
+    const outer = Object.assign(new TypeError(`fetch failed for ${key}`, { cause: inner }), { code: 'ERR_X' })
+    const error = new PortraitAnimatorError({ kind: 'provider_error', message: 'x', cause: outer })
+    const cause = error.cause as TypeError & { code: string; cause: DOMException }
+    expect(cause).toBeInstanceOf(TypeError)
+    expect(cause).toMatchObject({ name: 'TypeError', message: 'fetch failed for [redacted]', code: 'ERR_X' })
+    expect(cause.cause).toBeInstanceOf(DOMException)
+    expect(cause.cause.name).toBe('SyntaxError')
+    expect(cause.cause.message).toBe('header [redacted] refused')
+    expect(inspect(error, { depth: 10 })).not.toContain(key)
+    expect(outer.message).toContain(key)
+    expect(inner.message).toContain(key)
   })
 })

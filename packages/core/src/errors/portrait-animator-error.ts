@@ -1,6 +1,8 @@
 import type { Attempt, ErrorKind } from '../spec/index.js'
 import { RETRYABLE_BY_DEFAULT } from './error-kinds.js'
+import { errorInspectView } from './error-inspect-view.js'
 import { redact, redactValue } from './redact.js'
+import { redactCause } from './redact-cause.js'
 
 const MARKER = Symbol.for('portrait-animator.error')
 
@@ -42,13 +44,18 @@ export interface PortraitAnimatorErrorOptions {
   readonly accepted?: boolean | 'unknown'
   /** For router failures: every attempt made, in order. */
   readonly attempts?: readonly Attempt[]
-  /** The underlying error. Kept for debugging; its text is redacted in `toJSON()`. */
+  /**
+   * The underlying error, kept for debugging. Its text (message, stack, its own causes) is
+   * redacted: when it holds a secret, `error.cause` is a scrubbed copy of the same class, never
+   * the original changed in place.
+   */
   readonly cause?: unknown
 }
 
 /**
  * The one error type of the project. Every failure, whatever the provider, is one of these with a
- * `kind` from the taxonomy.
+ * `kind` from the taxonomy. Every way of showing it (`message`, `String(error)`, `stack`,
+ * `toJSON()`, `util.inspect` and so `console.error`) is free of secrets, its cause chain included.
  *
  * @example
  * ```ts
@@ -78,7 +85,7 @@ export class PortraitAnimatorError extends Error {
   declare readonly attempts?: readonly Attempt[]
 
   constructor(options: PortraitAnimatorErrorOptions) {
-    super(redact(options.message), options.cause === undefined ? undefined : { cause: options.cause })
+    super(redact(options.message), options.cause === undefined ? undefined : { cause: redactCause(options.cause) })
     Object.defineProperty(this, MARKER, { value: true })
     this.kind = options.kind
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(options.kind)
@@ -138,6 +145,11 @@ export class PortraitAnimatorError extends Error {
       accepted: this.accepted,
       attempts: this.attempts,
     }
+  }
+
+  /** What `util.inspect` and `console.error` show: the error with its cause chain scrubbed. */
+  [Symbol.for('nodejs.util.inspect.custom')](depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return inspect(errorInspectView(this), { ...options, depth })
   }
 
   /** True for any `PortraitAnimatorError`, even one created by another copy of this package. */

@@ -23,13 +23,25 @@ function registry(): Set<string> {
  */
 export function registerSecret(secret: string | undefined): void {
   if (!secret || secret.length < 6) return
-  registry().add(secret)
-  // A key may be `id:secret`; either half alone is still a secret.
-  for (const part of secret.split(':')) if (part.length >= 6) registry().add(part)
+  const forms = new Set([secret, escapedForm(secret)])
+  // A key may be `id:secret`, or have a line break pasted into it; each part alone is still a
+  // secret, and libraries quote it with its line break escaped (`\n`).
+  for (const part of secret.split(/[:\r\n]+/)) forms.add(part.trim())
+  for (const form of forms) if (form.length >= 6) registry().add(form)
 }
 
-const AUTH_SCHEME = /\b(Bearer|Key|Basic|Token)\s+[A-Za-z0-9._~+/=:-]{4,}/gi
-const SECRET_HEADER = /\b(authorization|ailabapi-api-key|x-api-key|api-key|x-fal-key|cookie)(["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi
+function escapedForm(secret: string): string {
+  return JSON.stringify(secret).slice(1, -1)
+}
+
+/**
+ * An authorization scheme followed by something that looks like a credential. Case-insensitive,
+ * so the value must look like a token, not a word: see `looksLikeToken`.
+ */
+const AUTH_SCHEME = /\b(Bearer|Key|Basic|Token|Digest)(\s+)([A-Za-z0-9._~+/=:-]{4,})/gi
+/** After `authorization:` anything is a credential, token-like or not. */
+const AUTHORIZATION_VALUE = /\b(authorization["']?\s*[:=]\s*["']?)(?:(Bearer|Key|Basic|Token|Digest)\s+)?([^\s"',;}]+)/gi
+const SECRET_HEADER = /\b(ailabapi-api-key|x-api-key|api-key|x-fal-key|cookie)(["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi
 const SECRET_PARAM = /\b(api[-_]?key|key|token|access[-_]?token|secret|password|signature|sig|credential|x-amz-[a-z-]+)=([^&\s"'#]+)/gi
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi
 const URL_QUERY = /(https?:\/\/[^\s"'?#<>]+)\?[^\s"'#<>]*/gi
@@ -37,15 +49,28 @@ const URL_QUERY = /(https?:\/\/[^\s"'?#<>]+)\?[^\s"'#<>]*/gi
 /** Returns `text` with every known secret, credential-like value and URL query string masked. */
 export function redact(text: string): string {
   let out = text
-  for (const secret of registry()) {
+  // Longest first, so that a whole key is masked before one of its parts could split it.
+  for (const secret of [...registry()].sort((left, right) => right.length - left.length)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   }
   return out
     .replace(URL_USERINFO, `$1${REDACTED}@`)
     .replace(URL_QUERY, `$1?${REDACTED}`)
-    .replace(AUTH_SCHEME, `$1 ${REDACTED}`)
+    .replace(AUTHORIZATION_VALUE, (_match, prefix: string, scheme: string | undefined) => `${prefix}${scheme ? `${scheme} ` : ''}${REDACTED}`)
+    .replace(AUTH_SCHEME, (match, scheme: string, space: string, value: string) => (looksLikeToken(value) ? `${scheme}${space}${REDACTED}` : match))
     .replace(SECRET_HEADER, `$1$2${REDACTED}`)
     .replace(SECRET_PARAM, `$1=${REDACTED}`)
+}
+
+/**
+ * Whether the word after `Bearer`/`Key`/`Basic`/`Token` is a credential rather than English: it
+ * has a digit or a symbol other than a hyphen (`sk_live_…`, `id:secret`, base64 padding), a dot or
+ * colon inside it, a capital after a small letter (base64: `dXNlcjpwYXNz`), or is very long.
+ * Trailing punctuation does not count, so "Basic settings." stays as it is.
+ */
+function looksLikeToken(value: string): boolean {
+  const core = value.replace(/[.:]+$/, '')
+  return /[0-9_~+/=]/.test(core) || /[^.:][.:][^.:]/.test(core) || /[a-z].*[A-Z]/.test(core) || core.length >= 24
 }
 
 const SECRET_KEY_NAME = /^(authorization|api[-_]?key|apikey|token|access[-_]?token|secret|password|credentials?|ailabapi-api-key|x-api-key|cookie)$/i

@@ -62,7 +62,7 @@ routes.set('/steady', (_request, response) => {
       clearInterval(timer)
       response.end()
     }
-  }, 40)
+  }, 250)
 })
 routes.set('/reset-mid-body', (request, response) => {
   response.writeHead(200, { 'content-length': '100000' })
@@ -78,7 +78,10 @@ routes.set('/file', (_request, response) => response.writeHead(200).end(Buffer.f
 routes.set('/gone', (_request, response) => response.writeHead(410).end('gone'))
 
 describe('createHttpClient against a real server on 127.0.0.1', () => {
-  const http = () => createHttpClient({ provider: 'test', headers: { authorization: 'Key abc:def' }, timeoutMs: 300 })
+  // Generous where the server answers (a busy machine must not turn an answer into a timeout);
+  // short only where the test waits for the timeout itself.
+  const http = () => createHttpClient({ provider: 'test', headers: { authorization: 'Key abc:def' }, timeoutMs: 20_000 })
+  const impatient = () => createHttpClient({ provider: 'test', timeoutMs: 300 })
 
   it('sends JSON with the client headers and validates the answer with a schema', async () => {
     const response = await http().request(`${base}/json`, { method: 'POST', json: { a: 1 } })
@@ -118,15 +121,15 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
   })
 
   it('times out a server that never answers', async () => {
-    const error = await expectAnimatorError(http().request(`${base}/hang`))
+    const error = await expectAnimatorError(impatient().request(`${base}/hang`))
     expect(error).toMatchObject({ kind: 'timeout', retryable: true, accepted: 'unknown' })
   })
 
   it('times out a body that stalls, but not a slow steady one', async () => {
-    const stalled = await http().request(`${base}/slow-body`)
+    const stalled = await impatient().request(`${base}/slow-body`)
     expect((await expectAnimatorError(stalled.bytes())).kind).toBe('timeout')
-    const steady = await createHttpClient({ provider: 'test', timeoutMs: 150 }).request(`${base}/steady`)
-    expect((await steady.bytes()).byteLength).toBe(6000) // 240 ms in all, never 150 ms without a chunk
+    const steady = await createHttpClient({ provider: 'test', timeoutMs: 1_000 }).request(`${base}/steady`)
+    expect((await steady.bytes()).byteLength).toBe(6000) // 1.5 s in all, never 1 s without a chunk
   })
 
   it('maps a reset mid-body to a retryable unavailable error', async () => {

@@ -286,6 +286,9 @@ class Watchdog {
     this.timer = setTimeout(() => {
       this.timedOut = true
       this.controller.abort(new DOMException('The request timed out.', 'TimeoutError'))
+      // Nothing is left to forward; a body nobody reads must not keep a listener on the caller's
+      // signal, which may serve many requests.
+      this.callerSignal?.removeEventListener('abort', this.onCallerAbort)
     }, this.timeoutMs)
     this.timer.unref?.()
   }

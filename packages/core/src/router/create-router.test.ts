@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RouterConfig } from '../config/index.js'
 import type { AnimationRequest, AnimatorProviderFactory, PortraitAnimator } from '../spec/index.js'
-import { createScriptedAnimator, type ScriptedAnimator, type ScriptStep } from '../testing/index.js'
+import { createScriptedAnimator, waitUntil, type ScriptedAnimator, type ScriptStep } from '../testing/index.js'
 import { createRouter } from './create-router.js'
 import type { RouterOptions } from './router-api.js'
 import type { RouterEvent } from './router-events.js'
@@ -350,9 +350,8 @@ describe('async jobs, cancellation and the journal', () => {
         journalDuringPolling = await readdir(join(dir, 'journal'))
       },
     })
-    await new Promise((resolve) => setTimeout(resolve, 5))
     expect(journalDuringPolling.filter((name) => name.endsWith('.job.json'))).toHaveLength(1)
-    expect((await readdir(join(dir, 'journal'))).filter((name) => name.endsWith('.job.json'))).toEqual([])
+    await waitUntil(async () => (await readdir(join(dir, 'journal'))).filter((name) => name.endsWith('.job.json')).length === 0, { what: 'the journal entry to be removed' })
   })
 
   it('resume() finishes a journaled job without submitting it again', async () => {
@@ -375,7 +374,7 @@ describe('async jobs, cancellation and the journal', () => {
     const { router } = await routerOver({ 'fal/live-portrait': fal, 'local/warp': local })
     const controller = new AbortController()
     const pending = router.animate(livePhoto, { signal: controller.signal })
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await waitUntil(() => fal.calls.some((call) => call.method === 'status'), { what: 'the first status poll' })
     controller.abort()
     const error = await expectAnimatorError(pending)
     expect(error.kind).toBe('cancelled')
@@ -388,14 +387,22 @@ describe('async jobs, cancellation and the journal', () => {
 
   it('stops waiting for a target that ignores the abort, after a grace period', async () => {
     const stuck = scripted('fal/live-portrait', [{ type: 'succeed' }])
-    const deaf: PortraitAnimator = { ...stuck, animate: () => new Promise(() => undefined) }
+    let called = false
+    const deaf: PortraitAnimator = {
+      ...stuck,
+      animate: () => {
+        called = true
+        return new Promise(() => undefined)
+      },
+    }
     const router = await createRouter(
       { providers: { fal: { adapter: 'fal' } }, routes: { default: { strategy: 'fallback', targets: ['fal/live-portrait'] } }, stateDir: await stateDir() },
       { animators: { 'fal/live-portrait': deaf }, abortGraceMs: 10 },
     )
     const controller = new AbortController()
     const pending = router.animate(livePhoto, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 10)
+    await waitUntil(() => called, { what: 'the call to the target' })
+    controller.abort()
     const error = await expectAnimatorError(pending)
     expect(error.kind).toBe('cancelled')
     expect(error.attempts?.[0]).toMatchObject({ target: 'fal/live-portrait', outcome: 'failed', accepted: 'unknown' })

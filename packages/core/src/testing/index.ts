@@ -3,6 +3,7 @@
  * @module
  */
 export { expectAnimatorError } from './expect-animator-error.js'
+export { waitUntil, type WaitUntilOptions } from './wait-until.js'
 export {
   createScriptedAnimator,
   type FailStep,
