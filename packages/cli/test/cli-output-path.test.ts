@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, runCli, SAMPLE, type CliRun } from './run-cli.test-helpers.js'
-import { mountTinyDisk, type TinyDisk } from './tiny-disk.test-helpers.js'
+import { mountTinyDisk, type TinyDisk } from '@portrait-animator/core/testing'
 
 let emulator: Emulator
 let readOnly: TinyDisk | undefined

@@ -6,7 +6,7 @@ import { readMp4Summary } from '@portrait-animator/core'
 import { startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, runCli, SAMPLE, startCli } from './run-cli.test-helpers.js'
-import { mountTinyDisk, type TinyDisk } from './tiny-disk.test-helpers.js'
+import { mountTinyDisk, type TinyDisk } from '@portrait-animator/core/testing'
 
 let emulator: Emulator
 let disk: TinyDisk | undefined

@@ -16,11 +16,11 @@ interface Encoder {
 let counter = 0
 
 /** A real H.264 MP4 (h264-mp4-encoder: `ftyp`, `mdat`, then `moov`). */
-export async function encodeMp4(frames = 6, width = 32, height = 32): Promise<Buffer> {
+export async function encodeMp4(frames = 6, width = 32, height = 32, fps = 12): Promise<Buffer> {
   const require = createRequire(import.meta.url)
   const module = await withoutGlobalErrorHandlers(() => require('h264-mp4-encoder') as { createH264MP4Encoder(): Promise<Encoder> })
   const encoder = await module.createH264MP4Encoder()
-  Object.assign(encoder, { width, height, frameRate: 12, outputFilename: `core-output-${process.pid}-${counter++}.mp4` })
+  Object.assign(encoder, { width, height, frameRate: fps, outputFilename: `core-output-${process.pid}-${counter++}.mp4` })
   encoder.initialize()
   for (let index = 0; index < frames; index++) {
     // Noise, so that frames are not tiny and a cut lands inside frame data.

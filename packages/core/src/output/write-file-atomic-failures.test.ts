@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PortraitAnimatorError } from '../errors/index.js'
 import { expectAnimatorError } from '../testing/index.js'
-import { mountTinyDisk, type TinyDisk } from './tiny-disk.test-helpers.js'
+import { mountTinyDisk, type TinyDisk } from '../testing/tiny-disk.js'
 import { writeFileAtomic, type WritableFile } from './write-file-atomic.js'
 
 async function failsWith(promise: Promise<unknown>, shape: Partial<PortraitAnimatorError>): Promise<PortraitAnimatorError> {

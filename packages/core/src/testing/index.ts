@@ -16,3 +16,4 @@ export {
   type SucceedStep,
 } from './scripted-animator.js'
 export { TINY_JPEG, TINY_MP4, TINY_PNG } from './tiny-media.js'
+export { mountTinyDisk, type TinyDisk } from './tiny-disk.js'

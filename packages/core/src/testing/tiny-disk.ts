@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-/** A mounted tmpfs of a few KiB: a real disk that fills up. */
+/** A mounted tmpfs of a few KiB: a real disk that fills up, for tests of disk-full and read-only handling. */
 export interface TinyDisk {
   readonly path: string
   unmount(): Promise<void>
