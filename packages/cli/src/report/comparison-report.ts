@@ -49,6 +49,22 @@ export interface ReportInput {
   readonly height?: number
 }
 
+/** Options of `ComparisonReport.addImage`. */
+export interface AddImageOptions {
+  readonly signal?: AbortSignal
+  /** What was asked for this image, in words. @default the report's `motion` */
+  readonly motion?: string
+  /** The input audio of an audio-driven motion, and the part asked for: the outputs' audio figure compares against it. */
+  readonly audio?: InputAudio
+}
+
+/** The speech an audio-driven output was asked to follow. */
+export interface InputAudio {
+  readonly bytes: Uint8Array
+  readonly startSeconds?: number
+  readonly endSeconds?: number
+}
+
 /** Where `write()` put the report. */
 export interface WrittenReport {
   readonly htmlPath: string
@@ -76,7 +92,7 @@ export class ComparisonReport {
   constructor(private readonly options: ComparisonReportOptions) {}
 
   /** Copies the input, saves and measures every target's output, and adds the row. */
-  async addImage(source: string, input: ReportInput, entries: readonly CompareEntry[], callOptions: { signal?: AbortSignal } = {}): Promise<ReportImage> {
+  async addImage(source: string, input: ReportInput, entries: readonly CompareEntry[], callOptions: AddImageOptions = {}): Promise<ReportImage> {
     const inputName = uniqueFileName(input.fileName, this.takenInputNames)
     const inputPath = `${INPUTS_FOLDER}/${inputName}`
     await writeFileAtomic(join(this.options.directory, inputPath), input.bytes, callOptions)
@@ -88,7 +104,7 @@ export class ComparisonReport {
       if (entry === undefined) continue
       results.push(await this.resultFor(entry, inputName, identity, callOptions.signal))
     }
-    const image: ReportImage = { input: inputPath, source, width: input.width ?? null, height: input.height ?? null, results }
+    const image: ReportImage = { input: inputPath, source, motion: callOptions.motion ?? this.options.motion, width: input.width ?? null, height: input.height ?? null, results }
     this.images.push(image)
     return image
   }

@@ -48,7 +48,7 @@ const stillOutput: ReportResult = {
 }
 
 function documentWith(results: ReportResult[]): ReportDocument {
-  const images = [{ input: 'inputs/me & you #1.png', source: `photos/${HOSTILE}.png`, width: 640, height: 480, results }]
+  const images = [{ input: 'inputs/me & you #1.png', source: `photos/${HOSTILE}.png`, motion: 'preset live-photo', width: 640, height: 480, results }]
   const targets = results.map((result) => result.target)
   return { schemaVersion: 1, generatedAt: '2025-01-02T03:04:05.000Z', motion: 'preset live-photo', route: null, targets, images, summary: summarizeTargets(targets, images) }
 }

@@ -54,7 +54,7 @@ ${FIGURES_HELP}
 
 function imageRow(image: ReportImage, targets: readonly string[], source: (path: string) => string): string {
   const size = image.width && image.height ? ` width="${image.width}" height="${image.height}"` : ''
-  const input = `<th scope="row"><img class="input" src="${escapeHtml(source(image.input))}" alt="${escapeHtml(`Input ${image.source}`)}"${size}><div class="source">${escapeHtml(image.source)}</div></th>`
+  const input = `<th scope="row"><img class="input" src="${escapeHtml(source(image.input))}" alt="${escapeHtml(`Input ${image.source}`)}"${size}><div class="source">${escapeHtml(image.source)}</div><div class="motion">${escapeHtml(image.motion)}</div></th>`
   const cells = targets.map((target) => {
     const result = image.results.find((candidate) => candidate.target === target)
     return result ? resultCell(result, image, source) : '<td><span class="none">not run</span></td>'
