@@ -2,7 +2,7 @@ import type { ErrorKind, Warning } from '@portrait-animator/core'
 import type { OutputFigures } from './output-figures.js'
 
 /** Version of the `report.json` layout; bumped when a field changes meaning or goes away. */
-export const REPORT_SCHEMA_VERSION = 1
+export const REPORT_SCHEMA_VERSION = 2
 
 /**
  * The content of `report.json` (and of the HTML report). Paths are relative to the report's
@@ -70,6 +70,8 @@ export interface ReportOutput extends OutputFigures {
   /** The file next to the report, e.g. `media/astronaut-local-warp.mp4`. */
   readonly path: string
   readonly mimeType: string
+  /** A JPEG of frames side by side next to the report, e.g. `media/astronaut-local-warp-strip.jpg`; `null` for stills and undecodable videos. */
+  readonly strip: string | null
 }
 
 /** A target's totals over every image. */

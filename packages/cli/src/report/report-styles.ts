@@ -28,6 +28,10 @@ dl.figures { display: grid; grid-template-columns: auto 1fr; gap: 1px 10px; marg
 dl.figures dt { color: var(--muted); }
 dl.figures dd { margin: 0; font-variant-numeric: tabular-nums; }
 .none { color: var(--muted); }
+img.strip { display: block; max-width: 100%; height: auto; margin-top: 6px; border-radius: 2px; }
+svg.chart { display: block; width: 100%; max-width: 240px; height: 48px; margin-top: 6px; color: var(--ok); }
+svg.chart .axis { stroke: var(--line); }
+.chart-label { color: var(--muted); font-size: 11px; }
 details { margin-top: 16px; max-width: 900px; }
 details li { margin: 2px 0; }
 `
