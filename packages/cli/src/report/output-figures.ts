@@ -12,6 +12,8 @@ import { yuvToRgba, type RgbaImage } from './yuv-to-rgba.js'
 /** The objective figures of one output. A figure is `null` when it could not be measured; `notes` says why. */
 export interface OutputFigures {
   readonly bytes: number
+  /** The video's codec string (`avc1.64001f`: H.264 High) or the image format (`png`). */
+  readonly codec: string | null
   readonly width: number | null
   readonly height: number | null
   readonly durationSeconds: number | null
@@ -104,7 +106,7 @@ export async function measureOutput(bytes: Uint8Array, options: MeasureOutputOpt
   const notes: Partial<Record<FigureName, string>> = {}
   const audioDriven = options.audio !== undefined
   const empty = { motionSeries: null, decoder: null, hasAudioTrack: null, audioSeconds: null, inputAudioSeconds: null, lipSyncOffsetMs: null }
-  const base = { bytes: bytes.byteLength, width: probe.width ?? null, height: probe.height ?? null, durationSeconds: probe.durationSeconds ?? null }
+  const base = { bytes: bytes.byteLength, codec: probe.format ?? null, width: probe.width ?? null, height: probe.height ?? null, durationSeconds: probe.durationSeconds ?? null }
   const inputAudioSeconds = audioDriven ? await askedAudioSeconds(options.audio!) : null
   if (audioDriven && inputAudioSeconds === null) notes.inputAudioSeconds = 'the input audio could not be read'
   if (!audioDriven) Object.assign(notes, { inputAudioSeconds: NOT_AUDIO_DRIVEN, lipSyncOffsetMs: NOT_AUDIO_DRIVEN })
@@ -136,6 +138,7 @@ export async function measureOutput(bytes: Uint8Array, options: MeasureOutputOpt
   if (decoded.middleFrame === undefined) notes.identitySimilarity = notes.motionEnergy ?? 'no frame could be decoded'
   return {
     ...base,
+    codec: video.codecString ?? video.codec ?? base.codec,
     width: video.width || base.width,
     height: video.height || base.height,
     durationSeconds: round(video.durationSeconds, 3) || base.durationSeconds,

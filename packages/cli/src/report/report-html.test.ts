@@ -18,6 +18,7 @@ const ok: ReportResult = {
     path: 'media/me & you #1-local-warp.mp4',
     mimeType: 'video/mp4',
     bytes: 153_600,
+    codec: 'avc1.42c01e',
     width: 512,
     height: 512,
     durationSeconds: 3,
@@ -106,7 +107,7 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<img class="strip" data-figure="strip" src="media/me%20%26%20you%20%231-local-warp-strip.jpg"')
     expect(html).toMatch(/<svg class="chart" data-figure="motionChart" role="img" aria-label="Motion over time: 3 frame changes, peak 0\.10 grey levels"[^>]*>.*<polyline points="0\.0,24\.0 120\.0,2\.0 240\.0,15\.2"/)
     const help = html.slice(html.indexOf('<details>'))
-    for (const figure of ['Latency', 'Cost', 'Duration, FPS, Resolution', 'Size', 'Frames', 'Motion over time', 'Motion energy', 'Identity', 'Audio', 'Input audio', 'Lip sync', 'Decoded by']) expect(help).toContain(`<b>${figure}</b>`)
+    for (const figure of ['Latency', 'Cost', 'Duration, FPS, Resolution', 'Size', 'Codec', 'Frames', 'Motion over time', 'Motion energy', 'Identity', 'Audio', 'Input audio', 'Lip sync', 'Decoded by']) expect(help).toContain(`<b>${figure}</b>`)
   })
 
   it('shows the audio figures of an audio-driven output', () => {

@@ -106,6 +106,7 @@ function figures(result: ReportResult): string {
       ['FPS', output.fps === null ? null : String(Math.round(output.fps * 100) / 100), 'fps', FIGURE_LINES.fps],
       ['Resolution', output.width !== null && output.height !== null ? `${output.width}×${output.height}` : null, 'resolution', FIGURE_LINES.resolution],
       ['Size', formatBytes(output.bytes), 'bytes', FIGURE_LINES.size],
+      ['Codec', output.codec, 'codec', FIGURE_LINES.codec],
       ['Motion energy', output.motionEnergy === null ? null : output.motionEnergy.toFixed(3), 'motionEnergy', FIGURE_LINES.motionEnergy],
       ['Identity', output.identitySimilarity === null ? null : output.identitySimilarity.toFixed(3), 'identitySimilarity', FIGURE_LINES.identity],
     )
@@ -133,6 +134,7 @@ const FIGURE_LINES = {
   fps: 'frames per second: frames ÷ track duration.',
   resolution: 'the picture size the video declares.',
   size: 'bytes of the file.',
+  codec: 'the video codec string from the container (avc1.42…: H.264 Baseline, avc1.4d…: Main, avc1.64…: High), or the image format.',
   motionEnergy: 'mean absolute change between consecutive frames in grey levels (0..255) after averaging each frame to at most 64×64 cells: 0 is a still clip; a gentle live photo scores well under 1, a cut or a flash tens.',
   identity: "similarity of the face in the input and in the output's middle frame (Human's face description model), 0..1; above about 0.5 is usually the same person.",
   audio: "the output's audio track and its length; \"none\" when the video is silent.",
@@ -156,7 +158,7 @@ const FIGURES_HELP = `<details>
 <ul>
 <li><b>Latency</b>: ${escapeHtml(FIGURE_LINES.latency)}</li>
 <li><b>Cost</b>: ${escapeHtml(FIGURE_LINES.cost)}</li>
-<li><b>Duration, FPS, Resolution</b>: from the video's container (frame rate = frames ÷ track duration). <b>Size</b>: ${escapeHtml(FIGURE_LINES.size)}</li>
+<li><b>Duration, FPS, Resolution</b>: from the video's container (frame rate = frames ÷ track duration). <b>Size</b>: ${escapeHtml(FIGURE_LINES.size)} <b>Codec</b>: ${escapeHtml(FIGURE_LINES.codec)}</li>
 <li><b>Frames</b>: six frames from the first to the last (or the last measured), side by side. <b>Motion over time</b>: the change from each frame to the next, scaled to its own peak.</li>
 <li><b>Motion energy</b>: ${escapeHtml(FIGURE_LINES.motionEnergy)}</li>
 <li><b>Identity</b>: ${escapeHtml(FIGURE_LINES.identity)}</li>
