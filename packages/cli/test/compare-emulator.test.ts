@@ -87,6 +87,26 @@ describe('compare against the emulator: talking and expression targets side by s
     }
   })
 
+  it('--driving-video and a manifest mixing motions: every target gets its own kind of request', async () => {
+    const faceVideo = join(ROOT, 'packages', 'emulator', 'fixtures', 'provider-shaped.mp4')
+    await writeFile(join(directory, 'rows.jsonl'), [{ image: SAMPLE, 'driving-video': faceVideo }, { image: SAMPLE, audio: HELLO, start: 0, end: 2 }].map((row) => JSON.stringify(row)).join('\n'))
+    const { code, document } = await compare(['--manifest', 'rows.jsonl', '--targets', 'fal/live-portrait,magichour/talking-photo', '--out', 'mixed'], directory)
+    expect(code).toBe(0)
+    expect(document.images.map((image) => image.motion)).toEqual(['driving video provider-shaped.mp4', 'audio hello.wav 0–2 s'])
+    const [driven, talking] = document.images
+    expect(driven!.results.map((result) => [result.target, result.ok])).toEqual([
+      ['fal/live-portrait', true],
+      ['magichour/talking-photo', false],
+    ])
+    expect(missingFigures(driven!.results[0]!, VIDEO)).toEqual([])
+    expect(talking!.results.map((result) => [result.target, result.ok])).toEqual([
+      ['fal/live-portrait', false],
+      ['magichour/talking-photo', true],
+    ])
+    expect(talking!.results[1]!.output).toMatchObject({ inputAudioSeconds: 2, hasAudioTrack: true })
+    expect(talking!.results[1]!.output!.audioSeconds).toBeCloseTo(2, 1)
+  })
+
   it('the simple shape reuses the submitted portrait: same person, and its jaw follows the speech', async () => {
     await fetch(`${emulator.baseUrl}/__emulator/output-shape`, { method: 'POST', body: JSON.stringify({ shape: 'simple' }) })
     try {
