@@ -12,14 +12,16 @@ export const MEASURE_HELP = `Usage: portrait-animator measure VIDEO [--reference
 
 Prints the figures the comparison report gives, for any clip or still from any source: size,
 codec, duration, frame rate, motion energy, identity against a reference portrait, the audio track,
-and with --audio the input audio's length and the lip-sync offset. H.264 Baseline is decoded in
+and the lip-sync offset: against --audio (whose length is printed too), or else against the clip's
+own audio track. H.264 Baseline is decoded in
 process; High/Main profile with B-frames (fal, Magic Hour), VP9 and AV1 through a headless
 Chromium when one is installed (chromium on PATH or $PORTRAIT_ANIMATOR_CHROMIUM). A figure that
 cannot be measured is printed as "—" with the reason.
 
 Options:
   --reference IMAGE    the input portrait: identity similarity of the clip's middle frame to it
-  --audio FILE         the speech that drove the clip (WAV): input audio length and lip sync
+  --audio FILE         the speech that drove the clip (WAV): input audio length, and lip sync
+                       against it rather than against the clip's own audio
   --start S, --end S   the part of --audio that was asked for, in seconds
   --strip FILE.jpg     also write six frames side by side to this JPEG
   --max-frames N       frames decoded at most (default 300)

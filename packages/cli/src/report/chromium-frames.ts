@@ -1,10 +1,7 @@
+import { withDecoderPage } from './chromium-page.js'
 import type { DecodeFramesOptions, DecodeSummary } from './h264-frames.js'
 import type { VideoTrackFacts } from './media-container.js'
 
-/** Flags for a headless Chromium that decodes and never reaches the network. */
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-/** A page origin that never resolves: its one document is served by the test harness itself (`page.route`), and https makes it a secure context, which WebCodecs needs. */
-const PAGE_URL = 'https://decoder.portrait-animator.invalid/'
 /** Frames fetched from the page per round trip. */
 const BATCH = 8
 
@@ -26,18 +23,8 @@ export async function decodeInChromium(video: VideoTrackFacts, executablePath: s
   if (config === null) throw new Error(`the ${video.codecString ?? 'video'} track has no decoder configuration`)
   const packets: { key: boolean; timestamp: number; duration: number; data: string }[] = []
   for await (const packet of video.packets()) packets.push({ key: packet.key, timestamp: Math.round(packet.timestamp * 1e6), duration: Math.round(packet.duration * 1e6), data: Buffer.from(packet.data).toString('base64') })
-  const { chromium } = await import('playwright-core')
-  options.signal?.throwIfAborted()
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS })
-  const close = () => void browser.close().catch(() => undefined)
-  options.signal?.addEventListener('abort', close, { once: true })
-  try {
-    const page = await browser.newPage()
-    await page.route('**/*', (route) =>
-      route.request().url() === PAGE_URL ? route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>decoder</title>' }) : route.abort(),
-    )
-    await page.goto(PAGE_URL)
-    const maxFrames = Number.isFinite(options.maxFrames ?? Infinity) ? options.maxFrames! : 1_000_000
+  const maxFrames = Number.isFinite(options.maxFrames ?? Infinity) ? options.maxFrames! : 1_000_000
+  return withDecoderPage(executablePath, options.signal, async (page) => {
     const decoded = await page.evaluate(decodeInPage, { codec: config.codec, description: config.description ? Buffer.from(config.description).toString('base64') : null, packets, maxFrames })
     if (decoded.error !== null && decoded.frames === 0) throw new Error(`Chromium could not decode ${config.codec}: ${decoded.error}`)
     for (let start = 0; start < decoded.frames; start += BATCH) {
@@ -46,10 +33,7 @@ export async function decodeInChromium(video: VideoTrackFacts, executablePath: s
       for (const frame of batch) options.onFrame({ index: frame.index, timestamp: frame.timestamp / 1e6, width: frame.width, height: frame.height, codedWidth: frame.width, codedHeight: frame.height, planes: Buffer.from(frame.planes, 'base64') })
     }
     return { frames: decoded.frames, errors: Math.max(0, Math.min(packets.length, maxFrames) - decoded.frames) }
-  } finally {
-    options.signal?.removeEventListener('abort', close)
-    await browser.close().catch(() => undefined)
-  }
+  })
 }
 
 /** A frame as the page hands it over: I420 at its visible size (even), planes in base64. */

@@ -57,6 +57,13 @@ describe.skipIf(skip)('measuring a clip shaped like fal and Magic Hour outputs (
     expect(late.lipSyncOffsetMs).toBeGreaterThanOrEqual(120)
     expect(late.lipSyncOffsetMs).toBeLessThanOrEqual(280)
   })
+
+  it("measures lip sync against the clip's own AAC track when no input speech is given", async () => {
+    const figures = await measureOutput(clip)
+    expect(figures.inputAudioSeconds).toBeNull()
+    expect(figures.notes.lipSyncOffsetMs).toBe("measured against the clip's own audio track")
+    expect(Math.abs(figures.lipSyncOffsetMs!)).toBeLessThanOrEqual(80)
+  })
 })
 
 describe('without Chromium', () => {

@@ -1,5 +1,5 @@
 import type { FaceBox } from '@portrait-animator/adapter-local'
-import { audioEnvelope } from './audio-envelope.js'
+import type { AudioEnvelope } from './audio-envelope.js'
 import type { DecodedFrame } from './h264-frames.js'
 import { lipSyncOffset, MIN_LIP_SYNC_CORRELATION } from './lip-sync.js'
 import { findMouthRegion } from './mouth-region.js'
@@ -52,9 +52,10 @@ export class MouthMotionRecorder {
 
 /**
  * The lip-sync offset of an output: the mouth is found in its middle frame (face landmarks), its
- * motion per frame is cross-correlated with the input speech's loudness (`lipSyncOffset`).
+ * motion per frame is cross-correlated with the speech's loudness (`lipSyncOffset`), which
+ * `speech(rate)` gives at the video's frame rate (the input speech, or the clip's own audio).
  */
-export async function measureLipSync(recorder: MouthMotionRecorder, middleFrame: RgbaImage, audio: { bytes: Uint8Array; startSeconds?: number; endSeconds?: number }, fps: number): Promise<{ offsetMs: number } | { reason: string }> {
+export async function measureLipSync(recorder: MouthMotionRecorder, middleFrame: RgbaImage, speech: (rate: number) => Promise<AudioEnvelope>, fps: number): Promise<{ offsetMs: number } | { reason: string }> {
   let box: FaceBox
   try {
     box = await findMouthRegion(middleFrame)
@@ -63,7 +64,7 @@ export async function measureLipSync(recorder: MouthMotionRecorder, middleFrame:
   }
   let envelope
   try {
-    envelope = await audioEnvelope(audio.bytes, { rate: fps, ...(audio.startSeconds === undefined ? {} : { startSeconds: audio.startSeconds }), ...(audio.endSeconds === undefined ? {} : { endSeconds: audio.endSeconds }) })
+    envelope = await speech(fps)
   } catch (error) {
     return { reason: (error as Error).message }
   }

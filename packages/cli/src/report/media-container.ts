@@ -27,12 +27,24 @@ export interface VideoTrackFacts {
   packets(): AsyncIterable<VideoPacket>
 }
 
+/** One coded audio packet. */
+export interface AudioPacket {
+  readonly data: Uint8Array
+  /** Seconds (an encoder's priming packet may start below 0). */
+  readonly timestamp: number
+  readonly duration: number
+}
+
 /** The audio track of a clip. */
 export interface AudioTrackFacts {
   readonly codec: string | null
   readonly durationSeconds: number
   readonly sampleRate: number
   readonly channels: number
+  /** What a WebCodecs `AudioDecoder` is configured with (`description`: the AAC AudioSpecificConfig). */
+  readonly decoderConfig: { readonly codec: string; readonly sampleRate: number; readonly numberOfChannels: number; readonly description?: Uint8Array } | null
+  /** The coded packets, in order. */
+  packets(): AsyncIterable<AudioPacket>
 }
 
 /** What a media file holds. */
@@ -83,7 +95,18 @@ async function videoFacts(track: InputVideoTrack): Promise<VideoTrackFacts> {
 }
 
 async function audioFacts(track: InputAudioTrack): Promise<AudioTrackFacts> {
-  return { codec: track.codec, durationSeconds: await track.computeDuration(), sampleRate: track.sampleRate, channels: track.numberOfChannels }
+  const config = await track.getDecoderConfig()
+  const description = config?.description
+  return {
+    codec: track.codec,
+    durationSeconds: await track.computeDuration(),
+    sampleRate: track.sampleRate,
+    channels: track.numberOfChannels,
+    decoderConfig: config ? { codec: config.codec, sampleRate: config.sampleRate, numberOfChannels: config.numberOfChannels, ...(description ? { description: toBytes(description) } : {}) } : null,
+    packets: async function* () {
+      for await (const packet of new EncodedPacketSink(track).packets()) yield { data: packet.data, timestamp: packet.timestamp, duration: packet.duration }
+    },
+  }
 }
 
 function toBytes(source: AllowSharedBufferSource): Uint8Array {

@@ -1,8 +1,11 @@
 import { probeMedia } from '@portrait-animator/core'
-import { audioDurationSeconds } from './audio-envelope.js'
+import { audioDurationSeconds, audioEnvelope } from './audio-envelope.js'
+import { audioEnvelopeInChromium } from './chromium-audio.js'
+import { findChromium } from './find-chromium.js'
 import { frameStrip, stripIndexes } from './frame-strip.js'
 import type { DecodedFrame } from './h264-frames.js'
 import type { IdentityScorer } from './identity-similarity.js'
+import type { AudioEnvelope } from './audio-envelope.js'
 import { measureLipSync, MouthMotionRecorder } from './lip-sync-figure.js'
 import { readMediaContainer, type MediaContainer } from './media-container.js'
 import { MotionEnergyMeter } from './motion-energy.js'
@@ -32,7 +35,10 @@ export interface OutputFigures {
   readonly audioSeconds: number | null
   /** Audio-driven outputs: seconds of input audio that were asked for (`--start`..`--end`, else all of it). */
   readonly inputAudioSeconds: number | null
-  /** Audio-driven outputs: how late the mouth moves after the sound, in milliseconds (negative: early). */
+  /**
+   * How late the mouth moves after the sound, in milliseconds (negative: early), against the input
+   * speech for audio-driven outputs, else against the clip's own audio track (decoded in Chromium).
+   */
   readonly lipSyncOffsetMs: number | null
   /** One sentence per figure that is missing or partial, keyed by the figure's name. */
   readonly notes: Readonly<Partial<Record<FigureName, string>>>
@@ -110,6 +116,7 @@ export async function measureOutput(bytes: Uint8Array, options: MeasureOutputOpt
   const inputAudioSeconds = audioDriven ? await askedAudioSeconds(options.audio!) : null
   if (audioDriven && inputAudioSeconds === null) notes.inputAudioSeconds = 'the input audio could not be read'
   if (!audioDriven) Object.assign(notes, { inputAudioSeconds: NOT_AUDIO_DRIVEN, lipSyncOffsetMs: NOT_AUDIO_DRIVEN })
+  // Without input speech, lip sync can still be measured against the clip's own sound: the note is replaced below when so.
   const still = probe.format === 'jpeg' || probe.format === 'png' || probe.format === 'bmp' || probe.format === 'gif' || (probe.format === 'webp' && probe.durationSeconds === undefined)
   if (still) {
     const why = 'a still image has no frame rate, motion or sound'
@@ -133,7 +140,7 @@ export async function measureOutput(bytes: Uint8Array, options: MeasureOutputOpt
   if (audio === null) notes.audioSeconds = 'the output has no audio track'
   const fps = video.fps > 0 ? round(video.fps, 3) : null
   if (fps === null) notes.fps = 'the video track declares no duration'
-  const decoded = await decodeForFigures(video, fps ?? 25, options, notes)
+  const decoded = await decodeForFigures(video, fps ?? 25, { ...options, ...(audio ? { ownAudio: audio } : {}) }, notes)
   const identitySimilarity = decoded.middleFrame === undefined ? null : await scoreIdentity(options.identity, decoded.middleFrame, notes, options.signal)
   if (decoded.middleFrame === undefined) notes.identitySimilarity = notes.motionEnergy ?? 'no frame could be decoded'
   return {
@@ -165,13 +172,20 @@ interface DecodedFigures {
   readonly stripImage?: Uint8Array
 }
 
-async function decodeForFigures(video: NonNullable<MediaContainer['video']>, fps: number, options: MeasureOutputOptions, notes: Partial<Record<FigureName, string>>): Promise<DecodedFigures> {
+async function decodeForFigures(
+  video: NonNullable<MediaContainer['video']>,
+  fps: number,
+  options: MeasureOutputOptions & { readonly ownAudio?: NonNullable<MediaContainer['audio']> },
+  notes: Partial<Record<FigureName, string>>,
+): Promise<DecodedFigures> {
   const maxFrames = options.maxFrames ?? DEFAULT_MAX_FRAMES
   const measured = Math.max(1, Math.min(video.frameCount, maxFrames))
   const middle = Math.floor(measured / 2)
   const wanted = new Set(options.strip ? stripIndexes(measured) : [])
   const meter = new MotionEnergyMeter()
-  const mouth = options.audio ? new MouthMotionRecorder() : undefined
+  // Lip sync against the input speech, or else against the clip's own sound.
+  const speech = speechSource(options)
+  const mouth = speech ? new MouthMotionRecorder() : undefined
   const stripFrames: RgbaImage[] = []
   let middleFrame: DecodedFrame | undefined
   let decoder: FrameDecoder
@@ -196,17 +210,19 @@ async function decodeForFigures(video: NonNullable<MediaContainer['video']>, fps
     const reason = (error as Error).message
     notes.motionEnergy = reason
     notes.strip = reason
-    if (options.audio) notes.lipSyncOffsetMs = reason
+    if (speech) notes.lipSyncOffsetMs = reason
     return { motionEnergy: null, motionSeries: null, decoder: null, lipSyncOffsetMs: null }
   }
   const motionEnergy = meter.value()
   if (motionEnergy === undefined) notes.motionEnergy = 'a single frame has no motion to measure'
   const rgbaMiddle = middleFrame ? yuvToRgba(middleFrame) : undefined
   let lipSyncOffsetMs: number | null = null
-  if (options.audio && mouth && rgbaMiddle) {
-    const lipSync = await measureLipSync(mouth, rgbaMiddle, options.audio, fps)
-    if ('offsetMs' in lipSync) lipSyncOffsetMs = lipSync.offsetMs
-    else notes.lipSyncOffsetMs = lipSync.reason
+  if (speech && mouth && rgbaMiddle) {
+    const lipSync = await measureLipSync(mouth, rgbaMiddle, speech, fps)
+    if ('offsetMs' in lipSync) {
+      lipSyncOffsetMs = lipSync.offsetMs
+      if (!options.audio) notes.lipSyncOffsetMs = "measured against the clip's own audio track"
+    } else notes.lipSyncOffsetMs = lipSync.reason
   }
   let stripImage: Uint8Array | undefined
   if (options.strip && stripFrames.length > 0) stripImage = await frameStrip(stripFrames)
@@ -218,6 +234,18 @@ async function decodeForFigures(video: NonNullable<MediaContainer['video']>, fps
     ...(rgbaMiddle ? { middleFrame: rgbaMiddle } : {}),
     ...(stripImage ? { stripImage } : {}),
   }
+}
+
+/** Where the speech for lip sync comes from: the input audio when given, else the clip's own track through Chromium, else nowhere. */
+function speechSource(options: MeasureOutputOptions & { readonly ownAudio?: NonNullable<MediaContainer['audio']> }): ((rate: number) => Promise<AudioEnvelope>) | undefined {
+  const input = options.audio
+  if (input) {
+    return (rate) => audioEnvelope(input.bytes, { rate, ...(input.startSeconds === undefined ? {} : { startSeconds: input.startSeconds }), ...(input.endSeconds === undefined ? {} : { endSeconds: input.endSeconds }) })
+  }
+  const own = options.ownAudio
+  const chromium = options.chromium === undefined ? findChromium() : options.chromium
+  if (own === undefined || !chromium) return undefined
+  return (rate) => audioEnvelopeInChromium(own, chromium, { rate, ...(options.signal ? { signal: options.signal } : {}) })
 }
 
 async function askedAudioSeconds(audio: InputAudio): Promise<number | null> {

@@ -113,11 +113,12 @@ function figures(result: ReportResult): string {
     if (output.hasAudioTrack !== null) {
       rows.push(['Audio', output.hasAudioTrack ? (output.audioSeconds === null ? 'yes' : `${output.audioSeconds.toFixed(2)} s`) : 'none', 'audioSeconds', FIGURE_LINES.audio])
     }
-    if (output.inputAudioSeconds !== null || output.lipSyncOffsetMs !== null || (output.notes.lipSyncOffsetMs !== undefined && output.notes.lipSyncOffsetMs !== 'not an audio-driven output')) {
-      rows.push(
-        ['Input audio', output.inputAudioSeconds === null ? null : `${output.inputAudioSeconds.toFixed(2)} s`, 'inputAudioSeconds', FIGURE_LINES.inputAudio],
-        ['Lip sync', output.lipSyncOffsetMs === null ? null : `${output.lipSyncOffsetMs > 0 ? '+' : ''}${output.lipSyncOffsetMs} ms`, 'lipSyncOffsetMs', FIGURE_LINES.lipSync],
-      )
+    const notAudioDriven = 'not an audio-driven output'
+    if (output.inputAudioSeconds !== null || (output.notes.inputAudioSeconds ?? notAudioDriven) !== notAudioDriven) {
+      rows.push(['Input audio', output.inputAudioSeconds === null ? null : `${output.inputAudioSeconds.toFixed(2)} s`, 'inputAudioSeconds', FIGURE_LINES.inputAudio])
+    }
+    if (output.lipSyncOffsetMs !== null || (output.notes.lipSyncOffsetMs ?? notAudioDriven) !== notAudioDriven) {
+      rows.push(['Lip sync', output.lipSyncOffsetMs === null ? null : `${output.lipSyncOffsetMs > 0 ? '+' : ''}${output.lipSyncOffsetMs} ms`, 'lipSyncOffsetMs', FIGURE_LINES.lipSync])
     }
     if (output.decoder !== null) rows.push(['Decoded by', output.decoder, 'decoder', FIGURE_LINES.decoder])
   }
@@ -139,7 +140,7 @@ const FIGURE_LINES = {
   identity: "similarity of the face in the input and in the output's middle frame (Human's face description model), 0..1; above about 0.5 is usually the same person.",
   audio: "the output's audio track and its length; \"none\" when the video is silent.",
   inputAudio: 'seconds of input speech asked for (--start..--end, else all of it): compare with Audio.',
-  lipSync: "how late the mouth moves after the sound: the lag of the best cross-correlation between motion in the mouth region and the speech's loudness (within ±500 ms); empty when no clear peak.",
+  lipSync: "how late the mouth moves after the sound: the lag of the best cross-correlation between motion in the mouth region and the loudness of the input speech (else of the clip's own audio), within ±500 ms; empty when no clear peak.",
   decoder: 'what decoded the frames: tinyh264 (Baseline H.264, in process) or chromium (WebCodecs: High/Main profile with B-frames, VP9, AV1).',
 } as const
 
