@@ -4,6 +4,7 @@ import { animateCommand } from './commands/animate.js'
 import { compareCommand } from './commands/compare.js'
 import { configCommand } from './commands/config.js'
 import { emulatorCommand } from './commands/emulator.js'
+import { measureCommand } from './commands/measure.js'
 import { providersCommand } from './commands/providers.js'
 import { resumeCommand } from './commands/resume.js'
 import { serveCommand } from './commands/serve.js'
@@ -16,6 +17,7 @@ Usage: portrait-animator <command> [options]
 Commands:
   animate IMAGE       animate one portrait (live photo, expression, audio, driving video)
   compare IMAGE...    run images through several targets and write an HTML + JSON report
+  measure VIDEO       the report's figures for any clip (motion, identity, audio, lip sync)
   providers           list every target, its capabilities, lifecycle and configuration
   config              init | validate FILE | schema
   serve               an AILabTools-compatible Live Photos server backed by the router
@@ -37,6 +39,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>
 const COMMANDS: Readonly<Record<string, Command>> = {
   animate: animateCommand,
   compare: compareCommand,
+  measure: measureCommand,
   providers: providersCommand,
   config: configCommand,
   serve: serveCommand,

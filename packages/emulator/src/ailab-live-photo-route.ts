@@ -111,7 +111,7 @@ export function ailabLivePhotoRoutes(runtime: EmulatorRuntime): Route[] {
             context.fault?.noFace ? Promise.resolve(false) : imageHasFace(bytes),
             (() => {
               const size = liveVideoSize(info.width, info.height)
-              return runtime.videos.render(videoSpecFor(OUTPUT_SECONDS, size.width, size.height))
+              return runtime.videos.render(videoSpecFor(OUTPUT_SECONDS, size.width, size.height), { portrait: bytes })
             })(),
             abortableSleep(runtime.jobDurationMs, runtime.stopSignal),
           ])

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import type { EmulatorOptions } from './emulator-options.js'
+import { OUTPUT_SHAPES, type OutputShape } from './mp4-output.js'
 import { parseFaults } from './parse-faults.js'
 import { startEmulator } from './start-emulator.js'
 
@@ -24,6 +25,8 @@ charge ledger (GET /__emulator/ledger), so integrations can be tested without ke
   --job-ms N           duration of a job in milliseconds (default 300)
   --faults FILE        JSON fault rules (an array, or {"faults": [...]})
   --output-padding N   pad every video output to at least N bytes
+  --output-shape S     simple (the portrait moving, Baseline H.264; default) or provider (like
+                       fal's and Magic Hour's outputs: High profile with B-frames, 25 fps, AAC)
   -h, --help           show this help
 
 Prints one JSON line {"baseUrl": "..."} on stdout when ready; stops on SIGINT or SIGTERM.
@@ -61,6 +64,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
         'job-ms': { type: 'string' },
         faults: { type: 'string' },
         'output-padding': { type: 'string' },
+        'output-shape': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -74,6 +78,8 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
   if (values.ailab !== undefined && values.ailab !== 'live' && values.ailab !== 'retired') {
     throw new EmulatorUsageError(`--ailab must be live or retired, got "${values.ailab}"`)
   }
+  const shape = values['output-shape']
+  if (shape !== undefined && !OUTPUT_SHAPES.includes(shape as OutputShape)) throw new EmulatorUsageError(`--output-shape must be ${OUTPUT_SHAPES.join(' or ')}, got "${shape}"`)
   const options: EmulatorOptions = {
     port: wholeNumber('port', values.port) ?? 0,
     ...(values.host === undefined ? {} : { host: values.host }),
@@ -82,6 +88,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     ...(values['job-ms'] === undefined ? {} : { jobDurationMs: wholeNumber('job-ms', values['job-ms']) }),
     ...(values['output-padding'] === undefined ? {} : { outputPaddingBytes: wholeNumber('output-padding', values['output-padding']) }),
     ...(values.faults === undefined ? {} : { faults: await readFaults(values.faults) }),
+    ...(shape === undefined ? {} : { outputShape: shape as OutputShape }),
   }
   const emulator = await startEmulator(options)
   io.stdout.write(`${JSON.stringify({ baseUrl: emulator.baseUrl })}\n`)

@@ -1,5 +1,6 @@
 import type { ProviderCredits, ProviderKeys } from './accounts.js'
 import type { FaultRule } from './fault-types.js'
+import type { OutputShape } from './mp4-output.js'
 
 /** AILabTools settings. */
 export interface AilabOptions {
@@ -65,6 +66,15 @@ export interface EmulatorOptions {
    * plays), so a benchmark can download large outputs. @default 0
    */
   readonly outputPaddingBytes?: number
+  /**
+   * What video outputs look like. `simple`: the submitted portrait moving (talking photos move
+   * their jaw with the speech), Baseline H.264, no audio. `provider`: like fal's and Magic Hour's
+   * real outputs, H.264 High profile with B-frames, 25 fps, AAC audio for talking photos (cut from
+   * a fixture clip of the sample portrait). Change it while running with
+   * `POST /__emulator/output-shape {"shape": "provider"}`.
+   * @default 'simple'
+   */
+  readonly outputShape?: OutputShape
   /** Attempts per webhook delivery (first try included), with doubling delays from 100 ms. @default 3 */
   readonly webhookAttempts?: number
   /** Longest time a `hang` fault holds a request before dropping the connection. @default 60_000 */

@@ -4,7 +4,7 @@ import type { EmulatorOptions } from './emulator-options.js'
 import { Faults } from './faults.js'
 import { FileStore } from './file-store.js'
 import { Ledger } from './ledger.js'
-import { VideoRenderer } from './mp4-output.js'
+import { VideoRenderer, type OutputShape } from './mp4-output.js'
 import { createSeededRandom, type SeededRandom } from './seeded-random.js'
 import { createFalWebhookKeys, type FalWebhookKeys } from './webhook-signing.js'
 
@@ -26,6 +26,8 @@ export class EmulatorRuntime {
   #ids: SeededRandom
   /** Set once the server listens. */
   baseUrl = ''
+  /** What video outputs look like from now on (`EmulatorOptions.outputShape`; kept by `reset()`). */
+  outputShape: OutputShape
 
   constructor(options: EmulatorOptions) {
     this.options = options
@@ -33,7 +35,8 @@ export class EmulatorRuntime {
     this.jobDurationMs = options.jobDurationMs ?? 300
     this.accounts = new Accounts(options.keys, options.credits)
     this.faults = new Faults(this.seed, options.faults ?? [])
-    this.videos = new VideoRenderer({ paddingBytes: options.outputPaddingBytes ?? 0 })
+    this.outputShape = options.outputShape ?? 'simple'
+    this.videos = new VideoRenderer({ paddingBytes: options.outputPaddingBytes ?? 0, shape: () => this.outputShape })
     this.falWebhookKeys = createFalWebhookKeys(this.seed)
     this.urlSecret = createSeededRandom(this.seed, 'url-secret').hex(64)
     this.#ids = createSeededRandom(this.seed, 'ids')

@@ -83,7 +83,9 @@ export async function runFalModel(
   }
   const driver = model.durationField ? media.get(model.durationField) : undefined
   const seconds = (driver && (mp4DurationSeconds(driver) ?? wavDurationSeconds(driver))) || DEFAULT_SECONDS
-  const video = await runtime.videos.render(videoSpecFor(Math.min(seconds, MAX_SECONDS), VIDEO_SIZE, VIDEO_SIZE))
+  const durationRule = model.durationField === undefined ? undefined : model.fields[model.durationField]
+  const talking = durationRule?.kind === 'url' && durationRule.media === 'audio'
+  const video = await runtime.videos.render(videoSpecFor(Math.min(seconds, MAX_SECONDS), VIDEO_SIZE, VIDEO_SIZE), { portrait, ...(talking ? { speech: { audio: driver } } : {}) })
   const path = `${options.outputDirectory}/output.mp4`
   runtime.files.put(path, { bytes: video, contentType: 'video/mp4' })
   return {

@@ -6,6 +6,7 @@
 export { startEmulator, type Emulator } from './start-emulator.js'
 export { EMULATOR_USAGE, EmulatorUsageError, runEmulatorCli, type EmulatorCliIo } from './emulator-cli.js'
 export type { AilabOptions, EmulatorOptions, MagicHourOptions } from './emulator-options.js'
+export { OUTPUT_SHAPES, type OutputShape } from './mp4-output.js'
 export type { CreditSetting, ProviderCredits, ProviderKeys } from './accounts.js'
 export { FAULT_ROUTES, type FaultEffect, type FaultRouteName, type FaultRule, type FaultStep } from './fault-types.js'
 export { parseFaults } from './parse-faults.js'

@@ -207,6 +207,7 @@ export class MagicHourProjectStore {
     if (image && sniffImageFormat(image) === 'unknown') {
       return { ok: false, code: 'invalid_file_format', message: 'assets.image_file_path is not a supported image' }
     }
+    const portrait = image ?? undefined
     if (request.kind === 'ai-talking-photo') {
       const audio = request.audioPath === undefined ? undefined : await this.#media(request.audioPath)
       if (audio === 'missing' || (audio && !looksLikeAudio(audio))) {
@@ -214,8 +215,10 @@ export class MagicHourProjectStore {
       }
       const hasFace = noFace ? false : image ? await imageHasFace(image) : true
       if (hasFace === false) return { ok: false, code: 'no_source_face', message: 'No face was detected in the source image' }
+      const speech = { audio, startSeconds: request.startSeconds, endSeconds: request.endSeconds }
+      return { ok: true, video: await this.#runtime.videos.render(project.spec, { portrait, speech }), spec: project.spec }
     }
-    return { ok: true, video: await this.#runtime.videos.render(project.spec), spec: project.spec }
+    return { ok: true, video: await this.#runtime.videos.render(project.spec, { portrait }), spec: project.spec }
   }
 
   async #sendWebhook(type: string, project: MagicHourProject): Promise<void> {

@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto'
 import { withoutGlobalErrorHandlers } from '@portrait-animator/core'
 import type * as H264 from 'h264-mp4-encoder'
 import type { H264MP4Encoder } from 'h264-mp4-encoder'
+import { movedFrame, portraitFrame, type FrameMotion } from './portrait-frames.js'
+import { providerShapedVideo } from './provider-shaped-output.js'
+import { speechEnvelope } from './speech-envelope.js'
 
 /** The shape of a generated clip. */
 export interface VideoSpec {
@@ -32,48 +36,6 @@ export function even(value: number): number {
   return Math.max(2, Math.floor(value / 2) * 2)
 }
 
-/** Draws one RGBA frame of a stylised head that nods and smiles. */
-function drawFrame(spec: VideoSpec, frameIndex: number): Uint8Array {
-  const { width, height, frames } = spec
-  const pixels = new Uint8Array(width * height * 4)
-  const phase = (2 * Math.PI * frameIndex) / Math.max(frames, 1)
-  const unit = Math.min(width, height)
-  const centerX = width / 2
-  const centerY = height / 2 + Math.sin(phase) * unit * 0.04
-  const radiusX = unit * 0.28
-  const radiusY = unit * 0.36
-  const eyeY = centerY - radiusY * 0.2
-  const eyeRadius = unit * 0.035
-  const smile = 0.5 + 0.5 * Math.sin(phase)
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const offset = (y * width + x) * 4
-      let red = 60 + (y * 80) / height
-      let green = 90 + (y * 60) / height
-      let blue = 140
-      const dx = (x - centerX) / radiusX
-      const dy = (y - centerY) / radiusY
-      if (dx * dx + dy * dy <= 1) {
-        red = 224
-        green = 176
-        blue = 144
-        const leftEye = Math.hypot(x - (centerX - radiusX * 0.4), y - eyeY) <= eyeRadius
-        const rightEye = Math.hypot(x - (centerX + radiusX * 0.4), y - eyeY) <= eyeRadius
-        const mouthX = (x - centerX) / (radiusX * 0.5)
-        const mouthY = centerY + radiusY * 0.45 + smile * radiusY * 0.12 * (1 - mouthX * mouthX)
-        const mouth = Math.abs(mouthX) <= 1 && Math.abs(y - mouthY) <= unit * 0.012
-        if (leftEye || rightEye) red = green = blue = 30
-        else if (mouth) [red, green, blue] = [160, 60, 60]
-      }
-      pixels[offset] = red
-      pixels[offset + 1] = green
-      pixels[offset + 2] = blue
-      pixels[offset + 3] = 255
-    }
-  }
-  return pixels
-}
-
 /**
  * Appends an MP4 `free` box so the file is `targetBytes` long; players skip `free` boxes, so the
  * file still plays. Files already that large are returned unchanged.
@@ -88,10 +50,46 @@ export function padMp4(mp4: Uint8Array, targetBytes: number): Buffer {
   return padded
 }
 
+/**
+ * What emulated video outputs look like:
+ * - `simple`: the submitted portrait, moving (a nod, or a jaw following the speech for talking
+ *   photos), encoded here as Baseline H.264 at the clip's spec, no audio track.
+ * - `provider`: shaped like fal's and Magic Hour's real outputs: H.264 High profile with B-frames,
+ *   25 fps, 256x256, and AAC audio for talking photos. No High-profile encoder is available at test
+ *   time, so these are cut from a fixture clip of the sample portrait (`fixtures/NOTICE.md`),
+ *   whatever portrait was submitted.
+ */
+export type OutputShape = 'simple' | 'provider'
+
+/** The output shapes, for validation. */
+export const OUTPUT_SHAPES: readonly OutputShape[] = ['simple', 'provider']
+
+/** What a video output shows. */
+export interface VideoContent {
+  /** The submitted portrait (any image sharp reads); a drawn face without it. */
+  readonly portrait?: Uint8Array | undefined
+  /** A talking photo: the mouth follows this speech (a WAV's loudness; steady talking for other audio). */
+  readonly speech?: { readonly audio?: Uint8Array | undefined; readonly startSeconds?: number; readonly endSeconds?: number } | undefined
+}
+
+/** Mouth openings a second while speaking, in the simple shape. */
+const SYLLABLES_PER_SECOND = 4
+
+async function frameMotion(content: VideoContent, fps: number): Promise<FrameMotion> {
+  if (content.speech === undefined) return { kind: 'nod' }
+  const { audio, startSeconds, endSeconds } = content.speech
+  const envelope = audio ? await speechEnvelope(audio, { rate: fps, ...(startSeconds === undefined ? {} : { startSeconds }), ...(endSeconds === undefined ? {} : { endSeconds }) }) : undefined
+  const syllable = (seconds: number) => 0.5 + 0.5 * Math.sin(2 * Math.PI * SYLLABLES_PER_SECOND * seconds)
+  if (envelope === undefined) return { kind: 'talk', mouthOpen: syllable }
+  return { kind: 'talk', mouthOpen: (seconds) => (envelope.values[Math.floor(seconds * envelope.rate)] ?? 0) * syllable(seconds) }
+}
+
 let encoderModule: Promise<typeof H264> | undefined
 let fileCounter = 0
 
-async function encode(spec: VideoSpec): Promise<Uint8Array> {
+async function encode(spec: VideoSpec, content: VideoContent): Promise<Uint8Array> {
+  const base = await portraitFrame(content.portrait, spec.width, spec.height)
+  const motion = await frameMotion(content, spec.fps)
   // A CommonJS bundle: under Node's ESM loader its API sits on `default`.
   encoderModule ??= withoutGlobalErrorHandlers(() => import('h264-mp4-encoder')).then((module) => (module as unknown as { default?: typeof module }).default ?? module)
   const { createH264MP4Encoder } = await encoderModule
@@ -106,7 +104,7 @@ async function encode(spec: VideoSpec): Promise<Uint8Array> {
     fileCounter += 1
     encoder.outputFilename = `emulator-${process.pid}-${fileCounter}.mp4`
     encoder.initialize()
-    for (let frame = 0; frame < spec.frames; frame++) encoder.addFrameRgba(drawFrame(spec, frame))
+    for (let frame = 0; frame < spec.frames; frame++) encoder.addFrameRgba(movedFrame(base, motion, frame, spec.frames, spec.fps))
     encoder.finalize()
     const bytes = encoder.FS.readFile(encoder.outputFilename)
     encoder.FS.unlink(encoder.outputFilename)
@@ -116,31 +114,45 @@ async function encode(spec: VideoSpec): Promise<Uint8Array> {
   }
 }
 
+/** Distinct outputs kept in memory at most (a test suite submits a handful of portraits). */
+const CACHE_SIZE = 16
+
 /**
- * Renders real H.264 MP4 clips, once per distinct spec, and keeps them in memory.
+ * Renders real H.264 MP4 clips of the submitted portrait, once per distinct spec, portrait, speech
+ * and shape, and keeps the latest few in memory.
  *
  * @example
  * ```ts
  * const videos = new VideoRenderer({ paddingBytes: 20 * 1024 * 1024 })
- * const mp4 = await videos.render(videoSpecFor(2, 256, 256)) // a 20 MB file that plays
+ * const mp4 = await videos.render(videoSpecFor(2, 256, 256), { portrait }) // a 20 MB file that plays
  * ```
  */
 export class VideoRenderer {
   readonly #paddingBytes: number
+  readonly #shape: () => OutputShape
   readonly #cache = new Map<string, Promise<Buffer>>()
 
-  constructor(options: { readonly paddingBytes?: number } = {}) {
+  constructor(options: { readonly paddingBytes?: number; readonly shape?: () => OutputShape } = {}) {
     this.#paddingBytes = options.paddingBytes ?? 0
+    this.#shape = options.shape ?? (() => 'simple')
   }
 
-  render(spec: VideoSpec): Promise<Buffer> {
-    const key = `${spec.width}x${spec.height}x${spec.frames}@${spec.fps}`
+  render(spec: VideoSpec, content: VideoContent = {}): Promise<Buffer> {
+    const shape = this.#shape()
+    const speech = content.speech
+    const key = [shape, `${spec.width}x${spec.height}x${spec.frames}@${spec.fps}`, digest(content.portrait), speech ? `talk:${digest(speech.audio)}:${speech.startSeconds ?? ''}-${speech.endSeconds ?? ''}` : 'nod'].join('|')
     let cached = this.#cache.get(key)
     if (!cached) {
-      cached = encode(spec).then((mp4) => padMp4(mp4, this.#paddingBytes))
+      const made = shape === 'provider' ? providerShapedVideo({ seconds: spec.frames / spec.fps, audio: speech !== undefined }) : encode(spec, content)
+      cached = made.then((mp4) => padMp4(mp4, this.#paddingBytes))
       cached.catch(() => this.#cache.delete(key))
       this.#cache.set(key, cached)
+      if (this.#cache.size > CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!)
     }
     return cached
   }
+}
+
+function digest(bytes: Uint8Array | undefined): string {
+  return bytes === undefined ? '-' : createHash('sha1').update(bytes).digest('hex')
 }

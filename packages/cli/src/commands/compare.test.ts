@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -10,6 +10,7 @@ import { main } from '../main.js'
 import type { ReportDocument } from '../report/report-document.js'
 
 const ASTRONAUT = fileURLToPath(new URL('../../../../examples/assets/astronaut.png', import.meta.url))
+const HELLO = fileURLToPath(new URL('../../../../examples/assets/hello.wav', import.meta.url))
 
 interface Run {
   readonly code: number
@@ -138,6 +139,12 @@ describe('portrait-animator compare', () => {
     ['an unknown route', [ASTRONAUT, '--route', 'nope', '--out', 'unknown'], /no route named "nope"/],
     ['a bad preset', [ASTRONAUT, '--targets', 'local/warp', '--preset', 'dance'], /--preset must be/],
     ['an unknown option', [ASTRONAUT, '--colour'], /Unknown option/],
+    ['two motions', [ASTRONAUT, '--targets', 'local/warp', '--audio', HELLO, '--expression', 'smile=1'], /Choose one motion/],
+    ['--start without --audio', [ASTRONAUT, '--targets', 'local/warp', '--start', '1'], /--start and --end go with --audio/],
+    ['--end before --start', [ASTRONAUT, '--targets', 'local/warp', '--audio', HELLO, '--start', '2', '--end', '1'], /--end \(1\) must be after --start \(2\)/],
+    ['a bad expression', [ASTRONAUT, '--targets', 'local/warp', '--expression', 'grin=1'], /unknown control "grin"/],
+    ['an image given as --audio', [ASTRONAUT, '--targets', 'fal/sadtalker', '--audio', ASTRONAUT, '--out', 'unknown'], /audio/i],
+    ['a missing manifest', ['--manifest', 'nope.csv', '--targets', 'local/warp'], /--manifest: cannot read .*nope\.csv: ENOENT/],
   ])('exits 2 for %s', async (_name, args, message) => {
     const result = await run(args, directory)
     expect(result.code).toBe(2)
@@ -148,8 +155,45 @@ describe('portrait-animator compare', () => {
   it('prints help with examples (exit 0)', async () => {
     const result = await run(['--help'], directory)
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('Usage: portrait-animator compare IMAGE...')
+    expect(result.stdout).toContain('Usage: portrait-animator compare (IMAGE... | --manifest FILE)')
+    for (const flag of ['--audio FILE', '--start S, --end S', '--expression LIST', '--driving-video FILE', '--manifest FILE']) expect(result.stdout).toContain(flag)
     expect(result.stdout).toContain('Examples:')
     expect(result.stdout).toContain('--inline')
+  })
+
+  it('accepts --audio with --start/--end: the talking targets are asked, the others say why not (no unknown option)', async () => {
+    const result = await run([ASTRONAUT, '--audio', HELLO, '--start', '0.5', '--end', '2.5', '--targets', 'fal/sadtalker,magichour/talking-photo', '--out', 'talking'], directory)
+    expect(result.stderr).not.toMatch(/Unknown option/)
+    expect(result.code).toBe(3)
+    const document = JSON.parse(await readFile(join(directory, 'talking/report.json'), 'utf8')) as ReportDocument
+    expect(document.motion).toBe('audio hello.wav 0.5–2.5 s')
+    expect(document.images[0]!.motion).toBe('audio hello.wav 0.5–2.5 s')
+    expect(document.images[0]!.results.map((cell) => [cell.target, cell.error?.message])).toEqual([
+      ['fal/sadtalker', expect.stringMatching(/FAL_KEY is not set/)],
+      ['magichour/talking-photo', expect.stringMatching(/MAGIC_HOUR_API_KEY is not set/)],
+    ])
+  })
+
+  it('reads a CSV manifest: one row per image, each with its own motion, paths relative to the manifest', async () => {
+    const folder = join(directory, 'manifest')
+    await mkdir(folder, { recursive: true })
+    await copyFile(ASTRONAUT, join(folder, 'me.png'))
+    await writeFile(join(folder, 'rows.csv'), 'image,preset,expression\nme.png,nod,\nme.png,,"smile=0.8,yaw=10"\n')
+    const result = await run(['--manifest', 'manifest/rows.csv', '--targets', 'local/warp', '--out', 'manifest-report'], directory)
+    expect(result.code).toBe(0)
+    const document = JSON.parse(await readFile(join(directory, 'manifest-report/report.json'), 'utf8')) as ReportDocument
+    expect(document.motion).toBe('one per image')
+    expect(document.images.map((image) => [image.source, image.motion, image.results[0]!.output?.mimeType])).toEqual([
+      ['me.png', 'preset nod', 'video/mp4'],
+      ['me.png', 'expression smile=0.8, yaw=10', 'image/jpeg'],
+    ])
+  })
+
+  it('names the line of a bad manifest row and runs nothing (exit 2)', async () => {
+    await writeFile(join(directory, 'bad.jsonl'), `{"image": ${JSON.stringify(ASTRONAUT)}, "preset": "nod"}\n{"image": ${JSON.stringify(ASTRONAUT)}, "expression": {"smile": "lots"}}\n`)
+    const result = await run(['--manifest', 'bad.jsonl', '--targets', 'local/warp', '--out', 'bad-manifest'], directory)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/--manifest line 2: --expression: smile must be a number/)
+    expect(existsSync(join(directory, 'bad-manifest/report.json'))).toBe(false)
   })
 })

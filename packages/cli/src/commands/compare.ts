@@ -1,25 +1,17 @@
 import { relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import {
-  checkOutputPath,
-  loadMedia,
-  redact,
-  type AnimationRequest,
-  type CompareEntry,
-  type Framing,
-  type LoadedMedia,
-  type Motion,
-  type PresetName,
-} from '@portrait-animator/core'
+import { checkOutputPath, loadMedia, redact, type AnimationRequest, type CompareEntry, type LoadedMedia, type Motion } from '@portrait-animator/core'
 import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
+import { readCompareManifest, type CompareJob } from '../motion/compare-manifest.js'
+import { describeMotion, isRemoteSource, motionFromFlags, sourcePath, type MotionFlags } from '../motion/motion-flags.js'
 import { openRouter } from '../open-router.js'
 import { ProgressReporter } from '../progress-reporter.js'
 import { recoveryDirOf } from '../recovery-dir.js'
 import { ComparisonReport, type WrittenReport } from '../report/comparison-report.js'
 import { redactReport } from '../report/report-json.js'
 
-export const COMPARE_HELP = `Usage: portrait-animator compare IMAGE... (--targets A,B,... | --route NAME) [--out DIR] [options]
+export const COMPARE_HELP = `Usage: portrait-animator compare (IMAGE... | --manifest FILE) (--targets A,B,... | --route NAME) [--out DIR] [options]
 
 Runs every image through several targets and writes a report you can open in a browser:
 DIR/report.html (one row per image, one column per target, each output playing inline with its
@@ -33,9 +25,17 @@ Targets:
   --config FILE        config file (default: $PORTRAIT_ANIMATOR_CONFIG, ./portrait-animator.json, built-in)
   --concurrency N      targets running at once for each image (default: the route's, else 2)
 
-Motion:
+Motion (one of them; every motion the router serves):
   --preset NAME        live-photo | nod | smile | blink | idle (default live-photo)
   --framing head|full-body
+  --expression LIST    re-pose a still: smile=0.8,blink=0.5,yaw=10 (expression targets)
+  --audio FILE         make the portrait speak this audio (talking targets)
+  --start S, --end S   the part of --audio to speak, in seconds
+  --driving-video FILE transfer the motion of this face video
+  --manifest FILE      CSV (with a header row) or JSONL: one row per image with its own motion, in
+                       the columns image, preset, framing, expression, audio, start, end,
+                       driving-video; paths relative to the manifest. A row without a motion gets
+                       the motion flags above
 
 Report:
   -o, --out DIR        the report's folder (default out/compare)
@@ -46,18 +46,19 @@ Report:
 
 Figures per output: duration, fps, resolution and bytes from the MP4 headers; motion energy (mean
 absolute difference of consecutive grayscale frames, in grey levels 0..255); identity similarity
-between the input face and the output's middle frame (0..1, above ~0.5 is the same person). A figure
-that cannot be measured (e.g. a High-profile H.264 stream: the built-in decoder reads Baseline
-only) is left empty with a note.
+between the input face and the output's middle frame (0..1, above ~0.5 is the same person); for
+audio-driven outputs, the audio track's duration against the input audio and the lip-sync offset.
+A figure that cannot be measured is left empty with a note saying why.
 
 Exit codes: 0 at least one output, 2 bad input or config, 3 every target failed, 130 interrupted.
 
 Examples:
   portrait-animator compare examples/assets/astronaut.png --targets local/warp,fal/live-portrait --out out/compare
   portrait-animator compare a.jpg b.jpg c.jpg --route default --out report/ --inline
+  portrait-animator compare me.jpg --audio hello.wav --targets fal/sadtalker,magichour/talking-photo
+  portrait-animator compare me.jpg --expression smile=0.8,yaw=10 --targets fal/live-portrait-image,local/warp
+  portrait-animator compare --manifest photos.csv --route talking --out report/
   FAL_KEY=... portrait-animator compare me.jpg --targets fal/live-portrait,magichour/image-to-video --config portrait-animator.json --json`
-
-const PRESETS: readonly string[] = ['live-photo', 'nod', 'smile', 'blink', 'idle']
 
 /** The route `--targets` become, so targets that no route of the config names can be compared too. */
 const TARGETS_ROUTE = 'compare:targets'
@@ -74,6 +75,12 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
       concurrency: { type: 'string' },
       preset: { type: 'string' },
       framing: { type: 'string' },
+      expression: { type: 'string' },
+      audio: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      'driving-video': { type: 'string' },
+      manifest: { type: 'string' },
       out: { type: 'string', short: 'o' },
       inline: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -84,22 +91,27 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
     io.stdout.write(`${COMPARE_HELP}\n`)
     return EXIT.ok
   }
-  if (positionals.length === 0) throw new UsageError(`compare needs at least one IMAGE.\n\n${COMPARE_HELP}`)
+  if (positionals.length === 0 && values.manifest === undefined) throw new UsageError(`compare needs at least one IMAGE or a --manifest.\n\n${COMPARE_HELP}`)
   if (values.targets !== undefined && values.route !== undefined) throw new UsageError('Use either --targets or --route, not both.')
   const targets = values.targets === undefined ? undefined : parseTargets(values.targets)
   const concurrency = values.concurrency === undefined ? undefined : parseConcurrency(values.concurrency)
-  const motion = motionFrom(values.preset, values.framing)
+  const flags: MotionFlags = values
+  const motion = motionFromFlags(flags, io.cwd)
+  const jobs: CompareJob[] = positionals.map((source) => ({ source, image: sourcePath(source, io.cwd), motion }))
+  if (values.manifest !== undefined) jobs.push(...(await readCompareManifest(resolve(io.cwd, values.manifest), { defaults: flags, cwd: io.cwd })))
   const directory = resolve(io.cwd, values.out ?? 'out/compare')
 
-  // Every input is read before any target is called: a typo must not cost a paid run.
-  const inputs: { source: string; loaded: LoadedMedia }[] = []
-  for (const source of positionals) {
-    const input = /^(https?:|data:)/i.test(source) ? source : resolve(io.cwd, source)
-    inputs.push({ source, loaded: await loadMedia(input, { field: 'image', expect: 'image', allowPrivateNetwork: true, signal: io.interrupt }) })
+  // Every input (images, audio, driving videos) is read before any target is called: a typo must not cost a paid run.
+  const inputs: { job: CompareJob; loaded: LoadedMedia; audio?: LoadedMedia }[] = []
+  for (const job of jobs) {
+    const loaded = await loadMedia(job.image, { field: 'image', expect: 'image', allowPrivateNetwork: true, signal: io.interrupt })
+    const audio = job.motion.type === 'audio' ? await loadMedia(job.motion.audio, { field: 'motion.audio', expect: 'audio', allowPrivateNetwork: true, signal: io.interrupt }) : undefined
+    if (job.motion.type === 'driving-video') await loadMedia(job.motion.video, { field: 'motion.video', expect: 'video', allowPrivateNetwork: true, signal: io.interrupt })
+    inputs.push({ job, loaded, ...(audio ? { audio } : {}) })
   }
 
   // The report's folder too: a folder that cannot be written must not cost a paid run.
-  await checkOutputPath(directory, { kind: 'directory', inputs: positionals.filter((source) => !/^(https?:|data:)/i.test(source)).map((source) => resolve(io.cwd, source)) })
+  await checkOutputPath(directory, { kind: 'directory', inputs: localSources(jobs) })
 
   const reporter = new ProgressReporter(io, { json: values.json === true })
   let written: WrittenReport | undefined
@@ -107,9 +119,10 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
     const extraRoute = targets ? { name: TARGETS_ROUTE, config: { strategy: 'compare' as const, targets: [...targets] } } : undefined
     const router = await openRouter(io, { ...(values.config ? { config: values.config } : {}), ...(extraRoute ? { extraRoute } : {}), onEvent: reporter.onEvent })
     let report: ComparisonReport | undefined
+    const motions = [...new Set(inputs.map((input) => describeMotion(input.job.motion)))]
     for (const [index, input] of inputs.entries()) {
-      reporter.line(`Image ${index + 1}/${inputs.length}: ${describeSource(input.source)}`)
-      const request: AnimationRequest = { image: /^(https?:|data:)/i.test(input.source) ? input.source : resolve(io.cwd, input.source), motion }
+      reporter.line(`Image ${index + 1}/${inputs.length}: ${describeSource(input.job.source)}${motions.length > 1 ? ` (${describeMotion(input.job.motion)})` : ''}`)
+      const request: AnimationRequest = { image: input.job.image, motion: input.job.motion }
       const entries = await router.compare(request, {
         ...(targets ? { targets, route: TARGETS_ROUTE } : {}),
         ...(values.route ? { route: values.route } : {}),
@@ -118,9 +131,9 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
         onProgress: reporter.onProgress,
       })
       for (const entry of entries) reporter.line(entryLine(entry))
-      report ??= new ComparisonReport({ directory, targets: entries.map((entry) => entry.target), motion: describeMotion(motion), ...(values.route ? { route: values.route } : {}), inline: values.inline === true, recoveryDir: recoveryDirOf(router) })
+      report ??= new ComparisonReport({ directory, targets: entries.map((entry) => entry.target), motion: motions.length === 1 ? motions[0]! : 'one per image', ...(values.route ? { route: values.route } : {}), inline: values.inline === true, recoveryDir: recoveryDirOf(router) })
       try {
-        await report.addImage(describeSource(input.source), input.loaded, entries, { signal: io.interrupt })
+        await report.addImage(describeSource(input.job.source), input.loaded, entries, { signal: io.interrupt, motion: describeMotion(input.job.motion), ...(input.audio ? { audio: audioInput(input.audio, input.job.motion) } : {}) })
       } finally {
         // Rewritten after every image, so an interrupted run still leaves a report of what finished.
         written = await report.write()
@@ -198,12 +211,14 @@ function parseConcurrency(text: string): number {
   return number
 }
 
-function motionFrom(preset: string | undefined, framing: string | undefined): Motion {
-  if (preset !== undefined && !PRESETS.includes(preset)) throw new UsageError(`--preset must be ${PRESETS.join(', ')} (got "${preset}").`)
-  if (framing !== undefined && framing !== 'head' && framing !== 'full-body') throw new UsageError(`--framing must be head or full-body (got "${framing}").`)
-  return { type: 'preset', preset: (preset ?? 'live-photo') as PresetName, ...(framing ? { framing: framing as Framing } : {}) }
+/** The local files a comparison reads (images, audio, driving videos), which the report must never overwrite. */
+function localSources(jobs: readonly CompareJob[]): string[] {
+  const sources = jobs.flatMap((job) => [job.image, job.motion.type === 'audio' ? job.motion.audio : job.motion.type === 'driving-video' ? job.motion.video : undefined])
+  return [...new Set(sources.filter((source): source is string => typeof source === 'string' && !isRemoteSource(source)))]
 }
 
-function describeMotion(motion: Motion): string {
-  return motion.type === 'preset' ? `preset ${motion.preset}${motion.framing ? ` (${motion.framing})` : ''}` : motion.type
+/** The input audio and the part of it that was asked for, for the report's audio figure. */
+function audioInput(audio: LoadedMedia, motion: Motion): { bytes: Uint8Array; startSeconds?: number; endSeconds?: number } {
+  if (motion.type !== 'audio') return { bytes: audio.bytes }
+  return { bytes: audio.bytes, ...(motion.startSeconds === undefined ? {} : { startSeconds: motion.startSeconds }), ...(motion.endSeconds === undefined ? {} : { endSeconds: motion.endSeconds }) }
 }

@@ -51,12 +51,12 @@ describe('ComparisonReport', () => {
     await report.addImage('other/me.png', INPUT, [await success('fake/a', clip), failure('fal/live-portrait', 'unavailable', 'fal is down')])
     const written = await report.write()
 
-    expect((await readdir(join(directory, 'media'))).sort()).toEqual(['me-2-fake-a.mp4', 'me-fake-a.mp4'])
+    expect((await readdir(join(directory, 'media'))).sort()).toEqual(['me-2-fake-a-strip.jpg', 'me-2-fake-a.mp4', 'me-fake-a-strip.jpg', 'me-fake-a.mp4'])
     expect((await readdir(join(directory, 'inputs'))).sort()).toEqual(['me-2.png', 'me.png'])
     expect(new Uint8Array(await readFile(join(directory, 'media/me-fake-a.mp4')))).toEqual(clip)
     const json = JSON.parse(await readFile(written.jsonPath, 'utf8')) as ReportDocument
     expect(json).toEqual(written.document)
-    expect(json).toMatchObject({ schemaVersion: 1, generatedAt: '2025-05-06T07:08:09.000Z', targets: ['fake/a', 'fal/live-portrait'] })
+    expect(json).toMatchObject({ schemaVersion: 2, generatedAt: '2025-05-06T07:08:09.000Z', targets: ['fake/a', 'fal/live-portrait'] })
     expect(json.images.map((image) => image.input)).toEqual(['inputs/me.png', 'inputs/me-2.png'])
     const [first] = json.images
     expect(first!.results[0]).toMatchObject({
@@ -66,7 +66,7 @@ describe('ComparisonReport', () => {
       cost: { usd: 0.05, credits: null, basis: 'charged' },
       warnings: [{ type: 'clamped', setting: 'motion.yaw', message: 'yaw was clamped' }],
       error: null,
-      output: { path: 'media/me-fake-a.mp4', mimeType: 'video/mp4', bytes: clip.byteLength, width: 64, height: 48, fps: 12, durationSeconds: 0.5, identitySimilarity: null },
+      output: { path: 'media/me-fake-a.mp4', strip: 'media/me-fake-a-strip.jpg', mimeType: 'video/mp4', bytes: clip.byteLength, width: 64, height: 48, fps: 12, durationSeconds: 0.5, identitySimilarity: null, decoder: 'tinyh264', hasAudioTrack: false },
     })
     expect(first!.results[0]!.output!.motionEnergy).toBeGreaterThan(1)
     expect(first!.results[1]).toMatchObject({ target: 'fal/live-portrait', ok: false, output: null, error: { kind: 'unsupported', message: expect.stringContaining('FAL_KEY is not set') } })
@@ -85,6 +85,7 @@ describe('ComparisonReport', () => {
     const html = await readFile((await report.write()).htmlPath, 'utf8')
     expect(html).toContain(`src="data:video/mp4;base64,${Buffer.from(clip).toString('base64')}"`)
     expect(html).toContain(`src="data:image/png;base64,${Buffer.from(INPUT.bytes).toString('base64')}"`)
+    expect(html).toMatch(/<img class="strip" data-figure="strip" src="data:image\/jpeg;base64,/)
     expect(html).not.toMatch(/src="(media|inputs)\//)
   })
 

@@ -4,7 +4,7 @@ import { extensionOf, saveWithRecovery, toPortraitAnimatorError, writeFileAtomic
 import { relativeHref } from './html-escape.js'
 import { createIdentityScorer } from './identity-similarity.js'
 import { INPUTS_FOLDER, MEDIA_FOLDER, outputFileName, uniqueFileName } from './media-names.js'
-import { measureOutput } from './output-figures.js'
+import { measureOutput, type InputAudio } from './output-figures.js'
 import { REPORT_SCHEMA_VERSION, type ReportDocument, type ReportImage, type ReportOutput, type ReportResult } from './report-document.js'
 import { renderReportHtml } from './report-html.js'
 import { reportJsonText, reportResult } from './report-json.js'
@@ -33,6 +33,8 @@ export interface ComparisonReportOptions {
   readonly identity?: boolean
   /** Frames decoded at most per output for motion energy. @default 300 */
   readonly maxFrames?: number
+  /** Chromium for videos tinyh264 cannot decode (High/Main profile, VP9, ...): a path, or `false` for none. @default findChromium() */
+  readonly chromium?: string | false
   /** Clock for `generatedAt`. @default () => new Date() */
   readonly now?: () => Date
   /** Where a paid output that cannot be saved (disk full) is kept instead of lost, e.g. `<stateDir>/recovered`. */
@@ -47,6 +49,15 @@ export interface ReportInput {
   readonly mimeType: string
   readonly width?: number
   readonly height?: number
+}
+
+/** Options of `ComparisonReport.addImage`. */
+export interface AddImageOptions {
+  readonly signal?: AbortSignal
+  /** What was asked for this image, in words. @default the report's `motion` */
+  readonly motion?: string
+  /** The input audio of an audio-driven motion, and the part asked for: the outputs' audio figure compares against it. */
+  readonly audio?: InputAudio
 }
 
 /** Where `write()` put the report. */
@@ -76,7 +87,7 @@ export class ComparisonReport {
   constructor(private readonly options: ComparisonReportOptions) {}
 
   /** Copies the input, saves and measures every target's output, and adds the row. */
-  async addImage(source: string, input: ReportInput, entries: readonly CompareEntry[], callOptions: { signal?: AbortSignal } = {}): Promise<ReportImage> {
+  async addImage(source: string, input: ReportInput, entries: readonly CompareEntry[], callOptions: AddImageOptions = {}): Promise<ReportImage> {
     const inputName = uniqueFileName(input.fileName, this.takenInputNames)
     const inputPath = `${INPUTS_FOLDER}/${inputName}`
     await writeFileAtomic(join(this.options.directory, inputPath), input.bytes, callOptions)
@@ -86,9 +97,9 @@ export class ComparisonReport {
     for (const target of this.options.targets) {
       const entry = entries.find((candidate) => candidate.target === target)
       if (entry === undefined) continue
-      results.push(await this.resultFor(entry, inputName, identity, callOptions.signal))
+      results.push(await this.resultFor(entry, inputName, identity, callOptions))
     }
-    const image: ReportImage = { input: inputPath, source, width: input.width ?? null, height: input.height ?? null, results }
+    const image: ReportImage = { input: inputPath, source, motion: callOptions.motion ?? this.options.motion, width: input.width ?? null, height: input.height ?? null, results }
     this.images.push(image)
     return image
   }
@@ -118,7 +129,8 @@ export class ComparisonReport {
     return { htmlPath, jsonPath, document }
   }
 
-  private async resultFor(entry: CompareEntry, inputName: string, identity: ReturnType<typeof createIdentityScorer> | undefined, signal?: AbortSignal): Promise<ReportResult> {
+  private async resultFor(entry: CompareEntry, inputName: string, identity: ReturnType<typeof createIdentityScorer> | undefined, callOptions: AddImageOptions): Promise<ReportResult> {
+    const signal = callOptions.signal
     if (!entry.ok || entry.result === undefined) return reportResult(entry, null)
     const output = entry.result.output
     const path = `${MEDIA_FOLDER}/${outputFileName(inputName, entry.target, extensionOf(output.format))}`
@@ -135,12 +147,21 @@ export class ComparisonReport {
       return reportResult(entry, null, toPortraitAnimatorError(error))
     }
     this.mimeTypes.set(path, output.mimeType)
-    const figures = await measureOutput(bytes, {
+    const { stripImage, ...figures } = await measureOutput(bytes, {
+      strip: true,
       ...(identity ? { identity } : {}),
+      ...(callOptions.audio ? { audio: callOptions.audio } : {}),
       ...(this.options.maxFrames ? { maxFrames: this.options.maxFrames } : {}),
+      ...(this.options.chromium === undefined ? {} : { chromium: this.options.chromium }),
       ...(signal ? { signal } : {}),
     })
-    const reportOutput: ReportOutput = { path, mimeType: output.mimeType, ...figures }
+    let strip: string | null = null
+    if (stripImage) {
+      strip = path.replace(/\.[^./]+$/, '') + '-strip.jpg'
+      await writeFileAtomic(join(this.options.directory, strip), stripImage, signal ? { signal } : {})
+      this.mimeTypes.set(strip, 'image/jpeg')
+    }
+    const reportOutput: ReportOutput = { path, mimeType: output.mimeType, ...figures, strip }
     return reportResult(entry, reportOutput)
   }
 

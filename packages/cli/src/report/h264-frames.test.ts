@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { decodeH264Frames, undecodableReason, type DecodedFrame } from './h264-frames.js'
-import { readMp4VideoTrack } from './mp4-video-track.js'
+import { baselineUndecodableReason, decodeBaselineFrames, type DecodedFrame } from './h264-frames.js'
+import { readMediaContainer } from './media-container.js'
 import { encodeTestClip, solidFrame, withProfile } from './test-clips.test-helpers.js'
 import { yuvToRgba } from './yuv-to-rgba.js'
 
@@ -11,20 +11,20 @@ describe('H.264 frames from an MP4', () => {
     clip = await encodeTestClip({ width: 100, height: 60, frames: 6, fps: 12, draw: () => solidFrame(100, 60, 200, 40, 90) })
   })
 
-  it('reads size, duration, frame rate and sample positions from the headers', () => {
-    const track = readMp4VideoTrack(clip)
-    expect(track).toMatchObject({ codec: 'avc1', width: 100, height: 60, profile: 66, nalLengthSize: 4 })
-    expect(track.samples).toHaveLength(6)
-    expect(track.durationSeconds).toBeCloseTo(0.5, 3)
-    expect(track.fps).toBeCloseTo(12, 3)
-    expect(track.parameterSets).toHaveLength(2)
-    for (const sample of track.samples) expect(sample.offset + sample.size).toBeLessThanOrEqual(clip.length)
+  it('reads codec, size, duration and frame rate from the container (mediabunny)', async () => {
+    const { format, video, audio } = await readMediaContainer(clip)
+    expect(format).toBe('MP4')
+    expect(audio).toBeNull()
+    expect(video).toMatchObject({ codec: 'avc', width: 100, height: 60, frameCount: 6 })
+    expect(video!.codecString).toMatch(/^avc1\.42/)
+    expect(video!.durationSeconds).toBeCloseTo(0.5, 3)
+    expect(video!.fps).toBeCloseTo(12, 3)
   })
 
   it('decodes every frame at the display size, with the colours that were encoded', async () => {
     const frames: DecodedFrame[] = []
-    const track = readMp4VideoTrack(clip)
-    const summary = await decodeH264Frames(clip, track, { onFrame: (frame) => frames.push({ ...frame, planes: frame.planes.slice() }) })
+    const { video } = await readMediaContainer(clip)
+    const summary = await decodeBaselineFrames(video!, { onFrame: (frame) => frames.push({ ...frame, planes: frame.planes.slice() }) })
     expect(summary).toEqual({ frames: 6, errors: 0 })
     expect(frames.map((frame) => frame.index)).toEqual([0, 1, 2, 3, 4, 5])
     expect(frames[0]).toMatchObject({ width: 100, height: 60, codedWidth: 112, codedHeight: 64 })
@@ -39,20 +39,18 @@ describe('H.264 frames from an MP4', () => {
 
   it('stops after maxFrames', async () => {
     let count = 0
-    const summary = await decodeH264Frames(clip, readMp4VideoTrack(clip), { maxFrames: 2, onFrame: () => count++ })
+    const summary = await decodeBaselineFrames((await readMediaContainer(clip)).video!, { maxFrames: 2, onFrame: () => count++ })
     expect(summary.frames).toBe(2)
     expect(count).toBe(2)
   })
 
   it('refuses High profile streams with a reason instead of decoding garbage', async () => {
-    const high = withProfile(clip, 100)
-    const track = readMp4VideoTrack(high)
-    expect(undecodableReason(track)).toMatch(/High profile.*Baseline only/)
-    await expect(decodeH264Frames(high, track, { onFrame: () => {} })).rejects.toThrow(/High profile/)
+    const { video } = await readMediaContainer(withProfile(clip, 100))
+    expect(baselineUndecodableReason(video!)).toMatch(/High profile.*Baseline only/)
+    await expect(decodeBaselineFrames(video!, { onFrame: () => {} })).rejects.toThrow(/High profile/)
   })
 
-  it('throws a RangeError for bytes that are not an MP4 or are cut short', () => {
-    expect(() => readMp4VideoTrack(new TextEncoder().encode('FAKE-MP4 bytes'))).toThrow(RangeError)
-    expect(() => readMp4VideoTrack(clip.subarray(0, Math.floor(clip.length / 2)))).toThrow(RangeError)
+  it('rejects bytes that are not a media container', async () => {
+    await expect(readMediaContainer(new TextEncoder().encode('FAKE-MP4 bytes'))).rejects.toThrow()
   })
 })

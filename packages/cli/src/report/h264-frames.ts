@@ -1,26 +1,29 @@
-import type { Mp4VideoTrack } from './mp4-video-track.js'
+import { isBaseline, parseAvcConfig, profileName } from './avc-config.js'
+import type { VideoTrackFacts } from './media-container.js'
 import { loadTinyH264, PIC_READY, type TinyH264Module } from './tinyh264-module.js'
 
 /** One decoded picture in I420 (planar YUV 4:2:0, BT.601 limited range as H.264 encoders write it). */
 export interface DecodedFrame {
-  /** 0 for the first picture. */
+  /** 0 for the first picture shown. */
   readonly index: number
+  /** When it is shown, in seconds. */
+  readonly timestamp: number
   /** Size of the picture to show: the track's display size, at most the coded size. */
   readonly width: number
   readonly height: number
-  /** Coded size (whole 16-pixel macroblocks); rows of `planes` are this wide. */
+  /** Rows of `planes` are this wide (the Y plane; U and V are half as wide). */
   readonly codedWidth: number
   readonly codedHeight: number
   /**
-   * Y plane (`codedWidth * codedHeight`), then U and V (a quarter each). A view into decoder
-   * memory, valid only during the `onFrame` call: copy what you keep.
+   * Y plane (`codedWidth * codedHeight`), then U and V (a quarter each). May be a view into
+   * decoder memory, valid only during the `onFrame` call: copy what you keep.
    */
   readonly planes: Uint8Array
 }
 
-/** Options of `decodeH264Frames`. */
-export interface DecodeH264Options {
-  /** Called for every picture, in display order (Baseline streams have no reordering). */
+/** Options of the frame decoders. */
+export interface DecodeFramesOptions {
+  /** Called for every picture, in display order. */
   readonly onFrame: (frame: DecodedFrame) => void
   /** Stop after this many pictures. @default Infinity */
   readonly maxFrames?: number
@@ -28,70 +31,74 @@ export interface DecodeH264Options {
 }
 
 /** What a decode run did. */
-export interface DecodeH264Summary {
+export interface DecodeSummary {
   /** Pictures decoded (and passed to `onFrame`). */
   readonly frames: number
   /** Samples the decoder refused (corrupt or unsupported slices). */
   readonly errors: number
 }
 
-/** Why a track cannot be decoded here, or `undefined` when it can. */
-export function undecodableReason(track: Mp4VideoTrack): string | undefined {
-  if (track.codec !== 'avc1' && track.codec !== 'avc3') return `the video is ${track.codec}, not H.264`
-  if (track.parameterSets === undefined || track.nalLengthSize === undefined) return 'the H.264 track has no avcC parameter sets'
-  // constraint_set0_flag (0x80): the stream keeps to Baseline whatever profile it names.
-  if (track.profile !== 66 && ((track.profileCompatibility ?? 0) & 0x80) === 0) return `H.264 ${profileName(track.profile)} profile: the built-in decoder (h264bsd) reads Baseline only`
+/** Why tinyh264 cannot decode this track, or `undefined` when it can. */
+export function baselineUndecodableReason(video: VideoTrackFacts): string | undefined {
+  if (video.codec !== 'avc') return `the video is ${video.codecString ?? video.codec ?? 'an unknown codec'}, not H.264`
+  const description = video.decoderConfig?.description
+  if (description === undefined) return 'the H.264 track has no avcC parameter sets'
+  const config = parseAvcConfig(description)
+  if (!isBaseline(config)) return `H.264 ${profileName(config.profile)} profile: tinyh264 (h264bsd) reads Baseline only`
   return undefined
 }
 
 /**
- * Decodes the H.264 frames of an MP4 video track in Node with tinyh264 (h264bsd compiled to
- * WebAssembly: no ffmpeg, no native code). Baseline profile only; see `undecodableReason`.
+ * Decodes a Baseline H.264 track in Node with tinyh264 (h264bsd compiled to WebAssembly,
+ * Apache-2.0: no ffmpeg, no native code). Baseline has no B-frames, so pictures come out in
+ * display order. See `baselineUndecodableReason` for what it refuses.
  *
  * @throws Error when the track cannot be decoded or yields no picture at all.
  * @example
  * ```ts
- * const track = readMp4VideoTrack(bytes)
- * await decodeH264Frames(bytes, track, { onFrame: (frame) => console.log(frame.index, frame.width) })
+ * const { video } = await readMediaContainer(bytes)
+ * await decodeBaselineFrames(video!, { onFrame: (frame) => console.log(frame.index, frame.width) })
  * ```
  */
-export async function decodeH264Frames(bytes: Uint8Array, track: Mp4VideoTrack, options: DecodeH264Options): Promise<DecodeH264Summary> {
-  const reason = undecodableReason(track)
+export async function decodeBaselineFrames(video: VideoTrackFacts, options: DecodeFramesOptions): Promise<DecodeSummary> {
+  const reason = baselineUndecodableReason(video)
   if (reason !== undefined) throw new Error(reason)
+  const config = parseAvcConfig(video.decoderConfig!.description!)
   const module = await loadTinyH264()
   const decoder = new H264Decoder(module)
   const maxFrames = options.maxFrames ?? Number.POSITIVE_INFINITY
   let frames = 0
   let errors = 0
+  let samples = 0
   try {
-    for (const parameterSet of track.parameterSets!) decoder.decode(parameterSet)
-    for (const [sampleIndex, sample] of track.samples.entries()) {
+    for (const parameterSet of config.parameterSets) decoder.decode(parameterSet)
+    for await (const packet of video.packets()) {
       if (frames >= maxFrames) break
       // Let timers and Ctrl-C through on long clips.
-      if (sampleIndex % 16 === 15) await new Promise((resolve) => setImmediate(resolve))
+      if (samples++ % 16 === 15) await new Promise((resolve) => setImmediate(resolve))
       options.signal?.throwIfAborted()
       let decodedInSample = false
-      for (const unit of nalUnits(bytes, sample.offset, sample.size, track.nalLengthSize!)) {
+      for (const unit of nalUnits(packet.data, config.nalLengthSize)) {
         const picture = decoder.decode(unit)
         if (picture === undefined || frames >= maxFrames) continue
         decodedInSample = true
-        const width = Math.min(track.width || picture.codedWidth, picture.codedWidth)
-        const height = Math.min(track.height || picture.codedHeight, picture.codedHeight)
-        options.onFrame({ index: frames++, width, height, ...picture })
+        const width = Math.min(video.width || picture.codedWidth, picture.codedWidth)
+        const height = Math.min(video.height || picture.codedHeight, picture.codedHeight)
+        options.onFrame({ index: frames++, timestamp: packet.timestamp, width, height, ...picture })
       }
       if (!decodedInSample) errors++
     }
   } finally {
     decoder.release()
   }
-  if (frames === 0) throw new Error(`the decoder produced no picture from ${track.samples.length} frames`)
+  if (frames === 0) throw new Error(`the decoder produced no picture from ${samples} frames`)
   return { frames, errors }
 }
 
 /** The NAL units of one sample (each behind a big-endian length of `lengthSize` bytes). */
-function* nalUnits(bytes: Uint8Array, offset: number, size: number, lengthSize: number): Generator<Uint8Array> {
-  const end = offset + size
-  let position = offset
+function* nalUnits(bytes: Uint8Array, lengthSize: number): Generator<Uint8Array> {
+  const end = bytes.length
+  let position = 0
   while (position + lengthSize <= end) {
     let length = 0
     for (let index = 0; index < lengthSize; index++) length = length * 256 + bytes[position + index]!
@@ -140,24 +147,5 @@ class H264Decoder {
     this.module._h264bsdFree(this.storage)
     this.module._free(this.outputs)
     if (this.buffer !== 0) this.module._free(this.buffer)
-  }
-}
-
-function profileName(profile: number | undefined): string {
-  switch (profile) {
-    case 77:
-      return 'Main'
-    case 88:
-      return 'Extended'
-    case 100:
-      return 'High'
-    case 110:
-      return 'High 10'
-    case 122:
-      return 'High 4:2:2'
-    case 244:
-      return 'High 4:4:4'
-    default:
-      return `profile_idc ${profile ?? '?'}`
   }
 }

@@ -2,8 +2,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { renderPreset } from '@portrait-animator/adapter-local'
 import { describe, expect, it } from 'vitest'
-import { decodeH264Frames } from './h264-frames.js'
-import { readMp4VideoTrack } from './mp4-video-track.js'
+import { decodeBaselineFrames } from './h264-frames.js'
+import { readMediaContainer } from './media-container.js'
 
 const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'examples', 'assets', 'astronaut.png')
 
@@ -14,9 +14,9 @@ const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '
 describe('the offline live-photo clip of the sample portrait, decoded', () => {
   it('decodes into 72 frames of 512x512 without errors, and the picture moves', async () => {
     const clip = await renderPreset(SAMPLE, 'live-photo')
-    const track = readMp4VideoTrack(clip.bytes)
+    const { video } = await readMediaContainer(clip.bytes)
     const lumas: Uint8Array[] = []
-    const summary = await decodeH264Frames(clip.bytes, track, {
+    const summary = await decodeBaselineFrames(video!, {
       onFrame: (frame) => {
         expect(frame).toMatchObject({ width: 512, height: 512 })
         lumas.push(frame.planes.slice(0, frame.codedWidth * frame.codedHeight))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { decodeH264Frames } from './h264-frames.js'
+import { decodeBaselineFrames } from './h264-frames.js'
 import { averageGrid, MotionEnergyMeter, type LumaPlane } from './motion-energy.js'
-import { readMp4VideoTrack } from './mp4-video-track.js'
+import { readMediaContainer } from './media-container.js'
 import { encodeTestClip, solidFrame, squareFrame } from './test-clips.test-helpers.js'
 
 function plane(width: number, height: number, value: number): LumaPlane {
@@ -10,7 +10,7 @@ function plane(width: number, height: number, value: number): LumaPlane {
 
 async function clipEnergy(clip: Uint8Array): Promise<number | undefined> {
   const meter = new MotionEnergyMeter()
-  await decodeH264Frames(clip, readMp4VideoTrack(clip), { onFrame: (frame) => meter.add({ data: frame.planes, width: frame.width, height: frame.height, stride: frame.codedWidth }) })
+  await decodeBaselineFrames((await readMediaContainer(clip)).video!, { onFrame: (frame) => meter.add({ data: frame.planes, width: frame.width, height: frame.height, stride: frame.codedWidth }) })
   return meter.value()
 }
 

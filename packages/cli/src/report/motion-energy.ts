@@ -31,6 +31,7 @@ export class MotionEnergyMeter {
   private previous: Float32Array | undefined
   private total = 0
   private pairs = 0
+  private readonly changes: number[] = []
 
   /** Adds the next frame (frames must all have the same size). */
   add(plane: LumaPlane): void {
@@ -40,6 +41,7 @@ export class MotionEnergyMeter {
       let sum = 0
       for (let index = 0; index < grid.length; index++) sum += Math.abs(grid[index]! - previous[index]!)
       this.total += sum / grid.length
+      this.changes.push(sum / grid.length)
       this.pairs++
     }
     this.previous = grid
@@ -48,6 +50,21 @@ export class MotionEnergyMeter {
   /** The figure (0..255 grey levels), or `undefined` before two frames were added. */
   value(): number | undefined {
     return this.pairs === 0 ? undefined : this.total / this.pairs
+  }
+
+  /**
+   * The change between each pair of consecutive frames (what `value()` averages), at most
+   * `points` values: longer clips are averaged down in equal runs, for a chart.
+   */
+  series(points = Number.POSITIVE_INFINITY): number[] {
+    if (this.changes.length <= points) return [...this.changes]
+    const series: number[] = []
+    for (let point = 0; point < points; point++) {
+      const from = Math.floor((point * this.changes.length) / points)
+      const to = Math.max(from + 1, Math.floor(((point + 1) * this.changes.length) / points))
+      series.push(this.changes.slice(from, to).reduce((sum, change) => sum + change, 0) / (to - from))
+    }
+    return series
   }
 }
 

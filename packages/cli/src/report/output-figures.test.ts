@@ -19,7 +19,9 @@ describe('measureOutput', () => {
 
   it('measures a real live-photo clip: headers, gentle motion, and the same person', async () => {
     const figures = await measureOutput(liveClip, { identity: createIdentityScorer(portrait) })
-    expect(figures).toMatchObject({ bytes: liveClip.byteLength, width: 512, height: 512, fps: 24, notes: {} })
+    expect(figures).toMatchObject({ bytes: liveClip.byteLength, width: 512, height: 512, fps: 24, decoder: 'tinyh264', hasAudioTrack: false, audioSeconds: null, lipSyncOffsetMs: null })
+    expect(figures.notes).toEqual({ audioSeconds: 'the output has no audio track', inputAudioSeconds: 'not an audio-driven output', lipSyncOffsetMs: 'not an audio-driven output' })
+    expect(figures.motionSeries).toHaveLength(71)
     expect(figures.durationSeconds).toBeCloseTo(3, 1)
     expect(figures.motionEnergy).toBeGreaterThan(0.02)
     expect(figures.motionEnergy).toBeLessThan(2)
@@ -34,18 +36,19 @@ describe('measureOutput', () => {
     expect(figures.motionEnergy).toBeGreaterThan(1)
   })
 
-  it('keeps header figures and explains a null motion energy for High profile video', async () => {
+  it('keeps header figures and explains a null motion energy for High profile video when no Chromium can decode it', async () => {
     const clip = withProfile(await encodeTestClip({ width: 64, height: 64, frames: 4, draw: () => solidFrame(64, 64, 10, 20, 30) }), 100)
-    const figures = await measureOutput(clip, { identity: createIdentityScorer(portrait) })
-    expect(figures).toMatchObject({ width: 64, height: 64, fps: 12, motionEnergy: null, identitySimilarity: null })
-    expect(figures.notes.motionEnergy).toMatch(/High profile/)
+    const figures = await measureOutput(clip, { identity: createIdentityScorer(portrait), chromium: false, strip: true })
+    expect(figures).toMatchObject({ width: 64, height: 64, fps: 12, motionEnergy: null, identitySimilarity: null, decoder: null })
+    expect(figures.stripImage).toBeUndefined()
+    expect(figures.notes.motionEnergy).toMatch(/High profile: tinyh264 \(h264bsd\) reads Baseline only, and no Chromium was found/)
     expect(figures.notes.identitySimilarity).toMatch(/High profile/)
   })
 
   it('never throws for bytes that are not media: every figure null with a note', async () => {
     const figures = await measureOutput(new TextEncoder().encode('FAKE-MP4'))
     expect(figures).toMatchObject({ bytes: 8, width: null, height: null, durationSeconds: null, fps: null, motionEnergy: null, identitySimilarity: null })
-    expect(Object.keys(figures.notes).sort()).toEqual(['durationSeconds', 'fps', 'height', 'identitySimilarity', 'motionEnergy', 'width'])
+    expect(Object.keys(figures.notes).sort()).toEqual(['audioSeconds', 'durationSeconds', 'fps', 'hasAudioTrack', 'height', 'identitySimilarity', 'inputAudioSeconds', 'lipSyncOffsetMs', 'motionEnergy', 'strip', 'width'])
   })
 
   it('measures a still image output: size and identity, no motion', async () => {

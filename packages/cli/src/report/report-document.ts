@@ -2,7 +2,7 @@ import type { ErrorKind, Warning } from '@portrait-animator/core'
 import type { OutputFigures } from './output-figures.js'
 
 /** Version of the `report.json` layout; bumped when a field changes meaning or goes away. */
-export const REPORT_SCHEMA_VERSION = 1
+export const REPORT_SCHEMA_VERSION = 2
 
 /**
  * The content of `report.json` (and of the HTML report). Paths are relative to the report's
@@ -12,7 +12,7 @@ export interface ReportDocument {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION
   /** ISO time the report was written. */
   readonly generatedAt: string
-  /** What was asked of every target, e.g. `preset live-photo (head)`. */
+  /** What was asked of every target, e.g. `preset live-photo (head)`, or `one per image` for a manifest of mixed motions. */
   readonly motion: string
   /** The route the targets came from, when `--route` (or the default route) chose them. */
   readonly route: string | null
@@ -30,6 +30,8 @@ export interface ReportImage {
   readonly input: string
   /** The input as given on the command line (a URL's query string is masked). */
   readonly source: string
+  /** What was asked of every target for this image, e.g. `audio hello.wav` (a manifest gives each row its own). */
+  readonly motion: string
   readonly width: number | null
   readonly height: number | null
   /** One per target, in the order of `targets`. */
@@ -68,6 +70,8 @@ export interface ReportOutput extends OutputFigures {
   /** The file next to the report, e.g. `media/astronaut-local-warp.mp4`. */
   readonly path: string
   readonly mimeType: string
+  /** A JPEG of frames side by side next to the report, e.g. `media/astronaut-local-warp-strip.jpg`; `null` for stills and undecodable videos. */
+  readonly strip: string | null
 }
 
 /** A target's totals over every image. */

@@ -18,13 +18,21 @@ const ok: ReportResult = {
     path: 'media/me & you #1-local-warp.mp4',
     mimeType: 'video/mp4',
     bytes: 153_600,
+    codec: 'avc1.42c01e',
     width: 512,
     height: 512,
     durationSeconds: 3,
     fps: 24,
     motionEnergy: 0.0812,
+    motionSeries: [0.05, 0.1, 0.07],
     identitySimilarity: 0.912,
-    notes: {},
+    decoder: 'tinyh264',
+    hasAudioTrack: false,
+    audioSeconds: null,
+    inputAudioSeconds: null,
+    lipSyncOffsetMs: null,
+    strip: 'media/me & you #1-local-warp-strip.jpg',
+    notes: { audioSeconds: 'the output has no audio track', inputAudioSeconds: 'not an audio-driven output', lipSyncOffsetMs: 'not an audio-driven output' },
   },
   providerMetadata: { fal: { requestId: 'req-1', resultUrl: 'https://cdn.example.com/out.mp4?X-Amz-Signature=abcdef123456&token=secret-token-value' } },
 }
@@ -44,13 +52,13 @@ const stillOutput: ReportResult = {
   ...ok,
   target: 'fake/still',
   warnings: [],
-  output: { ...ok.output!, path: 'media/me-fake-still.webp', mimeType: 'image/webp', motionEnergy: null, notes: { motionEnergy: 'motion is measured for H.264 MP4 outputs only (this is webp)' } },
+  output: { ...ok.output!, path: 'media/me-fake-still.webp', mimeType: 'image/webp', motionEnergy: null, motionSeries: null, strip: null, notes: { motionEnergy: 'motion is measured for H.264 MP4 outputs only (this is webp)' } },
 }
 
 function documentWith(results: ReportResult[]): ReportDocument {
-  const images = [{ input: 'inputs/me & you #1.png', source: `photos/${HOSTILE}.png`, width: 640, height: 480, results }]
+  const images = [{ input: 'inputs/me & you #1.png', source: `photos/${HOSTILE}.png`, motion: 'preset live-photo', width: 640, height: 480, results }]
   const targets = results.map((result) => result.target)
-  return { schemaVersion: 1, generatedAt: '2025-01-02T03:04:05.000Z', motion: 'preset live-photo', route: null, targets, images, summary: summarizeTargets(targets, images) }
+  return { schemaVersion: 2, generatedAt: '2025-01-02T03:04:05.000Z', motion: 'preset live-photo', route: null, targets, images, summary: summarizeTargets(targets, images) }
 }
 
 describe('renderReportHtml', () => {
@@ -81,15 +89,33 @@ describe('renderReportHtml', () => {
   it('shows badges, figures, notes and a summary row per target', () => {
     expect(html).toContain('<span class="badge ok">ok</span><span class="badge warning">1 warning</span>')
     expect(html).toContain('<span class="badge failed">unsupported</span>')
-    expect(html).toMatch(/<dt>Latency<\/dt><dd>2\.3 s<\/dd>/)
-    expect(html).toMatch(/<dt>Resolution<\/dt><dd>512×512<\/dd>/)
-    expect(html).toMatch(/<dt>Motion energy<\/dt><dd>0\.081<\/dd>/)
-    expect(html).toMatch(/<dt>Identity<\/dt><dd>0\.912<\/dd>/)
+    expect(html).toMatch(/<dt title="wall time[^"]*">Latency<\/dt><dd data-figure="latency">2\.3 s<\/dd>/)
+    expect(html).toMatch(/>Resolution<\/dt><dd data-figure="resolution">512×512<\/dd>/)
+    expect(html).toMatch(/>Motion energy<\/dt><dd data-figure="motionEnergy">0\.081<\/dd>/)
+    expect(html).toMatch(/>Identity<\/dt><dd data-figure="identitySimilarity">0\.912<\/dd>/)
+    expect(html).toMatch(/>Audio<\/dt><dd data-figure="audioSeconds">none<\/dd>/)
+    // Not audio-driven: no input-audio or lip-sync rows.
+    expect(html).not.toContain('data-figure="lipSyncOffsetMs"')
     expect(html).toContain('motionEnergy: motion is measured for H.264 MP4 outputs only (this is webp)')
     const footer = html.slice(html.indexOf('<tfoot>'), html.indexOf('</tfoot>'))
     expect(footer.match(/<td>/g)).toHaveLength(3)
     expect(footer).toContain('<dt>Succeeded</dt><dd>1 of 1</dd>')
     expect(footer).toContain('<dt>Succeeded</dt><dd>0 of 1</dd>')
+  })
+
+  it('shows a strip of frames and an inline SVG chart of motion over time, and explains every figure', () => {
+    expect(html).toContain('<img class="strip" data-figure="strip" src="media/me%20%26%20you%20%231-local-warp-strip.jpg"')
+    expect(html).toMatch(/<svg class="chart" data-figure="motionChart" role="img" aria-label="Motion over time: 3 frame changes, peak 0\.10 grey levels"[^>]*>.*<polyline points="0\.0,24\.0 120\.0,2\.0 240\.0,15\.2"/)
+    const help = html.slice(html.indexOf('<details>'))
+    for (const figure of ['Latency', 'Cost', 'Duration, FPS, Resolution', 'Size', 'Codec', 'Frames', 'Motion over time', 'Motion energy', 'Identity', 'Audio', 'Input audio', 'Lip sync', 'Decoded by']) expect(help).toContain(`<b>${figure}</b>`)
+  })
+
+  it('shows the audio figures of an audio-driven output', () => {
+    const talking: ReportResult = { ...ok, output: { ...ok.output!, hasAudioTrack: true, audioSeconds: 4, inputAudioSeconds: 4, lipSyncOffsetMs: 40, notes: {} } }
+    const page = renderReportHtml(documentWith([talking]))
+    expect(page).toMatch(/>Audio<\/dt><dd data-figure="audioSeconds">4\.00 s<\/dd>/)
+    expect(page).toMatch(/>Input audio<\/dt><dd data-figure="inputAudioSeconds">4\.00 s<\/dd>/)
+    expect(page).toMatch(/>Lip sync<\/dt><dd data-figure="lipSyncOffsetMs">\+40 ms<\/dd>/)
   })
 
   it('uses the given media sources (data URIs for a single-file report)', () => {

@@ -1,4 +1,5 @@
 import { escapeHtml, relativeHref } from './html-escape.js'
+import { motionChartSvg } from './motion-chart.js'
 import type { ReportDocument, ReportImage, ReportOutput, ReportResult, TargetSummary } from './report-document.js'
 import { redactReport } from './report-json.js'
 import { REPORT_STYLES } from './report-styles.js'
@@ -54,7 +55,7 @@ ${FIGURES_HELP}
 
 function imageRow(image: ReportImage, targets: readonly string[], source: (path: string) => string): string {
   const size = image.width && image.height ? ` width="${image.width}" height="${image.height}"` : ''
-  const input = `<th scope="row"><img class="input" src="${escapeHtml(source(image.input))}" alt="${escapeHtml(`Input ${image.source}`)}"${size}><div class="source">${escapeHtml(image.source)}</div></th>`
+  const input = `<th scope="row"><img class="input" src="${escapeHtml(source(image.input))}" alt="${escapeHtml(`Input ${image.source}`)}"${size}><div class="source">${escapeHtml(image.source)}</div><div class="motion">${escapeHtml(image.motion)}</div></th>`
   const cells = targets.map((target) => {
     const result = image.results.find((candidate) => candidate.target === target)
     return result ? resultCell(result, image, source) : '<td><span class="none">not run</span></td>'
@@ -72,6 +73,8 @@ function resultCell(result: ReportResult, image: ReportImage, source: (path: str
   if (result.warnings.length > 0) {
     parts.push(`<ul class="warnings">${result.warnings.map((warning) => `<li>${escapeHtml(warning.setting ? `${warning.setting}: ${warning.message}` : warning.message)}</li>`).join('')}</ul>`)
   }
+  if (result.output?.strip) parts.push(`<img class="strip" data-figure="strip" src="${escapeHtml(source(result.output.strip))}" alt="${escapeHtml(`Frames of ${result.target} on ${image.source}`)}">`)
+  if (result.output?.motionSeries && result.output.motionSeries.length > 0) parts.push(motionChartSvg(result.output.motionSeries))
   parts.push(figures(result))
   const notes = Object.entries(result.output?.notes ?? {})
   if (notes.length > 0) parts.push(`<ul class="notes">${notes.map(([figure, note]) => `<li>${escapeHtml(`${figure}: ${note}`)}</li>`).join('')}</ul>`)
@@ -87,25 +90,59 @@ function media(output: ReportOutput, label: string, source: (path: string) => st
   return `<img class="output" src="${src}" alt="${escapeHtml(label)}"${size}>`
 }
 
+/** A figure row: its name, its value (`null`: not measured), the key it has in the JSON, and the one-line explanation shown on hover. */
+type FigureRow = readonly [name: string, value: string | null, key: string, explanation: string]
+
 function figures(result: ReportResult): string {
   const output = result.output
   const cost = result.cost ? formatCost(result.cost.usd, result.cost.credits, result.cost.basis) : null
-  const rows: [string, string | null][] = [
-    ['Latency', formatDuration(result.durationMs)],
-    ['Cost', cost],
+  const rows: FigureRow[] = [
+    ['Latency', formatDuration(result.durationMs), 'latency', FIGURE_LINES.latency],
+    ['Cost', cost, 'cost', FIGURE_LINES.cost],
   ]
   if (output) {
     rows.push(
-      ['Duration', output.durationSeconds === null ? null : `${output.durationSeconds.toFixed(2)} s`],
-      ['FPS', output.fps === null ? null : String(Math.round(output.fps * 100) / 100)],
-      ['Resolution', output.width !== null && output.height !== null ? `${output.width}×${output.height}` : null],
-      ['Size', formatBytes(output.bytes)],
-      ['Motion energy', output.motionEnergy === null ? null : output.motionEnergy.toFixed(3)],
-      ['Identity', output.identitySimilarity === null ? null : output.identitySimilarity.toFixed(3)],
+      ['Duration', output.durationSeconds === null ? null : `${output.durationSeconds.toFixed(2)} s`, 'durationSeconds', FIGURE_LINES.duration],
+      ['FPS', output.fps === null ? null : String(Math.round(output.fps * 100) / 100), 'fps', FIGURE_LINES.fps],
+      ['Resolution', output.width !== null && output.height !== null ? `${output.width}×${output.height}` : null, 'resolution', FIGURE_LINES.resolution],
+      ['Size', formatBytes(output.bytes), 'bytes', FIGURE_LINES.size],
+      ['Codec', output.codec, 'codec', FIGURE_LINES.codec],
+      ['Motion energy', output.motionEnergy === null ? null : output.motionEnergy.toFixed(3), 'motionEnergy', FIGURE_LINES.motionEnergy],
+      ['Identity', output.identitySimilarity === null ? null : output.identitySimilarity.toFixed(3), 'identitySimilarity', FIGURE_LINES.identity],
     )
+    if (output.hasAudioTrack !== null) {
+      rows.push(['Audio', output.hasAudioTrack ? (output.audioSeconds === null ? 'yes' : `${output.audioSeconds.toFixed(2)} s`) : 'none', 'audioSeconds', FIGURE_LINES.audio])
+    }
+    const notAudioDriven = 'not an audio-driven output'
+    if (output.inputAudioSeconds !== null || (output.notes.inputAudioSeconds ?? notAudioDriven) !== notAudioDriven) {
+      rows.push(['Input audio', output.inputAudioSeconds === null ? null : `${output.inputAudioSeconds.toFixed(2)} s`, 'inputAudioSeconds', FIGURE_LINES.inputAudio])
+    }
+    if (output.lipSyncOffsetMs !== null || (output.notes.lipSyncOffsetMs ?? notAudioDriven) !== notAudioDriven) {
+      rows.push(['Lip sync', output.lipSyncOffsetMs === null ? null : `${output.lipSyncOffsetMs > 0 ? '+' : ''}${output.lipSyncOffsetMs} ms`, 'lipSyncOffsetMs', FIGURE_LINES.lipSync])
+    }
+    if (output.decoder !== null) rows.push(['Decoded by', output.decoder, 'decoder', FIGURE_LINES.decoder])
   }
-  return `<dl class="figures">${rows.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${value === null ? '<span class="none">—</span>' : escapeHtml(value)}</dd>`).join('')}</dl>`
+  return `<dl class="figures">${rows
+    .map(([name, value, key, explanation]) => `<dt title="${escapeHtml(explanation)}">${escapeHtml(name)}</dt><dd data-figure="${escapeHtml(key)}">${value === null ? '<span class="none">—</span>' : escapeHtml(value)}</dd>`)
+    .join('')}</dl>`
 }
+
+/** One line per figure: shown on hover over its name, and listed under "About the figures". */
+const FIGURE_LINES = {
+  latency: "wall time of the target's run, retries included; the summary's median counts successful runs only.",
+  cost: 'what the provider charged, or the estimate when it does not say.',
+  duration: "the video track's length, from its container.",
+  fps: 'frames per second: frames ÷ track duration.',
+  resolution: 'the picture size the video declares.',
+  size: 'bytes of the file.',
+  codec: 'the video codec string from the container (avc1.42…: H.264 Baseline, avc1.4d…: Main, avc1.64…: High), or the image format.',
+  motionEnergy: 'mean absolute change between consecutive frames in grey levels (0..255) after averaging each frame to at most 64×64 cells: 0 is a still clip; a gentle live photo scores well under 1, a cut or a flash tens.',
+  identity: "similarity of the face in the input and in the output's middle frame (Human's face description model), 0..1; above about 0.5 is usually the same person.",
+  audio: "the output's audio track and its length; \"none\" when the video is silent.",
+  inputAudio: 'seconds of input speech asked for (--start..--end, else all of it): compare with Audio.',
+  lipSync: "how late the mouth moves after the sound: the lag of the best cross-correlation between motion in the mouth region and the loudness of the input speech (else of the clip's own audio), within ±500 ms; empty when no clear peak.",
+  decoder: 'what decoded the frames: tinyh264 (Baseline H.264, in process) or chromium (WebCodecs: High/Main profile with B-frames, VP9, AV1).',
+} as const
 
 function summaryCell(summary: TargetSummary | undefined): string {
   if (!summary) return '<td></td>'
@@ -120,10 +157,15 @@ function summaryCell(summary: TargetSummary | undefined): string {
 const FIGURES_HELP = `<details>
 <summary>About the figures</summary>
 <ul>
-<li><b>Latency</b>: wall time of the target's run, retries included. The summary's median counts successful runs only.</li>
-<li><b>Duration, FPS, Resolution</b>: from the MP4 headers (frame rate = frames ÷ track duration). <b>Size</b>: bytes of the file.</li>
-<li><b>Motion energy</b>: mean absolute difference between consecutive frames, in grey levels (0..255), after averaging each grayscale frame down to a grid of at most 64 cells a side: 0 is a still clip, 255 black and white flipping every frame. A gentle live photo of a small face scores well under 1; a cut or a flash, tens.</li>
-<li><b>Identity</b>: similarity of the face in the input and in the output's middle frame (Human's face description model), 0 to 1; above about 0.5 is usually the same person.</li>
+<li><b>Latency</b>: ${escapeHtml(FIGURE_LINES.latency)}</li>
+<li><b>Cost</b>: ${escapeHtml(FIGURE_LINES.cost)}</li>
+<li><b>Duration, FPS, Resolution</b>: from the video's container (frame rate = frames ÷ track duration). <b>Size</b>: ${escapeHtml(FIGURE_LINES.size)} <b>Codec</b>: ${escapeHtml(FIGURE_LINES.codec)}</li>
+<li><b>Frames</b>: six frames from the first to the last (or the last measured), side by side. <b>Motion over time</b>: the change from each frame to the next, scaled to its own peak.</li>
+<li><b>Motion energy</b>: ${escapeHtml(FIGURE_LINES.motionEnergy)}</li>
+<li><b>Identity</b>: ${escapeHtml(FIGURE_LINES.identity)}</li>
+<li><b>Audio</b>: ${escapeHtml(FIGURE_LINES.audio)} <b>Input audio</b>: ${escapeHtml(FIGURE_LINES.inputAudio)}</li>
+<li><b>Lip sync</b>: ${escapeHtml(FIGURE_LINES.lipSync)}</li>
+<li><b>Decoded by</b>: ${escapeHtml(FIGURE_LINES.decoder)}</li>
 <li>A dash means the figure could not be measured; the grey notes under a cell say why.</li>
 </ul>
 </details>`

@@ -13,6 +13,7 @@ thead th { background: var(--head); position: sticky; top: 0; font-family: ui-mo
 tbody th, tbody td { width: 280px; min-width: 220px; }
 tfoot th, tfoot td { background: var(--head); }
 img.input, video, img.output { display: block; max-width: 100%; height: auto; max-height: 320px; border-radius: 4px; background: #0001; }
+.motion { margin-top: 2px; font-size: 12px; }
 .source { margin-top: 4px; color: var(--muted); font-size: 12px; word-break: break-all; }
 .badges { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; }
@@ -27,6 +28,10 @@ dl.figures { display: grid; grid-template-columns: auto 1fr; gap: 1px 10px; marg
 dl.figures dt { color: var(--muted); }
 dl.figures dd { margin: 0; font-variant-numeric: tabular-nums; }
 .none { color: var(--muted); }
+img.strip { display: block; max-width: 100%; height: auto; margin-top: 6px; border-radius: 2px; }
+svg.chart { display: block; width: 100%; max-width: 240px; height: 48px; margin-top: 6px; color: var(--ok); }
+svg.chart .axis { stroke: var(--line); }
+.chart-label { color: var(--muted); font-size: 11px; }
 details { margin-top: 16px; max-width: 900px; }
 details li { margin: 2px 0; }
 `

@@ -16,7 +16,7 @@ function result(target: string, ok: boolean, durationMs: number, usd?: number): 
 }
 
 function image(results: ReportResult[]): ReportImage {
-  return { input: 'inputs/a.png', source: 'a.png', width: 1, height: 1, results }
+  return { input: 'inputs/a.png', source: 'a.png', motion: 'preset live-photo', width: 1, height: 1, results }
 }
 
 describe('summarizeTargets', () => {
