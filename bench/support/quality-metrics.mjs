@@ -142,3 +142,17 @@ export function backgroundMotion(reference, frame, mask, width, height) {
   }
   return gradient === 0 ? 0 : change / gradient
 }
+
+/** PSNR in dB of the luma (BT.601) of two RGBA frames: the usual measure of a video encode. */
+export function lumaPsnr(first, second) {
+  let total = 0
+  let count = 0
+  for (let index = 0; index < first.length; index += 4) {
+    const difference =
+      0.299 * (first[index] - second[index]) + 0.587 * (first[index + 1] - second[index + 1]) + 0.114 * (first[index + 2] - second[index + 2])
+    total += difference * difference
+    count++
+  }
+  const mse = total / count
+  return mse === 0 ? 99 : 10 * Math.log10((255 * 255) / mse)
+}
