@@ -44,7 +44,7 @@ for (const row of rows) {
     row.name,
     `${fixed(row.identityMin, 2)} / ${fixed(row.identityMean, 2)}${mark(row.identityMin >= TARGETS.identityMin)}`,
     `${fixed(row.nod, 3)}${mark(row.fallback || (row.nod >= TARGETS.nod[0] && row.nod <= TARGETS.nod[1]))}`,
-    `${fixed(row.stepRatio, 2)}${mark(row.stepRatio <= TARGETS.stepRatio)}`,
+    `${fixed(row.stepRatio, 2)} (${row.worstStep})${mark(row.stepRatio <= TARGETS.stepRatio)}`,
     row.fallback ? 'n/a (fallback)' : `${fixed(row.blink, 2)}${mark(row.blink <= TARGETS.blink)}`,
     `${fixed(row.background, 2)}${mark(row.fallback || row.background < TARGETS.background)}`,
     `${fixed(row.psnrY, 1)} / ${fixed(row.psnr, 1)}${mark(row.psnrY >= TARGETS.psnr)}`,

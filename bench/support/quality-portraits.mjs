@@ -68,6 +68,6 @@ async function phone(astronaut) {
 
 async function painting(astronaut) {
   const { data, info } = await sharp(astronaut).median(7).modulate({ saturation: 1.5 }).removeAlpha().raw().toBuffer({ resolveWithObject: true })
-  for (let index = 0; index < data.length; index++) data[index] = Math.round(data[index] / 24) * 24
+  for (let index = 0; index < data.length; index++) data[index] = Math.min(255, Math.round(data[index] / 24) * 24)
   return sharp(data, { raw: info }).blur(0.8).sharpen({ sigma: 1.5 }).png().toBuffer()
 }

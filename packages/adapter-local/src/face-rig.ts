@@ -26,6 +26,11 @@ interface EyeFrame {
   readonly imageRight: boolean
 }
 
+/** How far below the face centre the head's pivot (the top of the neck) sits, in face widths. */
+const NECK_PIVOT_DOWN = 0.45
+/** How far behind the face outline the pivot sits, in face widths. */
+const NECK_PIVOT_BACK = 0.25
+
 /** Computes, for a face state, where each mesh vertex samples the photo from. */
 export interface Deformer {
   /** Fills `sourceX`/`sourceY` (one entry per mesh vertex) for `state` at clip time `time` (0..1). */
@@ -56,10 +61,13 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
   centerX /= FACE_OVAL.length
   centerY /= FACE_OVAL.length
   const faceWidth = Math.max(1, maxX - minX)
-  // The head turns about a point behind the face, a little below its centre (towards the neck).
-  const pivotX = centerX
-  const pivotY = centerY + 0.15 * faceWidth
-  const pivotZ = maxZ + 0.35 * faceWidth
+  // The head's own roll in the photo (from the eye corners): it nods and turns about its own axes.
+  const headRoll = Math.atan2(landmarks[263 * 3 + 1]! - landmarks[33 * 3 + 1]!, landmarks[263 * 3]! - landmarks[33 * 3]!)
+  // The head turns about the top of the neck: below the face centre along the head's own down
+  // direction, behind the face. All in face widths, so every face moves by the same fraction.
+  const pivotX = centerX - Math.sin(headRoll) * NECK_PIVOT_DOWN * faceWidth
+  const pivotY = centerY + Math.cos(headRoll) * NECK_PIVOT_DOWN * faceWidth
+  const pivotZ = maxZ + NECK_PIVOT_BACK * faceWidth
 
   const eyes = [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE].map((region, index) => eyeFrame(region, index === 1, point, mesh, landmarks))
   const [leftCorner, rightCorner] = MOUTH_CORNERS.map(point) as [[number, number, number], [number, number, number]]
@@ -74,13 +82,15 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
 
   const { xs, ys, zs, weights } = mesh
   const vertexCount = xs.length
-  const expressionX = new Float64Array(vertexCount)
-  const expressionY = new Float64Array(vertexCount)
+  // Gaussian pushes of the current frame: centre x, y, forward push x, y, and width.
+  const pushes: number[] = []
+  const closures = new Float64Array(eyes.length)
+  const irisShift = new Float64Array(2)
+  const expression = new Float64Array(2)
 
   return {
     sample(state, _time, sourceX, sourceY) {
-      expressionX.fill(0)
-      expressionY.fill(0)
+      pushes.length = 0
       // Smile: mouth corners out and up (down and slightly in for a frown), cheeks lifted a little.
       const smile = state.smile
       if (smile !== 0) {
@@ -95,38 +105,27 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
         for (const [x, y, side] of corners) {
           const forwardX = (side * mouthAxisX * out + upX * lift) * mouthWidth * 0.5
           const forwardY = (side * mouthAxisY * out + upY * lift) * mouthWidth * 0.5
-          pushGaussian(x, y, forwardX, forwardY, 0.22 * mouthWidth)
+          pushes.push(x, y, forwardX, forwardY, 0.22 * mouthWidth)
         }
         if (smile > 0) {
-          for (const cheek of cheeks) pushGaussian(cheek[0], cheek[1], upX * 0.05 * smile * mouthWidth, upY * 0.05 * smile * mouthWidth, 0.4 * mouthWidth)
+          for (const cheek of cheeks) pushes.push(cheek[0], cheek[1], upX * 0.05 * smile * mouthWidth, upY * 0.05 * smile * mouthWidth, 0.4 * mouthWidth)
         }
       }
-      for (const eye of eyes) {
-        // Eyebrows: raised or lowered, the skin around them following.
-        if (state.eyebrow !== 0) {
+      // Eyebrows: raised or lowered, the skin around them following.
+      if (state.eyebrow !== 0) {
+        for (const eye of eyes) {
           const raise = 0.28 * eye.length * state.eyebrow
-          pushGaussian(eye.browX, eye.browY, eye.axisY * raise, -eye.axisX * raise, 0.6 * eye.length)
-        }
-        // Irises: move within the eye opening.
-        if (state.pupilX !== 0 || state.pupilY !== 0) {
-          const shiftX = 0.18 * eye.length * state.pupilX
-          const shiftY = -0.12 * eye.length * state.pupilY
-          for (const vertex of eye.irisVertices) {
-            expressionX[vertex] = expressionX[vertex]! - shiftX
-            expressionY[vertex] = expressionY[vertex]! - shiftY
-          }
+          pushes.push(eye.browX, eye.browY, eye.axisY * raise, -eye.axisX * raise, 0.6 * eye.length)
         }
       }
-      // A smile narrows the eyes a little.
+      // A smile narrows the eyes a little. Opening wider than the photo can only stretch the eye, so -1 opens it by a modest 40 %.
       const squint = Math.max(0, smile) * 0.15
-      for (const eye of eyes) {
-        // Opening wider than the photo can only stretch the eye, so -1 opens it by a modest 40 %.
-        const blink = state.blink < 0 ? 0.4 * state.blink : state.blink
-        const closure = Math.max(-0.4, Math.min(1, blink + squint + (eye.imageRight ? state.wink : 0)))
-        if (closure !== 0) closeEyelid(eye, closure)
-      }
+      const blink = state.blink < 0 ? 0.4 * state.blink : state.blink
+      eyes.forEach((eye, index) => {
+        closures[index] = Math.max(-0.4, Math.min(1, blink + squint + (eye.imageRight ? state.wink : 0)))
+      })
 
-      const rotation = inverseRotation(state)
+      const rotation = inverseRotation(state, headRoll)
       for (let vertex = 0; vertex < vertexCount; vertex++) {
         const weight = weights[vertex]!
         const x = xs[vertex]!
@@ -141,55 +140,76 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
         const dz = zs[vertex]! - pivotZ
         const rotatedX = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX
         const rotatedY = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY
-        sourceX[vertex] = x + weight * (rotatedX - x) + expressionX[vertex]!
-        sourceY[vertex] = y + weight * (rotatedY - y) + expressionY[vertex]!
+        // Where the head puts this vertex on the face as photographed; the expression is applied
+        // there, in the head's own frame, not where the vertex was at rest.
+        const headX = x + weight * (rotatedX - x)
+        const headY = y + weight * (rotatedY - y)
+        expressionAt(headX, headY, expression)
+        sourceX[vertex] = headX + expression[0]!
+        sourceY[vertex] = headY + expression[1]!
+      }
+      // Irises: move within the eye opening.
+      if (state.pupilX !== 0 || state.pupilY !== 0) {
+        for (const eye of eyes) {
+          irisShift[0] = 0.18 * eye.length * state.pupilX
+          irisShift[1] = -0.12 * eye.length * state.pupilY
+          for (const vertex of eye.irisVertices) {
+            sourceX[vertex] = sourceX[vertex]! - irisShift[0]
+            sourceY[vertex] = sourceY[vertex]! - irisShift[1]
+          }
+        }
       }
     },
   }
 
-  /** Adds the backward displacement of a forward push at (x, y), fading with a Gaussian of width `sigma`. */
-  function pushGaussian(x: number, y: number, forwardX: number, forwardY: number, sigma: number): void {
-    const limit = 9 * sigma * sigma
-    const scale = -1 / (2 * sigma * sigma)
-    for (let vertex = 0; vertex < vertexCount; vertex++) {
-      if (weights[vertex] === 0) continue
-      const distance = (xs[vertex]! - x) ** 2 + (ys[vertex]! - y) ** 2
-      if (distance > limit) continue
-      const falloff = Math.exp(distance * scale)
-      expressionX[vertex] = expressionX[vertex]! - forwardX * falloff
-      expressionY[vertex] = expressionY[vertex]! - forwardY * falloff
+  /** The backward displacement of this frame's expression at photo point (x, y), into `out`. */
+  function expressionAt(x: number, y: number, out: Float64Array): void {
+    let shiftX = 0
+    let shiftY = 0
+    for (let index = 0; index < pushes.length; index += 5) {
+      const sigma = pushes[index + 4]!
+      const distance = (x - pushes[index]!) ** 2 + (y - pushes[index + 1]!) ** 2
+      if (distance > 9 * sigma * sigma) continue
+      const falloff = Math.exp(-distance / (2 * sigma * sigma))
+      shiftX -= pushes[index + 2]! * falloff
+      shiftY -= pushes[index + 3]! * falloff
     }
+    for (let index = 0; index < eyes.length; index++) {
+      const closure = closures[index]!
+      if (closure === 0) continue
+      const eye = eyes[index]!
+      const shift = eyelidShift(eye, closure, x + shiftX, y + shiftY)
+      shiftX -= eye.axisY * shift
+      shiftY += eye.axisX * shift
+    }
+    out[0] = shiftX
+    out[1] = shiftY
   }
+}
 
-  /**
-   * Moves the upper lid towards the lower one (`closure` 1 = closed). The band of lid skin above
-   * the eye stretches down and the opening is squeezed under it; both maps are monotone, so the
-   * lid never folds over itself.
-   */
-  function closeEyelid(eye: EyeFrame, closure: number): void {
-    for (let vertex = 0; vertex < vertexCount; vertex++) {
-      if (weights[vertex] === 0) continue
-      const relativeX = xs[vertex]! - eye.originX
-      const relativeY = ys[vertex]! - eye.originY
-      const u = (relativeX * eye.axisX + relativeY * eye.axisY) / eye.length
-      if (u <= 0 || u >= 1) continue
-      const v = -relativeX * eye.axisY + relativeY * eye.axisX
-      const upper = interpolate(eye.upper, u)
-      const lower = interpolate(eye.lower, u)
-      if (lower <= upper) continue
-      // The landmarks of the lower lid tend to sit a little above its margin: close slightly past them.
-      const bottom = lower + eye.margin * Math.min(1, (lower - upper) / eye.opening)
-      const top = upper - eye.skin
-      if (v <= top || v >= bottom) continue
-      const closedUpper = closure > 0 ? upper + closure * (lower + 0.5 * (bottom - lower) - upper) : upper + closure * 0.6 * (lower - upper)
-      let sourceV: number
-      if (v <= closedUpper) sourceV = top + ((v - top) * (upper - top)) / (closedUpper - top)
-      else sourceV = bottom - closedUpper < 1e-6 ? upper : upper + ((v - closedUpper) * (bottom - upper)) / (bottom - closedUpper)
-      const shift = sourceV - v
-      expressionX[vertex] = expressionX[vertex]! - eye.axisY * shift
-      expressionY[vertex] = expressionY[vertex]! + eye.axisX * shift
-    }
-  }
+/**
+ * How far (along the eye's `v`, down positive) the point (x, y) samples from when the upper lid
+ * moves towards the lower one (`closure` 1 = closed). The band of lid skin above the eye stretches
+ * down and the opening is squeezed under it; both maps are monotone, so the lid never folds.
+ */
+function eyelidShift(eye: EyeFrame, closure: number, x: number, y: number): number {
+  const relativeX = x - eye.originX
+  const relativeY = y - eye.originY
+  const u = (relativeX * eye.axisX + relativeY * eye.axisY) / eye.length
+  if (u <= 0 || u >= 1) return 0
+  const v = -relativeX * eye.axisY + relativeY * eye.axisX
+  const upper = interpolate(eye.upper, u)
+  const lower = interpolate(eye.lower, u)
+  if (lower <= upper) return 0
+  // The landmarks of the lower lid tend to sit a little above its margin: close slightly past them.
+  const bottom = lower + eye.margin * Math.min(1, (lower - upper) / eye.opening)
+  const top = upper - eye.skin
+  if (v <= top || v >= bottom) return 0
+  const closedUpper = closure > 0 ? upper + closure * (lower + 0.5 * (bottom - lower) - upper) : upper + closure * 0.6 * (lower - upper)
+  let sourceV: number
+  if (v <= closedUpper) sourceV = top + ((v - top) * (upper - top)) / (closedUpper - top)
+  else sourceV = bottom - closedUpper < 1e-6 ? upper : upper + ((v - closedUpper) * (bottom - upper)) / (bottom - closedUpper)
+  return sourceV - v
 }
 
 function eyeFrame(
@@ -275,10 +295,11 @@ function interpolate(pairs: Float64Array, u: number): number {
 
 /**
  * The inverse (transpose) of the head rotation as a row-major 3x3 matrix. The forward rotation is
- * roll (about the view axis) after pitch (about x) after yaw (about y), in image coordinates
- * (x right, y down, z away from the camera).
+ * roll (about the view axis) after pitch (about x) after yaw (about y), in the head's own frame
+ * (its x along the eye line, tilted by `headRoll` radians in the photo; y down, z away from the
+ * camera), so a tilted head nods along its own axis.
  */
-function inverseRotation(state: FaceState): Float64Array {
+function inverseRotation(state: FaceState, headRoll: number): Float64Array {
   const radians = Math.PI / 180
   const yaw = -state.yaw * radians
   const pitch = -state.pitch * radians
@@ -286,7 +307,9 @@ function inverseRotation(state: FaceState): Float64Array {
   const yawMatrix = [Math.cos(yaw), 0, Math.sin(yaw), 0, 1, 0, -Math.sin(yaw), 0, Math.cos(yaw)]
   const pitchMatrix = [1, 0, 0, 0, Math.cos(pitch), -Math.sin(pitch), 0, Math.sin(pitch), Math.cos(pitch)]
   const rollMatrix = [Math.cos(roll), -Math.sin(roll), 0, Math.sin(roll), Math.cos(roll), 0, 0, 0, 1]
-  const forward = multiply(rollMatrix, multiply(pitchMatrix, yawMatrix))
+  const toPhoto = [Math.cos(headRoll), -Math.sin(headRoll), 0, Math.sin(headRoll), Math.cos(headRoll), 0, 0, 0, 1]
+  const toHead = [Math.cos(headRoll), Math.sin(headRoll), 0, -Math.sin(headRoll), Math.cos(headRoll), 0, 0, 0, 1]
+  const forward = multiply(toPhoto, multiply(rollMatrix, multiply(pitchMatrix, multiply(yawMatrix, toHead))))
   return Float64Array.from([forward[0]!, forward[3]!, forward[6]!, forward[1]!, forward[4]!, forward[7]!, forward[2]!, forward[5]!, forward[8]!])
 }
 

@@ -51,11 +51,12 @@ export function presetFace(preset: PresetName, time: number): FaceState {
   switch (preset) {
     case 'live-photo':
       // A nod down and back with a slight turn, a smile that rises and fades, one blink near the end.
+      // The head moves about 0.03 face widths at most (the rig's geometry is in face widths).
       return {
         ...NEUTRAL_FACE,
-        pitch: -5 * bump(time, 0.35, 0.7) + 2 * bump(time, 0.8, 0.4),
-        yaw: 2.5 * wave(time),
-        roll: 1.5 * wave(time, Math.PI / 3) * bump(time, 0.5, 1),
+        pitch: -3.5 * bump(time, 0.35, 0.7) + 1.4 * bump(time, 0.8, 0.4),
+        yaw: 1.6 * wave(time),
+        roll: 1 * wave(time, Math.PI / 3) * bump(time, 0.5, 1),
         smile: 0.85 * bump(time, 0.45, 0.7),
         blink: bump(time, 0.86, 0.1),
       }
