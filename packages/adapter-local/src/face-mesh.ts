@@ -1,6 +1,7 @@
 import { delaunay } from './delaunay.js'
 import { FACE_MESH_POINTS } from './face-landmarks.js'
-import { FACE_OVAL, IRIS_GROUPS } from './face-regions.js'
+import { eyeGridPoints } from './eye-grid.js'
+import { FACE_OVAL, IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE, IRIS_GROUPS } from './face-regions.js'
 
 const IRIS_CENTERS: readonly number[] = IRIS_GROUPS.map((group) => group[0])
 
@@ -91,6 +92,10 @@ export function buildControlMesh(width: number, height: number, landmarks?: Floa
       const before = xs.length
       const vertex = add(insideX(landmarks[landmark * 3]!), insideY(landmarks[landmark * 3 + 1]!), landmarks[landmark * 3 + 2]!, 1, landmark)
       if (xs.length > before) vertexOfLandmark[landmark] = vertex
+    }
+    for (const eye of [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE]) {
+      const grid = eyeGridPoints(landmarks, eye)
+      for (let index = 0; index < grid.length; index += 3) add(insideX(grid[index]!), insideY(grid[index + 1]!), grid[index + 2]!, 1, -1)
     }
     let centerX = 0
     let centerY = 0

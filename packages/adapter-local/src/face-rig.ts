@@ -18,10 +18,13 @@ interface EyeFrame {
   readonly opening: number
   /** How far below the lower-lid landmarks a closed lid reaches (at the widest point). */
   readonly margin: number
+  /** Thickness of the lash line at the upper lid's edge. */
+  readonly lash: number
   readonly browX: number
   readonly browY: number
-  /** Vertex index of the iris centre of this eye (none when the iris was not found). */
+  /** Vertices that move with the iris of this eye (none when the iris was not found), and how much each follows it (0..1). */
   readonly irisVertices: readonly number[]
+  readonly irisWeights: readonly number[]
   /** Whether it is the eye on the image's right (the one `wink` closes). */
   readonly imageRight: boolean
 }
@@ -153,10 +156,11 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
         for (const eye of eyes) {
           irisShift[0] = 0.18 * eye.length * state.pupilX
           irisShift[1] = -0.12 * eye.length * state.pupilY
-          for (const vertex of eye.irisVertices) {
-            sourceX[vertex] = sourceX[vertex]! - irisShift[0]
-            sourceY[vertex] = sourceY[vertex]! - irisShift[1]
-          }
+          eye.irisVertices.forEach((vertex, index) => {
+            const follow = eye.irisWeights[index]!
+            sourceX[vertex] = sourceX[vertex]! - irisShift[0]! * follow
+            sourceY[vertex] = sourceY[vertex]! - irisShift[1]! * follow
+          })
         }
       }
     },
@@ -189,8 +193,11 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
 
 /**
  * How far (along the eye's `v`, down positive) the point (x, y) samples from when the upper lid
- * moves towards the lower one (`closure` 1 = closed). The band of lid skin above the eye stretches
- * down and the opening is squeezed under it; both maps are monotone, so the lid never folds.
+ * moves towards the lower one (`closure` 1 = closed). Closing, the lid is built from the skin above
+ * the upper lid, stretched down, with the lash line kept at its own thickness at the lid's edge;
+ * below the edge the eye is left where it is, so the lid covers the iris and the sclera instead of
+ * squeezing them into a band. Opening wider (negative `closure`) stretches the opening a little.
+ * Both maps are monotone, so the lid never folds.
  */
 function eyelidShift(eye: EyeFrame, closure: number, x: number, y: number): number {
   const relativeX = x - eye.originX
@@ -205,10 +212,16 @@ function eyelidShift(eye: EyeFrame, closure: number, x: number, y: number): numb
   const bottom = lower + eye.margin * Math.min(1, (lower - upper) / eye.opening)
   const top = upper - eye.skin
   if (v <= top || v >= bottom) return 0
-  const closedUpper = closure > 0 ? upper + closure * (lower + 0.5 * (bottom - lower) - upper) : upper + closure * 0.6 * (lower - upper)
-  let sourceV: number
-  if (v <= closedUpper) sourceV = top + ((v - top) * (upper - top)) / (closedUpper - top)
-  else sourceV = bottom - closedUpper < 1e-6 ? upper : upper + ((v - closedUpper) * (bottom - upper)) / (bottom - closedUpper)
+  if (closure < 0) {
+    const openedUpper = upper + closure * 0.6 * (lower - upper)
+    const sourceV = v <= openedUpper ? top + ((v - top) * (upper - top)) / (openedUpper - top) : upper + ((v - openedUpper) * (bottom - upper)) / (bottom - openedUpper)
+    return sourceV - v
+  }
+  const edge = upper + closure * (lower + 0.5 * (bottom - lower) - upper)
+  if (v > edge) return 0
+  const lash = Math.min(eye.lash, 0.5 * eye.skin)
+  // Skin above the lashes stretched over the eye; the lashes moved down with the edge, not stretched.
+  const sourceV = v <= edge - lash ? top + ((v - top) * (upper - lash - top)) / (edge - lash - top) : upper - (edge - v)
   return sourceV - v
 }
 
@@ -252,12 +265,29 @@ function eyeFrame(
       const [secondX, secondY] = point(second[0])
       return Math.hypot(firstX - eyeCenterX, firstY - eyeCenterY) - Math.hypot(secondX - eyeCenterX, secondY - eyeCenterY)
     })[0]?.[0]
-  // Only the iris centre is a mesh vertex (see buildControlMesh); moving it slides the iris.
-  const irisVertices = irisCenter === undefined ? [] : [mesh.vertexOfLandmark[irisCenter] ?? -1].filter((vertex) => vertex >= 0)
   const upper = contour(region.upperLid)
   const lower = contour(region.lowerLid)
   let opening = 0
   for (let u = 0.3; u <= 0.7; u += 0.1) opening = Math.max(opening, interpolate(lower, u) - interpolate(upper, u))
+  // The iris slides with the vertices inside the opening near its centre (the eye grid of
+  // buildControlMesh puts several there), fully at the centre and not at all at the lids.
+  const irisVertices: number[] = []
+  const irisWeights: number[] = []
+  if (irisCenter !== undefined) {
+    const [irisX, irisY] = point(irisCenter)
+    const radius = 0.45 * length
+    for (let vertex = 0; vertex < mesh.xs.length; vertex++) {
+      const distance = Math.hypot(mesh.xs[vertex]! - irisX, mesh.ys[vertex]! - irisY)
+      if (distance >= radius || mesh.weights[vertex]! === 0) continue
+      const relativeX = mesh.xs[vertex]! - originX
+      const relativeY = mesh.ys[vertex]! - originY
+      const u = (relativeX * axisX + relativeY * axisY) / length
+      const v = -relativeX * axisY + relativeY * axisX
+      if (u <= 0 || u >= 1 || v <= interpolate(upper, u) || v >= interpolate(lower, u)) continue
+      irisVertices.push(vertex)
+      irisWeights.push(1 - (distance / radius) ** 2)
+    }
+  }
   const browV = -(browX - originX) * axisY + (browY - originY) * axisX
   const upperMiddle = interpolate(upper, 0.5)
   return {
@@ -272,9 +302,11 @@ function eyeFrame(
     skin: Math.max(1, Math.min(0.5 * length, 0.6 * (upperMiddle - browV))),
     opening: Math.max(1, opening),
     margin: 0.08 * length,
+    lash: 0.07 * length,
     browX,
     browY,
     irisVertices,
+    irisWeights,
     imageRight,
   }
 }

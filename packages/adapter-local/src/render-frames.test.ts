@@ -38,6 +38,19 @@ function darkPixels(frame: Uint8Array, width: number, region: PixelRegion, thres
   return count
 }
 
+/** Pixels that look like the white of the eye inside a region: bright and grey (skin is as bright, but pink). */
+function whitePixels(frame: Uint8Array, width: number, region: PixelRegion): number {
+  let count = 0
+  for (let y = region.top; y < region.top + region.height; y++) {
+    for (let x = region.left; x < region.left + region.width; x++) {
+      const offset = (y * width + x) * 4
+      const [red, green, blue] = [frame[offset]!, frame[offset + 1]!, frame[offset + 2]!]
+      if (0.299 * red + 0.587 * green + 0.114 * blue > 140 && red - blue < 30) count++
+    }
+  }
+  return count
+}
+
 beforeAll(async () => {
   portrait = await preparePortrait(astronautBytes(), { maxSide: 512, framing: 'head', noFace: 'error' })
 })
@@ -95,6 +108,17 @@ describe('rendered frames of the sample portrait', () => {
     const mouth = landmarkRegion(portrait.landmarks!, [61, 291, 0, 17], 3)
     expect(meanAbsoluteDifference(frames[0]!, frames[peak]!, 512, mouth)).toBeLessThan(0.5)
     expect(Buffer.compare(frames.at(-1)!, frames[0]!)).toBe(0)
+  })
+
+  it('blink: the closed lid is skin over the eye, not a squeezed band with the white of the eye under it', async () => {
+    const states = presetTimeline('blink', 24)
+    const [open, closed] = await render([states[0]!, states[12]!])
+    for (const eye of [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE]) {
+      const opening = landmarkRegion(portrait.landmarks!, [...eye.upperLid, ...eye.lowerLid], 0)
+      const white = whitePixels(open!, 512, opening)
+      expect(white).toBeGreaterThan(3)
+      expect(whitePixels(closed!, 512, opening)).toBeLessThanOrEqual(white * 0.5)
+    }
   })
 
   it('smile: the mouth corners move, the eyes barely', async () => {
