@@ -1,6 +1,7 @@
 import type { ControlMesh } from './face-mesh.js'
 import { CHEEKS, FACE_OVAL, IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE, INNER_MOUTH_CORNERS, IRIS_GROUPS, MOUTH_CORNERS, type EyeRegion } from './face-regions.js'
 import type { FaceState } from './motion-curves.js'
+import { innerLipOutline, insideOutline } from './mouth-grid.js'
 
 /** One eye measured in its own frame: `u` runs from corner to corner (0..1), `v` points down across it. */
 interface EyeFrame {
@@ -20,6 +21,9 @@ interface EyeFrame {
   readonly margin: number
   /** Thickness of the lash line at the upper lid's edge. */
   readonly lash: number
+  /** The middle of the lower lid, in pixels. */
+  readonly lowerMiddleX: number
+  readonly lowerMiddleY: number
   readonly browX: number
   readonly browY: number
   /** Vertices that move with the iris of this eye (none when the iris was not found), and how much each follows it (0..1). */
@@ -29,6 +33,8 @@ interface EyeFrame {
   readonly imageRight: boolean
 }
 
+/** Radius of the eyeball in eye widths (corner to corner). */
+const EYEBALL_RADIUS = 0.4
 /** How far below the face centre the head's pivot (the top of the neck) sits, in face widths. */
 const NECK_PIVOT_DOWN = 0.45
 /** How far behind the face outline the pivot sits, in face widths. */
@@ -75,6 +81,9 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
   const eyes = [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE].map((region, index) => eyeFrame(region, index === 1, point, mesh, landmarks))
   const [leftCorner, rightCorner] = MOUTH_CORNERS.map(point) as [[number, number, number], [number, number, number]]
   const [leftInner, rightInner] = INNER_MOUTH_CORNERS.map(point) as [[number, number, number], [number, number, number]]
+  const innerCenterX = (leftInner[0] + rightInner[0]) / 2
+  const innerCenterY = (leftInner[1] + rightInner[1]) / 2
+  const innerWidth = Math.hypot(rightInner[0] - leftInner[0], rightInner[1] - leftInner[1])
   const mouthWidth = Math.max(1, Math.hypot(rightCorner[0] - leftCorner[0], rightCorner[1] - leftCorner[1]))
   const mouthAxisX = (rightCorner[0] - leftCorner[0]) / mouthWidth
   const mouthAxisY = (rightCorner[1] - leftCorner[1]) / mouthWidth
@@ -85,7 +94,12 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
 
   const { xs, ys, zs, weights } = mesh
   const vertexCount = xs.length
-  // Gaussian pushes of the current frame: centre x, y, forward push x, y, and width.
+  // Vertices inside the mouth opening (teeth): they move as one piece with the inner mouth.
+  const lips = innerLipOutline(landmarks)
+  const mouthInterior = Uint8Array.from(xs, (x, vertex) => (mesh.landmarks[vertex]! < 0 && insideOutline(lips, x, ys[vertex]!, 0.5) ? 1 : 0))
+  const innerForward = new Float64Array(2)
+  // Pushes of the current frame: centre x, y, forward push x, y, Gaussian width, and the radius of
+  // a plateau around the centre that moves as one piece.
   const pushes: number[] = []
   const closures = new Float64Array(eyes.length)
   const irisShift = new Float64Array(2)
@@ -94,35 +108,43 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
   return {
     sample(state, _time, sourceX, sourceY) {
       pushes.length = 0
-      // Smile: mouth corners out and up (down and slightly in for a frown), cheeks lifted a little.
+      innerForward.fill(0)
+      // Smile: the mouth corners out and up (down and slightly in for a frown) with the cheeks
+      // raised; the inner mouth (lips' inner edge, teeth) lifted as one piece, not stretched.
       const smile = state.smile
       if (smile !== 0) {
-        const out = smile > 0 ? 0.09 * smile : 0.03 * smile
+        const out = smile > 0 ? 0.07 * smile : 0.03 * smile
         const lift = smile > 0 ? 0.11 * smile : 0.09 * smile
-        const corners: Array<[number, number, number]> = [
+        for (const [x, y, side] of [
           [leftCorner[0], leftCorner[1], -1],
           [rightCorner[0], rightCorner[1], 1],
-          [leftInner[0], leftInner[1], -1],
-          [rightInner[0], rightInner[1], 1],
-        ]
-        for (const [x, y, side] of corners) {
+        ] as const) {
           const forwardX = (side * mouthAxisX * out + upX * lift) * mouthWidth * 0.5
           const forwardY = (side * mouthAxisY * out + upY * lift) * mouthWidth * 0.5
-          pushes.push(x, y, forwardX, forwardY, 0.22 * mouthWidth)
+          pushes.push(x, y, forwardX, forwardY, 0.16 * mouthWidth, 0)
         }
+        const innerLift = 0.3 * lift * mouthWidth * 0.5
+        innerForward[0] = upX * innerLift
+        innerForward[1] = upY * innerLift
+        pushes.push(innerCenterX, innerCenterY, innerForward[0], innerForward[1], 0.1 * mouthWidth, 0.5 * innerWidth)
         if (smile > 0) {
-          for (const cheek of cheeks) pushes.push(cheek[0], cheek[1], upX * 0.05 * smile * mouthWidth, upY * 0.05 * smile * mouthWidth, 0.4 * mouthWidth)
+          for (const cheek of cheeks) pushes.push(cheek[0], cheek[1], upX * 0.06 * smile * mouthWidth, upY * 0.06 * smile * mouthWidth, 0.4 * mouthWidth, 0)
+          // The cheek raise lifts the lower lids a little.
+          for (const eye of eyes) {
+            const raise = 0.15 * eye.opening * smile
+            pushes.push(eye.lowerMiddleX, eye.lowerMiddleY, eye.axisY * raise, -eye.axisX * raise, 0.35 * eye.length, 0)
+          }
         }
       }
       // Eyebrows: raised or lowered, the skin around them following.
       if (state.eyebrow !== 0) {
         for (const eye of eyes) {
           const raise = 0.28 * eye.length * state.eyebrow
-          pushes.push(eye.browX, eye.browY, eye.axisY * raise, -eye.axisX * raise, 0.6 * eye.length)
+          pushes.push(eye.browX, eye.browY, eye.axisY * raise, -eye.axisX * raise, 0.6 * eye.length, 0)
         }
       }
       // A smile narrows the eyes a little. Opening wider than the photo can only stretch the eye, so -1 opens it by a modest 40 %.
-      const squint = Math.max(0, smile) * 0.15
+      const squint = Math.max(0, smile) * 0.08
       const blink = state.blink < 0 ? 0.4 * state.blink : state.blink
       eyes.forEach((eye, index) => {
         closures[index] = Math.max(-0.4, Math.min(1, blink + squint + (eye.imageRight ? state.wink : 0)))
@@ -147,21 +169,30 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
         // there, in the head's own frame, not where the vertex was at rest.
         const headX = x + weight * (rotatedX - x)
         const headY = y + weight * (rotatedY - y)
+        if (mouthInterior[vertex] === 1) {
+          sourceX[vertex] = headX - innerForward[0]!
+          sourceY[vertex] = headY - innerForward[1]!
+          continue
+        }
         expressionAt(headX, headY, expression)
         sourceX[vertex] = headX + expression[0]!
         sourceY[vertex] = headY + expression[1]!
       }
-      // Irises: move within the eye opening.
-      if (state.pupilX !== 0 || state.pupilY !== 0) {
-        for (const eye of eyes) {
-          irisShift[0] = 0.18 * eye.length * state.pupilX
-          irisShift[1] = -0.12 * eye.length * state.pupilY
-          eye.irisVertices.forEach((vertex, index) => {
-            const follow = eye.irisWeights[index]!
-            sourceX[vertex] = sourceX[vertex]! - irisShift[0]! * follow
-            sourceY[vertex] = sourceY[vertex]! - irisShift[1]! * follow
-          })
-        }
+      // Irises: move within the eye opening, where the gaze points, and against the head's turn and
+      // nod so the eyes keep looking at the camera while the head moves (an eyeball's radius is
+      // about 0.4 of the eye's width: a turn of the head by an angle moves the iris by that much).
+      const radians = Math.PI / 180
+      for (const eye of eyes) {
+        const along = 0.18 * eye.length * state.pupilX - EYEBALL_RADIUS * eye.length * Math.sin(state.yaw * radians)
+        const down = -0.12 * eye.length * state.pupilY + EYEBALL_RADIUS * eye.length * Math.sin(state.pitch * radians)
+        if (along === 0 && down === 0) continue
+        irisShift[0] = eye.axisX * along - eye.axisY * down
+        irisShift[1] = eye.axisY * along + eye.axisX * down
+        eye.irisVertices.forEach((vertex, index) => {
+          const follow = eye.irisWeights[index]!
+          sourceX[vertex] = sourceX[vertex]! - irisShift[0]! * follow
+          sourceY[vertex] = sourceY[vertex]! - irisShift[1]! * follow
+        })
       }
     },
   }
@@ -170,9 +201,9 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
   function expressionAt(x: number, y: number, out: Float64Array): void {
     let shiftX = 0
     let shiftY = 0
-    for (let index = 0; index < pushes.length; index += 5) {
+    for (let index = 0; index < pushes.length; index += 6) {
       const sigma = pushes[index + 4]!
-      const distance = (x - pushes[index]!) ** 2 + (y - pushes[index + 1]!) ** 2
+      const distance = Math.max(0, Math.hypot(x - pushes[index]!, y - pushes[index + 1]!) - pushes[index + 5]!) ** 2
       if (distance > 9 * sigma * sigma) continue
       const falloff = Math.exp(-distance / (2 * sigma * sigma))
       shiftX -= pushes[index + 2]! * falloff
@@ -303,6 +334,8 @@ function eyeFrame(
     opening: Math.max(1, opening),
     margin: 0.08 * length,
     lash: 0.07 * length,
+    lowerMiddleX: originX + 0.5 * length * axisX - interpolate(lower, 0.5) * axisY,
+    lowerMiddleY: originY + 0.5 * length * axisY + interpolate(lower, 0.5) * axisX,
     browX,
     browY,
     irisVertices,
