@@ -128,6 +128,12 @@ async function measure(portrait) {
     const output = await describeFace({ data: frames[index], width, height, channels: 4 }).catch(() => undefined)
     similarities.push({ index, value: output === undefined ? 0 : await descriptorSimilarity(input, output) })
   }
+  // The same measure on the photo itself at output size (the rendered frame 0, before encoding):
+  // what the descriptor gives with no animation at all, at this resolution.
+  if (input !== undefined && rendered0 !== undefined) {
+    const still = await describeFace({ data: rendered0, width, height, channels: 4 }).catch(() => undefined)
+    if (still !== undefined) notes.push(`identity of the unanimated photo at output size ${(await descriptorSimilarity(input, still)).toFixed(2)}`)
+  }
   const worst = similarities.reduce((low, item) => (low === undefined || item.value < low.value ? item : low), undefined)
   if (worst !== undefined && first !== undefined) await saveCrop(frames[worst.index], width, height, faceGeometry(first), 1, `${portrait.name}-worst-identity-f${worst.index}.png`)
 
@@ -136,6 +142,7 @@ async function measure(portrait) {
     size: `${width}x${height}`,
     fallback,
     identityMin: worst?.value ?? NaN,
+    identities: similarities.map((item) => item.value),
     identityMean: similarities.length === 0 ? NaN : similarities.reduce((sum, item) => sum + item.value, 0) / similarities.length,
     nod,
     stepRatio,
