@@ -3,7 +3,7 @@
 // (tinyh264, as the CLI's report does) and measured as a viewer would see it.
 //
 //   npm run bench -- quality                       (builds first)
-//   npx tsc -b packages/cli && node bench/local-quality.mjs [--only name] [--json out.json]
+//   npx tsc -b packages/cli && node bench/local-quality.mjs [--only name] [--json out.json] [--out folder]
 //
 // Per clip: identity (Human's descriptor similarity of every 12th decoded frame to the input:
 // minimum and mean), nod amplitude (largest move of the face centre from frame 0, in face widths),
@@ -12,18 +12,22 @@
 // matte (px, mean over frames) and PSNR of decoded frame 0 against the rendered frame 0 (luma, the
 // usual measure of an encode, and RGB, which 4:2:0 chroma alone keeps below about 38 dB). Crops of
 // the worst frame (lowest identity) and of the eyes at the blink peak go to out/quality/.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
-import { describeFace, descriptorSimilarity, detectFaces, loadHumanRuntime, presetFace, renderPreset } from '@portrait-animator/adapter-local'
 import { decodeH264Frames } from '../packages/cli/dist/report/h264-frames.js'
 import { readMp4VideoTrack } from '../packages/cli/dist/report/mp4-video-track.js'
 import { yuvToRgba } from '../packages/cli/dist/report/yuv-to-rgba.js'
 import { backgroundMotion, eyeOpenness, faceGeometry, headMatte, luma, lumaPsnr, meanDifference, psnr } from './support/quality-metrics.mjs'
 import { qualityPortraits } from './support/quality-portraits.mjs'
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'string' } } })
-const outFolder = new URL('../out/quality/', import.meta.url)
+// LOCAL_ADAPTER=/path/to/dist/index.js measures another build (an older commit's) on the same set.
+const { describeFace, descriptorSimilarity, detectFaces, loadHumanRuntime, presetFace, renderPreset } = await import(
+  process.env.LOCAL_ADAPTER ?? '@portrait-animator/adapter-local'
+)
+const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'string' }, out: { type: 'string' } } })
+const outFolder = new URL(`../out/${values.out ?? 'quality'}/`, import.meta.url)
+await rm(outFolder, { recursive: true, force: true })
 await mkdir(outFolder, { recursive: true })
 await loadHumanRuntime()
 
@@ -53,6 +57,29 @@ for (const row of rows) {
   console.log(`| ${cells.join(' | ')} |`)
 }
 if (values.json !== undefined) await writeFile(values.json, JSON.stringify(rows, null, 2))
+await contactSheet(rows)
+
+/** One small PNG with, per portrait, the worst-identity face and the eyes at the blink peak (out/quality/contact-sheet.png). */
+async function contactSheet(measured) {
+  const tiles = []
+  let top = 0
+  for (const row of measured) {
+    const files = [row.worstCrop, row.blinkCrop].filter((file) => file !== undefined)
+    if (files.length === 0) continue
+    let left = 0
+    for (const file of files) {
+      const input = await sharp(new URL(file, outFolder).pathname).resize({ height: 128 }).png().toBuffer()
+      tiles.push({ input, left, top })
+      left += (await sharp(input).metadata()).width + 4
+    }
+    top += 132
+  }
+  if (tiles.length === 0) return
+  await sharp({ create: { width: 128 + 4 + 256, height: top, channels: 3, background: '#ffffff' } })
+    .composite(tiles)
+    .png({ palette: true, quality: 90 })
+    .toFile(new URL('contact-sheet.png', outFolder).pathname)
+}
 
 function fixed(value, digits) {
   return Number.isFinite(value) ? value.toFixed(digits) : '-'
@@ -103,6 +130,7 @@ async function measure(portrait) {
   let nod = NaN
   let blink = NaN
   let background = NaN
+  let blinkCrop
   if (first !== undefined) {
     const start = faceGeometry(first)
     nod = 0
@@ -115,7 +143,8 @@ async function measure(portrait) {
     const mask = headMatte(start, width, height)
     background = 0
     for (const plane of lumas) background += backgroundMotion(lumas[0], plane, mask, width, height) / lumas.length
-    await saveCrop(frames[blinkPeak], width, height, start, 0.45, `${portrait.name}-blink.png`)
+    blinkCrop = `${portrait.name}-blink.png`
+    await saveCrop(frames[blinkPeak], width, height, start, 0.45, blinkCrop)
   } else {
     notes.push('no face in decoded frame 0')
   }
@@ -135,7 +164,11 @@ async function measure(portrait) {
     if (still !== undefined) notes.push(`identity of the unanimated photo at output size ${(await descriptorSimilarity(input, still)).toFixed(2)}`)
   }
   const worst = similarities.reduce((low, item) => (low === undefined || item.value < low.value ? item : low), undefined)
-  if (worst !== undefined && first !== undefined) await saveCrop(frames[worst.index], width, height, faceGeometry(first), 1, `${portrait.name}-worst-identity-f${worst.index}.png`)
+  let worstCrop
+  if (worst !== undefined && first !== undefined) {
+    worstCrop = `${portrait.name}-worst-identity-f${worst.index}.png`
+    await saveCrop(frames[worst.index], width, height, faceGeometry(first), 1, worstCrop)
+  }
 
   return {
     name: portrait.name,
@@ -152,6 +185,8 @@ async function measure(portrait) {
     psnrY: rendered0 === undefined ? NaN : lumaPsnr(frames[0], rendered0),
     psnr: rendered0 === undefined ? NaN : psnr(frames[0], rendered0),
     bytes: clip.bytes.byteLength,
+    blinkCrop,
+    worstCrop,
     notes,
   }
 }
