@@ -1,6 +1,7 @@
 import type { ControlMesh } from './face-mesh.js'
 import { CHEEKS, FACE_OVAL, IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE, INNER_MOUTH_CORNERS, IRIS_GROUPS, MOUTH_CORNERS, type EyeRegion } from './face-regions.js'
 import type { FaceState } from './motion-curves.js'
+import { drawLashLine } from './lash-line.js'
 import { innerLipOutline, insideOutline } from './mouth-grid.js'
 
 /** One eye measured in its own frame: `u` runs from corner to corner (0..1), `v` points down across it. */
@@ -21,6 +22,8 @@ interface EyeFrame {
   readonly margin: number
   /** Thickness of the lash line at the upper lid's edge. */
   readonly lash: number
+  /** Mean depth of the lid landmarks. */
+  readonly depth: number
   /** The middle of the lower lid, in pixels. */
   readonly lowerMiddleX: number
   readonly lowerMiddleY: number
@@ -33,6 +36,8 @@ interface EyeFrame {
   readonly imageRight: boolean
 }
 
+/** Closure from which the lash line is drawn over the lid's edge (fully drawn when closed). */
+const LASH_FROM = 0.5
 /** Radius of the eyeball in eye widths (corner to corner). */
 const EYEBALL_RADIUS = 0.4
 /** How far below the face centre the head's pivot (the top of the neck) sits, in face widths. */
@@ -44,6 +49,15 @@ const NECK_PIVOT_BACK = 0.25
 export interface Deformer {
   /** Fills `sourceX`/`sourceY` (one entry per mesh vertex) for `state` at clip time `time` (0..1). */
   sample(state: FaceState, time: number, sourceX: Float64Array, sourceY: Float64Array): void
+  /** Draws what the warp cannot (a closed eye's lash line) over the frame of the last `sample`. */
+  paint?(frame: Uint8Array, width: number, height: number): void
+}
+
+/** The photo the rig reads colours from (RGBA, output size). */
+export interface RigPhoto {
+  readonly data: Uint8Array
+  readonly width: number
+  readonly height: number
 }
 
 /**
@@ -52,7 +66,7 @@ export interface Deformer {
  * the (fixed) output mesh is given the photo position it shows, so the warp is continuous by
  * construction and never opens seams.
  */
-export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Deformer {
+export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array, photo?: RigPhoto): Deformer {
   const point = (landmark: number): [number, number, number] => [landmarks[landmark * 3]!, landmarks[landmark * 3 + 1]!, landmarks[landmark * 3 + 2]!]
   let minX = Infinity
   let maxX = -Infinity
@@ -98,6 +112,9 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
   const lips = innerLipOutline(landmarks)
   const mouthInterior = Uint8Array.from(xs, (x, vertex) => (mesh.landmarks[vertex]! < 0 && insideOutline(lips, x, ys[vertex]!, 0.5) ? 1 : 0))
   const innerForward = new Float64Array(2)
+  // Per eye, for the lash line: the head's shift at the eye in the last frame, and its lid colour.
+  const eyeShift = new Float64Array(eyes.length * 2)
+  const lashColours = eyes.map((eye) => lashColour(eye, photo))
   // Pushes of the current frame: centre x, y, forward push x, y, Gaussian width, and the radius of
   // a plateau around the centre that moves as one piece.
   const pushes: number[] = []
@@ -106,6 +123,7 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
   const expression = new Float64Array(2)
 
   return {
+    paint,
     sample(state, _time, sourceX, sourceY) {
       pushes.length = 0
       innerForward.fill(0)
@@ -151,6 +169,15 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
       })
 
       const rotation = inverseRotation(state, headRoll)
+      eyes.forEach((eye, index) => {
+        const centerX = eye.originX + 0.5 * eye.length * eye.axisX
+        const centerY = eye.originY + 0.5 * eye.length * eye.axisY
+        const dx = centerX - pivotX
+        const dy = centerY - pivotY
+        const dz = eye.depth - pivotZ
+        eyeShift[index * 2] = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX - centerX
+        eyeShift[index * 2 + 1] = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY - centerY
+      })
       for (let vertex = 0; vertex < vertexCount; vertex++) {
         const weight = weights[vertex]!
         const x = xs[vertex]!
@@ -195,6 +222,32 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array): Defor
         })
       }
     },
+  }
+
+  /**
+   * Draws the lash line along the edge of each closing lid (from half closed, fully at closed):
+   * the warp alone shows the edge through one row of mesh points, where bits of the eye's white
+   * still show between them.
+   */
+  function paint(frame: Uint8Array, width: number, height: number): void {
+    eyes.forEach((eye, index) => {
+      const closure = closures[index]!
+      if (closure <= LASH_FROM) return
+      const amount = Math.min(1, (closure - LASH_FROM) / (1 - LASH_FROM))
+      const opacity = amount * amount * (3 - 2 * amount)
+      const points: number[] = []
+      const steps = Math.max(4, Math.ceil(eye.length / 1.5))
+      for (let step = 1; step < steps; step++) {
+        const u = step / steps
+        const edge = lidEdge(eye, closure, u)
+        if (edge === undefined) continue
+        points.push(
+          eye.originX + u * eye.length * eye.axisX - edge * eye.axisY - eyeShift[index * 2]!,
+          eye.originY + u * eye.length * eye.axisY + edge * eye.axisX - eyeShift[index * 2 + 1]!,
+        )
+      }
+      drawLashLine(frame, width, height, Float64Array.from(points), Math.max(0.4, 0.5 * eye.lash), lashColours[index]!, opacity)
+    })
   }
 
   /** The backward displacement of this frame's expression at photo point (x, y), into `out`. */
@@ -254,6 +307,37 @@ function eyelidShift(eye: EyeFrame, closure: number, x: number, y: number): numb
   // Skin above the lashes stretched over the eye; the lashes moved down with the edge, not stretched.
   const sourceV = v <= edge - lash ? top + ((v - top) * (upper - lash - top)) / (edge - lash - top) : upper - (edge - v)
   return sourceV - v
+}
+
+/** Where (the eye's `v`) the closing upper lid's edge is at `u`, or undefined where the eye has no opening. */
+function lidEdge(eye: EyeFrame, closure: number, u: number): number | undefined {
+  const upper = interpolate(eye.upper, u)
+  const lower = interpolate(eye.lower, u)
+  if (lower <= upper) return undefined
+  const bottom = lower + eye.margin * Math.min(1, (lower - upper) / eye.opening)
+  return upper + closure * (lower + 0.5 * (bottom - lower) - upper)
+}
+
+/** The colour of the lashes: the darkest third of the pixels just above the upper lid's landmarks. */
+function lashColour(eye: EyeFrame, photo: RigPhoto | undefined): [number, number, number] {
+  if (photo === undefined) return [40, 30, 28]
+  const samples: Array<[number, number, number, number]> = []
+  for (let step = 1; step < 12; step++) {
+    const u = step / 12
+    const upper = interpolate(eye.upper, u)
+    for (const v of [upper - 1, upper - 0.5, upper]) {
+      const x = Math.round(eye.originX + u * eye.length * eye.axisX - v * eye.axisY)
+      const y = Math.round(eye.originY + u * eye.length * eye.axisY + v * eye.axisX)
+      if (x < 0 || y < 0 || x >= photo.width || y >= photo.height) continue
+      const offset = (y * photo.width + x) * 4
+      const [red, green, blue] = [photo.data[offset]!, photo.data[offset + 1]!, photo.data[offset + 2]!]
+      samples.push([0.299 * red + 0.587 * green + 0.114 * blue, red, green, blue])
+    }
+  }
+  if (samples.length === 0) return [40, 30, 28]
+  samples.sort((first, second) => first[0] - second[0])
+  const darkest = samples.slice(0, Math.max(1, Math.floor(samples.length / 3)))
+  return [0, 1, 2].map((channel) => darkest.reduce((sum, sample) => sum + sample[channel + 1]!, 0) / darkest.length) as [number, number, number]
 }
 
 function eyeFrame(
@@ -334,6 +418,7 @@ function eyeFrame(
     opening: Math.max(1, opening),
     margin: 0.08 * length,
     lash: 0.07 * length,
+    depth: [...region.upperLid, ...region.lowerLid].reduce((sum, landmark) => sum + point(landmark)[2], 0) / (region.upperLid.length + region.lowerLid.length),
     lowerMiddleX: originX + 0.5 * length * axisX - interpolate(lower, 0.5) * axisY,
     lowerMiddleY: originY + 0.5 * length * axisY + interpolate(lower, 0.5) * axisX,
     browX,

@@ -133,7 +133,7 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
     faceBox = { x: (face.box.x - region.left) * scaleX, y: (face.box.y - region.top) * scaleY, width: face.box.width * scaleX, height: face.box.height * scaleY }
     const faceMesh = buildControlMesh(width, height, landmarks)
     mesh = faceMesh
-    deformer = createFaceRig(faceMesh, landmarks)
+    deformer = createFaceRig(faceMesh, landmarks, { data: photo, width, height })
     isMoving = (vertex) => faceMesh.weights[vertex]! > 0
   } else {
     const borderMesh = buildControlMesh(width, height)
