@@ -1,3 +1,5 @@
+import type { PixelBounds } from './rgba-to-i420.js'
+
 /**
  * Piecewise-affine image warp over a fixed output mesh. Everything that depends only on the mesh
  * (which pixels each triangle covers, the inverse of each rest triangle) is computed once per
@@ -12,6 +14,8 @@ export interface MeshWarp {
   readonly height: number
   /** Number of pixels redrawn per frame. */
   readonly movingPixels: number
+  /** The smallest rectangle holding every pixel that can be redrawn; nothing outside it ever changes. */
+  readonly bounds: PixelBounds
   /**
    * Draws one frame into `target` (RGBA, `width * height * 4`), given where each vertex samples
    * the photo. `target` must start as a copy of the photo (see `createFrameBuffer`): static pixels
@@ -64,11 +68,20 @@ export function createMeshWarp(options: {
   })
   spanStart[triangleCount] = spans.length / 3
   const spanData = Int32Array.from(spans)
+  const bounds = { left: width, top: height, right: 0, bottom: 0 }
+  for (let index = 0; index < spanData.length; index += 3) {
+    bounds.top = Math.min(bounds.top, spanData[index]!)
+    bounds.bottom = Math.max(bounds.bottom, spanData[index]! + 1)
+    bounds.left = Math.min(bounds.left, spanData[index + 1]!)
+    bounds.right = Math.max(bounds.right, spanData[index + 2]!)
+  }
+  if (bounds.right <= bounds.left) Object.assign(bounds, { left: 0, top: 0, right: 0, bottom: 0 })
 
   return {
     width,
     height,
     movingPixels,
+    bounds,
     createFrameBuffer: () => Uint8Array.from(photo),
     render(sourceX, sourceY, target) {
       for (let slot = 0; slot < triangleCount; slot++) {

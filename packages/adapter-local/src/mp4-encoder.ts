@@ -5,15 +5,18 @@ import { DEFAULT_H264_SETTINGS, H264_COLOUR, h264Level, type H264Settings } from
 import { rewriteSps } from './h264-sps.js'
 import { addMp4SyncSamples, rewriteMp4Sps } from './mp4-avc-config.js'
 import { clearMp4Timestamps } from './mp4-boxes.js'
-import { rgbaToI420 } from './rgba-to-i420.js'
+import { rgbaToI420, type PixelBounds } from './rgba-to-i420.js'
 
 const require = createRequire(import.meta.url)
 let nextFile = 0
 
 /** Encodes RGBA frames to an H.264 MP4, one frame at a time. */
 export interface Mp4Encoder {
-  /** Adds one RGBA frame (`width * height * 4` bytes); the buffer can be reused afterwards. */
-  addFrame(rgba: Uint8Array): void
+  /**
+   * Adds one RGBA frame (`width * height * 4` bytes); the buffer can be reused afterwards. With
+   * `changed`, only that region differs from the previous frame (the first frame is always read whole).
+   */
+  addFrame(rgba: Uint8Array, changed?: PixelBounds): void
   /** Finishes the file and returns its bytes (deterministic: no timestamps). */
   finish(): Uint8Array
   /** Frees the encoder without producing a file. */
@@ -86,8 +89,8 @@ export async function createMp4Encoder(options: Mp4EncoderOptions): Promise<Mp4E
     encoder.delete()
   }
   return {
-    addFrame: (rgba) => {
-      encoder.addFrameYuv(rgbaToI420(rgba, options.width, options.height, settings.colourRange, yuv))
+    addFrame: (rgba, changed) => {
+      encoder.addFrameYuv(rgbaToI420(rgba, options.width, options.height, settings.colourRange, yuv, frames === 0 ? undefined : changed))
       frames++
     },
     finish: () => {

@@ -30,4 +30,17 @@ describe('rgbaToI420', () => {
     const [, , , , u] = rgbaToI420(solid(2, 2, 0, 0, 255), 2, 2, 'full', new Uint8Array(6))
     expect(u).toBe(255)
   })
+
+  it('converting only the changed region gives the same planes as converting the whole frame', () => {
+    const width = 16
+    const height = 12
+    const first = new Uint8Array(width * height * 4).map((_, index) => (index * 37) % 251)
+    const second = Uint8Array.from(first)
+    // Change a block at odd coordinates: its 2x2 chroma blocks reach outside it.
+    for (let y = 3; y < 8; y++) for (let x = 5; x < 10; x++) second.set([255, 10, 40, 255], (y * width + x) * 4)
+    const whole = rgbaToI420(second, width, height, 'limited', new Uint8Array((width * height * 3) / 2))
+    const reused = rgbaToI420(first, width, height, 'limited', new Uint8Array((width * height * 3) / 2))
+    rgbaToI420(second, width, height, 'limited', reused, { left: 5, top: 3, right: 10, bottom: 8 })
+    expect([...reused]).toEqual([...whole])
+  })
 })
