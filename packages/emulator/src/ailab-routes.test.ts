@@ -143,7 +143,8 @@ describe('AILab retired mode', () => {
 
 describe('AILab flow restriction', () => {
   it('answers 503 AI_SERVICE_FLOW_RESTRICTION past maxConcurrent calls at once', async () => {
-    const emulator = await startEmulator({ jobDurationMs: 200, ailab: { maxConcurrent: 1 } })
+    // Long enough that the three requests overlap even on a busy machine (200 ms was not, in full runs).
+    const emulator = await startEmulator({ jobDurationMs: 2000, ailab: { maxConcurrent: 1 } })
     try {
       const portrait = await createTestPortrait()
       const results = await Promise.all([livePhoto(emulator, portrait), livePhoto(emulator, portrait), livePhoto(emulator, portrait)])
