@@ -4,10 +4,13 @@
 //
 // Run after building the package:
 //   npx tsc -b packages/adapter-local && node bench/local-live-photo.mjs [runs]
+// LOCAL_ADAPTER=/path/to/dist/index.js measures another build (e.g. an older commit's) side by side.
+// Besides wall-clock times it reports the CPU time of each clip (the render runs on one thread):
+// on a machine shared with other work the wall-clock figure includes waiting for a core.
 import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { readMp4Summary } from '@portrait-animator/core'
-import { createLocal, loadHumanRuntime } from '@portrait-animator/adapter-local'
+const { createLocal, loadHumanRuntime } = await import(process.env.LOCAL_ADAPTER ?? '@portrait-animator/adapter-local')
 
 const BUDGET_MS = 3000
 const BUDGET_RSS_MB = 500
@@ -20,13 +23,17 @@ const modelLoadMs = performance.now() - loadStarted
 
 const animator = createLocal().warp()
 const totals = []
+const cpuTotals = []
 const parts = { detectMs: [], renderMs: [], encodeMs: [] }
 let summary
 for (let run = 0; run < runs; run++) {
   const started = performance.now()
+  const cpuStarted = process.cpuUsage()
   const result = await animator.animate({ image, motion: { type: 'preset', preset: 'live-photo' } })
   const bytes = await result.output.bytes()
   totals.push(performance.now() - started)
+  const cpu = process.cpuUsage(cpuStarted)
+  cpuTotals.push((cpu.user + cpu.system) / 1000)
   summary = { ...readMp4Summary(bytes), bytes: bytes.byteLength }
   for (const key of Object.keys(parts)) parts[key].push(result.providerMetadata.local[key])
 }
@@ -43,6 +50,7 @@ console.log(`local/warp live-photo benchmark: node ${process.version}, ${availab
 console.log(`output: ${summary.width}x${summary.height} ${summary.codec}, ${summary.frameCount} frames, ${summary.durationSeconds} s, ${summary.bytes} bytes`)
 console.log(`model load (once per process, with warm-up): ${ms(modelLoadMs)}`)
 console.log(`clip (decode + detect + warp + encode): median ${ms(median(totals))}, min ${ms(Math.min(...totals))}, max ${ms(Math.max(...totals))}`)
+console.log(`clip CPU time: median ${ms(median(cpuTotals))}, min ${ms(Math.min(...cpuTotals))}, max ${ms(Math.max(...cpuTotals))}`)
 console.log(`  median parts: detect ${ms(median(parts.detectMs))}, warp ${ms(median(parts.renderMs))}, encode ${ms(median(parts.encodeMs))}`)
 console.log(`peak RSS: ${peakRssMb.toFixed(0)} MB`)
 const withinBudget = median(totals) <= BUDGET_MS && peakRssMb < BUDGET_RSS_MB

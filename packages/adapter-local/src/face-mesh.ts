@@ -1,6 +1,8 @@
 import { delaunay } from './delaunay.js'
 import { FACE_MESH_POINTS } from './face-landmarks.js'
-import { FACE_OVAL, IRIS_GROUPS } from './face-regions.js'
+import { eyeGridPoints } from './eye-grid.js'
+import { mouthGridPoints } from './mouth-grid.js'
+import { FACE_OVAL, IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE, IRIS_GROUPS } from './face-regions.js'
 
 const IRIS_CENTERS: readonly number[] = IRIS_GROUPS.map((group) => group[0])
 
@@ -92,6 +94,12 @@ export function buildControlMesh(width: number, height: number, landmarks?: Floa
       const vertex = add(insideX(landmarks[landmark * 3]!), insideY(landmarks[landmark * 3 + 1]!), landmarks[landmark * 3 + 2]!, 1, landmark)
       if (xs.length > before) vertexOfLandmark[landmark] = vertex
     }
+    for (const eye of [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE]) {
+      const grid = eyeGridPoints(landmarks, eye)
+      for (let index = 0; index < grid.length; index += 3) add(insideX(grid[index]!), insideY(grid[index + 1]!), grid[index + 2]!, 1, -1)
+    }
+    const mouth = mouthGridPoints(landmarks)
+    for (let index = 0; index < mouth.length; index += 3) add(insideX(mouth[index]!), insideY(mouth[index + 1]!), mouth[index + 2]!, 1, -1)
     let centerX = 0
     let centerY = 0
     for (const landmark of FACE_OVAL) {

@@ -42,3 +42,5 @@ export const MOUTH_CORNERS = [61, 291] as const
 export const INNER_MOUTH_CORNERS = [78, 308] as const
 /** Cheek points lifted a little by a smile. */
 export const CHEEKS = [205, 425] as const
+/** The inner edge of the lips, as a closed outline: upper lip from corner to corner, then the lower lip back. */
+export const INNER_LIPS = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95] as const

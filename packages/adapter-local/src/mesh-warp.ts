@@ -1,15 +1,21 @@
+import type { PixelBounds } from './rgba-to-i420.js'
+
 /**
  * Piecewise-affine image warp over a fixed output mesh. Everything that depends only on the mesh
  * (which pixels each triangle covers, the inverse of each rest triangle) is computed once per
  * portrait; a frame then only computes one affine map per moving triangle and samples the photo
- * bilinearly for the pixels those triangles cover. Pixels of triangles that never move are copied
- * once and left alone.
+ * with a Catmull-Rom bicubic filter for the pixels those triangles cover (bilinear sampling blurs
+ * whatever moves, so the still first frame flashed sharp at every loop; Catmull-Rom passes a pixel
+ * through unchanged at whole-pixel positions and keeps fine detail at fractional ones). Pixels of
+ * triangles that never move are copied once and left alone.
  */
 export interface MeshWarp {
   readonly width: number
   readonly height: number
   /** Number of pixels redrawn per frame. */
   readonly movingPixels: number
+  /** The smallest rectangle holding every pixel that can be redrawn; nothing outside it ever changes. */
+  readonly bounds: PixelBounds
   /**
    * Draws one frame into `target` (RGBA, `width * height * 4`), given where each vertex samples
    * the photo. `target` must start as a copy of the photo (see `createFrameBuffer`): static pixels
@@ -62,14 +68,20 @@ export function createMeshWarp(options: {
   })
   spanStart[triangleCount] = spans.length / 3
   const spanData = Int32Array.from(spans)
-  const maxX = width - 1.0001
-  const maxY = height - 1.0001
-  const rowStride = width * 4
+  const bounds = { left: width, top: height, right: 0, bottom: 0 }
+  for (let index = 0; index < spanData.length; index += 3) {
+    bounds.top = Math.min(bounds.top, spanData[index]!)
+    bounds.bottom = Math.max(bounds.bottom, spanData[index]! + 1)
+    bounds.left = Math.min(bounds.left, spanData[index + 1]!)
+    bounds.right = Math.max(bounds.right, spanData[index + 2]!)
+  }
+  if (bounds.right <= bounds.left) Object.assign(bounds, { left: 0, top: 0, right: 0, bottom: 0 })
 
   return {
     width,
     height,
     movingPixels,
+    bounds,
     createFrameBuffer: () => Uint8Array.from(photo),
     render(sourceX, sourceY, target) {
       for (let slot = 0; slot < triangleCount; slot++) {
@@ -103,25 +115,7 @@ export function createMeshWarp(options: {
           let u = ux * (startX + 0.5) + uy * centerY + u0 - 0.5
           let v = vx * (startX + 0.5) + vy * centerY + v0 - 0.5
           let out = (y * width + startX) * 4
-          for (let x = startX; x < endX; x++, u += ux, v += vx, out += 4) {
-            const sampleX = u < 0 ? 0 : u > maxX ? maxX : u
-            const sampleY = v < 0 ? 0 : v > maxY ? maxY : v
-            const column = sampleX | 0
-            const row = sampleY | 0
-            const fx = sampleX - column
-            const fy = sampleY - row
-            const w00 = (1 - fx) * (1 - fy)
-            const w10 = fx * (1 - fy)
-            const w01 = (1 - fx) * fy
-            const w11 = fx * fy
-            const p00 = (row * width + column) * 4
-            const p10 = p00 + 4
-            const p01 = p00 + rowStride
-            const p11 = p01 + 4
-            target[out] = (photo[p00]! * w00 + photo[p10]! * w10 + photo[p01]! * w01 + photo[p11]! * w11 + 0.5) | 0
-            target[out + 1] = (photo[p00 + 1]! * w00 + photo[p10 + 1]! * w10 + photo[p01 + 1]! * w01 + photo[p11 + 1]! * w11 + 0.5) | 0
-            target[out + 2] = (photo[p00 + 2]! * w00 + photo[p10 + 2]! * w10 + photo[p01 + 2]! * w01 + photo[p11 + 2]! * w11 + 0.5) | 0
-          }
+          for (let x = startX; x < endX; x++, u += ux, v += vx, out += 4) sampleCubic(photo, width, height, u, v, target, out)
         }
       }
     },
@@ -178,4 +172,70 @@ function rasterize(ax: number, ay: number, bx: number, by: number, cx: number, c
     }
   }
   return covered
+}
+
+/**
+ * Writes the colour of `photo` (RGBA) at pixel-index position (u, v) into `target` at `out`, with
+ * a Catmull-Rom cubic in each direction (taps clamped to the image). Alpha is left as it is.
+ */
+function sampleCubic(photo: Uint8Array, width: number, height: number, u: number, v: number, target: Uint8Array, out: number): void {
+  const maxColumn = width - 1
+  const maxRow = height - 1
+  const sampleX = u < 0 ? 0 : u > maxColumn ? maxColumn : u
+  const sampleY = v < 0 ? 0 : v > maxRow ? maxRow : v
+  const column = sampleX | 0
+  const row = sampleY | 0
+  const fx = sampleX - column
+  const fy = sampleY - row
+  // Catmull-Rom weights of the taps at -1, 0, 1, 2.
+  const fx2 = fx * fx
+  const fx3 = fx2 * fx
+  const wx0 = 0.5 * (-fx3 + 2 * fx2 - fx)
+  const wx1 = 0.5 * (3 * fx3 - 5 * fx2 + 2)
+  const wx2 = 0.5 * (-3 * fx3 + 4 * fx2 + fx)
+  const wx3 = 0.5 * (fx3 - fx2)
+  const fy2 = fy * fy
+  const fy3 = fy2 * fy
+  const wy0 = 0.5 * (-fy3 + 2 * fy2 - fy)
+  const wy1 = 0.5 * (3 * fy3 - 5 * fy2 + 2)
+  const wy2 = 0.5 * (-3 * fy3 + 4 * fy2 + fy)
+  const wy3 = 0.5 * (fy3 - fy2)
+  const stride = width * 4
+  if (column >= 1 && row >= 1 && column + 2 <= maxColumn && row + 2 <= maxRow) {
+    // Inside the image (nearly every pixel): the 4x4 taps without clamping.
+    let base = (row - 1) * stride + (column - 1) * 4
+    for (let channel = 0; channel < 3; channel++, base++) {
+      const a = base
+      const b = a + stride
+      const c = b + stride
+      const d = c + stride
+      const value =
+        wy0 * (wx0 * photo[a]! + wx1 * photo[a + 4]! + wx2 * photo[a + 8]! + wx3 * photo[a + 12]!) +
+        wy1 * (wx0 * photo[b]! + wx1 * photo[b + 4]! + wx2 * photo[b + 8]! + wx3 * photo[b + 12]!) +
+        wy2 * (wx0 * photo[c]! + wx1 * photo[c + 4]! + wx2 * photo[c + 8]! + wx3 * photo[c + 12]!) +
+        wy3 * (wx0 * photo[d]! + wx1 * photo[d + 4]! + wx2 * photo[d + 8]! + wx3 * photo[d + 12]!)
+      target[out + channel] = value <= 0 ? 0 : value >= 255 ? 255 : (value + 0.5) | 0
+    }
+    return
+  }
+  const x0 = (column > 0 ? column - 1 : 0) * 4
+  const x1 = column * 4
+  const x2 = (column < maxColumn ? column + 1 : maxColumn) * 4
+  const x3 = (column + 2 < maxColumn ? column + 2 : maxColumn) * 4
+  const r0 = (row > 0 ? row - 1 : 0) * stride
+  const r1 = row * stride
+  const r2 = (row < maxRow ? row + 1 : maxRow) * stride
+  const r3 = (row + 2 < maxRow ? row + 2 : maxRow) * stride
+  for (let channel = 0; channel < 3; channel++) {
+    const a = r0 + channel
+    const b = r1 + channel
+    const c = r2 + channel
+    const d = r3 + channel
+    const value =
+      wy0 * (wx0 * photo[a + x0]! + wx1 * photo[a + x1]! + wx2 * photo[a + x2]! + wx3 * photo[a + x3]!) +
+      wy1 * (wx0 * photo[b + x0]! + wx1 * photo[b + x1]! + wx2 * photo[b + x2]! + wx3 * photo[b + x3]!) +
+      wy2 * (wx0 * photo[c + x0]! + wx1 * photo[c + x1]! + wx2 * photo[c + x2]! + wx3 * photo[c + x3]!) +
+      wy3 * (wx0 * photo[d + x0]! + wx1 * photo[d + x1]! + wx2 * photo[d + x2]! + wx3 * photo[d + x3]!)
+    target[out + channel] = value <= 0 ? 0 : value >= 255 ? 255 : (value + 0.5) | 0
+  }
 }

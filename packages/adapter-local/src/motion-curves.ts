@@ -38,6 +38,15 @@ export function bump(time: number, center: number, width: number): number {
   return 0.5 - 0.5 * Math.cos((2 * Math.PI * (time - start)) / width)
 }
 
+/**
+ * A glance: 0 before `start`, 1 from a moment after it until `end`, back to 0 just after; each
+ * move takes `rise` of the clip (a saccade is quick: two or three frames).
+ */
+export function glance(time: number, start: number, end: number, rise = 0.03): number {
+  const edge = (value: number): number => (value <= 0 ? 0 : value >= 1 ? 1 : value * value * (3 - 2 * value))
+  return edge((time - start) / rise) * (1 - edge((time - end) / rise))
+}
+
 /** One full smooth cycle over the clip, so looping clips join without a jump. */
 function wave(time: number, phase = 0): number {
   return Math.sin(2 * Math.PI * time + phase)
@@ -51,13 +60,17 @@ export function presetFace(preset: PresetName, time: number): FaceState {
   switch (preset) {
     case 'live-photo':
       // A nod down and back with a slight turn, a smile that rises and fades, one blink near the end.
+      // The head moves about 0.03 face widths at most (the rig's geometry is in face widths).
       return {
         ...NEUTRAL_FACE,
-        pitch: -5 * bump(time, 0.35, 0.7) + 2 * bump(time, 0.8, 0.4),
-        yaw: 2.5 * wave(time),
-        roll: 1.5 * wave(time, Math.PI / 3) * bump(time, 0.5, 1),
+        pitch: -3.5 * bump(time, 0.35, 0.7) + 1.4 * bump(time, 0.8, 0.4),
+        yaw: 1.6 * wave(time),
+        roll: 1 * wave(time, Math.PI / 3) * bump(time, 0.5, 1),
         smile: 0.85 * bump(time, 0.45, 0.7),
         blink: bump(time, 0.86, 0.1),
+        // Small saccades: a glance aside and one down and back; the eyes otherwise hold the camera.
+        pupilX: 0.22 * glance(time, 0.16, 0.34) - 0.18 * glance(time, 0.56, 0.7),
+        pupilY: -0.12 * glance(time, 0.56, 0.7),
       }
     case 'nod':
       return { ...NEUTRAL_FACE, pitch: -7 * bump(time, 0.25, 0.5) + 4 * bump(time, 0.72, 0.45) }
@@ -72,6 +85,7 @@ export function presetFace(preset: PresetName, time: number): FaceState {
         yaw: 1.8 * wave(time, 1),
         roll: 0.8 * wave(time, 2),
         blink: bump(time, 0.7, 0.1),
+        pupilX: 0.2 * glance(time, 0.2, 0.45),
       }
   }
 }

@@ -2,6 +2,8 @@ import type { Framing, Warning } from '@portrait-animator/core'
 import sharp, { type Sharp } from 'sharp'
 import { buildControlMesh, type ControlMesh } from './face-mesh.js'
 import { detectFaces, type DetectedFace, type FaceBox } from './face-landmarks.js'
+import { normalizeFaceDepth } from './face-depth.js'
+import { faceFallbackReason } from './face-fallback.js'
 import { createFaceRig, type Deformer } from './face-rig.js'
 import { invalidInput, LOCAL_PROVIDER, localError } from './local-errors.js'
 import { createMeshWarp, type MeshWarp } from './mesh-warp.js'
@@ -75,8 +77,18 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
   const detectedAt = performance.now()
 
   const warnings: Warning[] = []
-  const face = faces[0]
-  if (face === undefined) {
+  const found = faces[0]
+  const fallbackReason = found === undefined ? undefined : faceFallbackReason(found.score, found.points)
+  // A face the warp would tear (a profile, an unsure detection) is framed but not warped.
+  const face = fallbackReason === undefined ? found : undefined
+  if (fallbackReason !== undefined) {
+    warnings.push({
+      type: 'face',
+      setting: 'image',
+      provider: LOCAL_PROVIDER,
+      message: `The face is not animated: ${fallbackReason}; the whole image moves gently instead.`,
+    })
+  } else if (face === undefined) {
     if (options.noFace === 'error') {
       throw localError({ kind: 'no_face', message: 'No face was found in the image. Use a photo with a clearly visible face.' })
     }
@@ -90,7 +102,7 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
     })
   }
 
-  const region = face !== undefined && options.framing === 'head' ? headRegion(face.box, photoWidth, photoHeight) : { left: 0, top: 0, width: photoWidth, height: photoHeight }
+  const region = found !== undefined && options.framing === 'head' ? headRegion(found.box, photoWidth, photoHeight) : { left: 0, top: 0, width: photoWidth, height: photoHeight }
   const longest = Math.max(region.width, region.height)
   const scale = Math.min(options.maxSide, longest) / longest
   const width = Math.max(2, 2 * Math.round((region.width * scale) / 2))
@@ -117,10 +129,11 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
       landmarks[index + 1] = (face.points[index + 1]! - region.top) * scaleY
       landmarks[index + 2] = face.points[index + 2]! * (scaleX + scaleY) * 0.5
     }
+    normalizeFaceDepth(landmarks)
     faceBox = { x: (face.box.x - region.left) * scaleX, y: (face.box.y - region.top) * scaleY, width: face.box.width * scaleX, height: face.box.height * scaleY }
     const faceMesh = buildControlMesh(width, height, landmarks)
     mesh = faceMesh
-    deformer = createFaceRig(faceMesh, landmarks)
+    deformer = createFaceRig(faceMesh, landmarks, { data: photo, width, height })
     isMoving = (vertex) => faceMesh.weights[vertex]! > 0
   } else {
     const borderMesh = buildControlMesh(width, height)

@@ -98,7 +98,8 @@ export async function renderAnimation(image: Uint8Array, plan: RenderPlan, optio
     try {
       await renderFrames(portrait, plan.states, (frame, index) => {
         share(frame, index)
-        timed(() => encoder.addFrame(frame))
+        // Only the warp's region changes from frame to frame: the encoder converts just that.
+        timed(() => encoder.addFrame(frame, portrait.warp.bounds))
       }, loop)
       progress?.('encoding', 0)
       bytes = timed(() => encoder.finish())

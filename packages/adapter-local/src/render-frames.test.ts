@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE } from './face-regions.js'
 import { landmarkRegion, astronautBytes, meanAbsoluteDifference, type PixelRegion } from './local-test-images.test-helpers.js'
-import { presetFace, presetTimeline, type FaceState } from './motion-curves.js'
+import { NEUTRAL_FACE, presetFace, presetTimeline, type FaceState } from './motion-curves.js'
 import { preparePortrait, type PreparedPortrait } from './prepare-portrait.js'
+import { innerLipOutline, insideOutline } from './mouth-grid.js'
 import { renderFrames } from './render-frames.js'
 
 // Pixel-level checks on the renderer's raw RGBA frames, before encoding (the encoded MP4 is
@@ -33,6 +34,34 @@ function darkPixels(frame: Uint8Array, width: number, region: PixelRegion, thres
     for (let x = region.left; x < region.left + region.width; x++) {
       const offset = (y * width + x) * 4
       if (0.299 * frame[offset]! + 0.587 * frame[offset + 1]! + 0.114 * frame[offset + 2]! < threshold) count++
+    }
+  }
+  return count
+}
+
+/** Mean x of the pixels darker than `threshold` inside a region. */
+function darkCentroidX(frame: Uint8Array, width: number, region: PixelRegion, threshold = 90): number {
+  let total = 0
+  let count = 0
+  for (let y = region.top; y < region.top + region.height; y++) {
+    for (let x = region.left; x < region.left + region.width; x++) {
+      const offset = (y * width + x) * 4
+      if (0.299 * frame[offset]! + 0.587 * frame[offset + 1]! + 0.114 * frame[offset + 2]! >= threshold) continue
+      total += x
+      count++
+    }
+  }
+  return total / count
+}
+
+/** Pixels that look like the white of the eye inside a region: bright and grey (skin is as bright, but pink). */
+function whitePixels(frame: Uint8Array, width: number, region: PixelRegion): number {
+  let count = 0
+  for (let y = region.top; y < region.top + region.height; y++) {
+    for (let x = region.left; x < region.left + region.width; x++) {
+      const offset = (y * width + x) * 4
+      const [red, green, blue] = [frame[offset]!, frame[offset + 1]!, frame[offset + 2]!]
+      if (0.299 * red + 0.587 * green + 0.114 * blue > 140 && red - blue < 30) count++
     }
   }
   return count
@@ -95,6 +124,66 @@ describe('rendered frames of the sample portrait', () => {
     const mouth = landmarkRegion(portrait.landmarks!, [61, 291, 0, 17], 3)
     expect(meanAbsoluteDifference(frames[0]!, frames[peak]!, 512, mouth)).toBeLessThan(0.5)
     expect(Buffer.compare(frames.at(-1)!, frames[0]!)).toBe(0)
+  })
+
+  it('blink: the closed lid is skin over the eye, not a squeezed band with the white of the eye under it', async () => {
+    const states = presetTimeline('blink', 24)
+    const [open, closed] = await render([states[0]!, states[12]!])
+    for (const eye of [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE]) {
+      const opening = landmarkRegion(portrait.landmarks!, [...eye.upperLid, ...eye.lowerLid], 0)
+      const white = whitePixels(open!, 512, opening)
+      expect(white).toBeGreaterThan(3)
+      expect(whitePixels(closed!, 512, opening)).toBeLessThanOrEqual(white * 0.5)
+    }
+  })
+
+  it('gaze: the live photo glances aside and back, and the irises move within the eyes', async () => {
+    expect(presetFace('live-photo', 0).pupilX).toBe(0)
+    expect(presetFace('live-photo', 0.25).pupilX).toBeGreaterThan(0.2)
+    expect(presetFace('live-photo', 71 / 72).pupilX).toBe(0)
+    const [ahead, aside] = await render([NEUTRAL_FACE, { ...NEUTRAL_FACE, pupilX: presetFace('live-photo', 0.25).pupilX }])
+    for (const eye of [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE]) {
+      const opening = landmarkRegion(portrait.landmarks!, [...eye.upperLid, ...eye.lowerLid], 1)
+      // The iris (the darkest pixels of the opening) moves towards the image's right by about half a pixel.
+      expect(darkCentroidX(aside!, 512, opening) - darkCentroidX(ahead!, 512, opening)).toBeGreaterThan(0.3)
+    }
+  })
+
+  it('smile: the teeth move as one piece (the inner mouth lifts without stretching) while the corners rise', () => {
+    const vertexCount = portrait.mesh.xs.length
+    const sourceX = new Float64Array(vertexCount)
+    const sourceY = new Float64Array(vertexCount)
+    portrait.deformer.sample({ ...NEUTRAL_FACE, smile: 0.9 }, 0, sourceX, sourceY)
+    const landmarks = portrait.landmarks!
+    // Where each landmark's point of the photo is drawn in the smiling frame: the backward map's
+    // source moves opposite to the picture, so compare the sources with the rest positions.
+    const shift = (landmark: number) => {
+      // A landmark that fell on the same pixel as an earlier one shares its vertex.
+      const x = Math.round(landmarks[landmark * 3]!)
+      const y = Math.round(landmarks[landmark * 3 + 1]!)
+      const vertex = portrait.mesh.xs.findIndex((vertexX, index) => vertexX === x && portrait.mesh.ys[index] === y)
+      return [landmarks[landmark * 3]! - sourceX[vertex]!, landmarks[landmark * 3 + 1]! - sourceY[vertex]!] as const
+    }
+    // Every point inside the mouth opening (the teeth) makes the same move, up.
+    const lips = innerLipOutline(landmarks)
+    const teeth: Array<readonly [number, number]> = []
+    portrait.mesh.xs.forEach((x, vertex) => {
+      const y = portrait.mesh.ys[vertex]!
+      if (portrait.mesh.landmarks[vertex]! < 0 && insideOutline(lips, x, y, 0.5)) teeth.push([x - sourceX[vertex]!, y - sourceY[vertex]!])
+    })
+    expect(teeth.length).toBeGreaterThan(10)
+    for (const [x, y] of teeth) {
+      expect(y).toBeLessThan(-0.3)
+      expect(Math.abs(x - teeth[0]![0])).toBeLessThan(0.05)
+      expect(Math.abs(y - teeth[0]![1])).toBeLessThan(0.05)
+    }
+    const teethLift = teeth[0]![1]
+    // The outer corners (61, 291) rise more than the teeth and move outwards.
+    const [left, right] = [shift(61), shift(291)]
+    expect(left[1]).toBeLessThan(teethLift - 1)
+    expect(right[1]).toBeLessThan(teethLift - 1)
+    expect(left[0]).toBeLessThan(-0.5)
+    expect(right[0]).toBeGreaterThan(0.5)
   })
 
   it('smile: the mouth corners move, the eyes barely', async () => {

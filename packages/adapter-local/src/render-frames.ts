@@ -31,6 +31,7 @@ export async function renderFrames(
     checkLimits(options)
     portrait.deformer.sample(states[index]!, index / states.length, sourceX, sourceY)
     portrait.warp.render(sourceX, sourceY, frame)
+    portrait.deformer.paint?.(frame, portrait.width, portrait.height)
     await consume(frame, index)
     options.onFrame?.(index + 1, states.length)
     await new Promise<void>((resolve) => setImmediate(resolve))

@@ -1,0 +1,72 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { detectFaces, presetFace, renderPreset } from '@portrait-animator/adapter-local'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { decodeH264Frames } from './h264-frames.js'
+import { readMp4VideoTrack } from './mp4-video-track.js'
+import { yuvToRgba } from './yuv-to-rgba.js'
+
+const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'examples', 'assets', 'astronaut.png')
+
+/** Upper/lower lid landmark pairs and the corners of each eye (Human's face mesh). */
+const EYES = [
+  { pairs: [[160, 144], [159, 145], [158, 153]], corners: [33, 133] },
+  { pairs: [[387, 373], [386, 374], [385, 380]], corners: [263, 362] },
+] as const
+
+/** Mean lid opening over eye width of both eyes, from the landmarks Human finds in a frame. */
+async function eyeOpenness(frame: Uint8Array, width: number, height: number): Promise<number> {
+  const [face] = await detectFaces({ data: frame, width, height, channels: 4 })
+  if (face === undefined) throw new Error('no face in the decoded frame')
+  const distance = (first: number, second: number) =>
+    Math.hypot(face.points[first * 3]! - face.points[second * 3]!, face.points[first * 3 + 1]! - face.points[second * 3 + 1]!)
+  let total = 0
+  for (const eye of EYES) {
+    const opening = eye.pairs.reduce((sum, [upper, lower]) => sum + distance(upper, lower), 0) / eye.pairs.length
+    total += opening / distance(eye.corners[0], eye.corners[1]) / EYES.length
+  }
+  return total
+}
+
+function lumaStep(first: Uint8Array, second: Uint8Array): number {
+  let total = 0
+  for (let index = 0; index < first.length; index++) total += Math.abs(first[index]! - second[index]!)
+  return total / first.length
+}
+
+/** The offline live-photo clip of the sample portrait as a player shows it: decoded H.264 frames. */
+describe('the offline live-photo clip, decoded', () => {
+  const frames: Uint8Array[] = []
+  const lumas: Uint8Array[] = []
+  let size = { width: 0, height: 0 }
+
+  beforeAll(async () => {
+    const clip = await renderPreset(SAMPLE, 'live-photo')
+    size = { width: clip.width, height: clip.height }
+    await decodeH264Frames(clip.bytes, readMp4VideoTrack(clip.bytes), {
+      onFrame: (frame) => {
+        frames.push(yuvToRgba(frame).data)
+        lumas.push(frame.planes.slice(0, frame.codedWidth * frame.codedHeight))
+      },
+    })
+  })
+
+  it('closes the eyes at the blink peak: the lids nearly meet, by the landmarks of the decoded frame', async () => {
+    const peak = frames.reduce((best, _, index) => (presetFace('live-photo', index / frames.length).blink > presetFace('live-photo', best / frames.length).blink ? index : best), 0)
+    const open = await eyeOpenness(frames[0]!, size.width, size.height)
+    const closed = await eyeOpenness(frames[peak]!, size.width, size.height)
+    expect(open).toBeGreaterThan(0.15)
+    // The target is 0.25; Human's landmarks still see the closed lids 1-2 px apart on this
+    // portrait's 20 px eyes (0.39 here, see docs/quality.md). The first version measured 0.90: the
+    // eyes stayed open.
+    expect(closed / open).toBeLessThanOrEqual(0.45)
+  })
+
+  it('loops without a jump: the step from the last frame back to the first is like any other step', () => {
+    const steps = lumas.map((luma, index) => lumaStep(luma, lumas[(index + 1) % lumas.length]!))
+    const median = [...steps].sort((first, second) => first - second)[Math.floor(steps.length / 2)]!
+    expect(steps).toHaveLength(72)
+    expect(steps.at(-1)!).toBeLessThanOrEqual(1.5 * median)
+    expect(Math.max(...steps)).toBeLessThanOrEqual(1.5 * median)
+  })
+})
