@@ -2,8 +2,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { detectFaces, presetFace, renderPreset } from '@portrait-animator/adapter-local'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { decodeH264Frames } from './h264-frames.js'
-import { readMp4VideoTrack } from './mp4-video-track.js'
+import { decodeBaselineFrames } from './h264-frames.js'
+import { readMediaContainer } from './media-container.js'
 import { yuvToRgba } from './yuv-to-rgba.js'
 
 const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'examples', 'assets', 'astronaut.png')
@@ -43,7 +43,8 @@ describe('the offline live-photo clip, decoded', () => {
   beforeAll(async () => {
     const clip = await renderPreset(SAMPLE, 'live-photo')
     size = { width: clip.width, height: clip.height }
-    await decodeH264Frames(clip.bytes, readMp4VideoTrack(clip.bytes), {
+    const { video } = await readMediaContainer(clip.bytes)
+    await decodeBaselineFrames(video!, {
       onFrame: (frame) => {
         frames.push(yuvToRgba(frame).data)
         lumas.push(frame.planes.slice(0, frame.codedWidth * frame.codedHeight))
