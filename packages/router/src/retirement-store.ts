@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../output/index.js'
+import { writeFileAtomic } from '@portrait-animator/core'
 
 /** What is remembered about a retired target. */
 export interface Retirement {

@@ -1,5 +1,4 @@
-import type { PortraitAnimatorError } from '../errors/index.js'
-import type { ErrorKind } from '../spec/index.js'
+import type { ErrorKind, PortraitAnimatorError } from '@portrait-animator/core'
 
 /**
  * Kinds that, on a job the provider accepted, mean the provider itself ended the job in failure.

@@ -1,6 +1,4 @@
-import type { LoadedConfig } from '../config/index.js'
-import type { PortraitAnimatorError } from '../errors/index.js'
-import type { AnimationRequest, AnimationResult, AnimatorProviderFactory, CallOptions, Capabilities, PortraitAnimator } from '../spec/index.js'
+import type { AnimationRequest, AnimationResult, AnimatorProviderFactory, CallOptions, Capabilities, CompareEntry, LoadedConfig, PortraitAnimator, PortraitAnimatorError } from '@portrait-animator/core'
 import type { JournalEntry } from './job-journal.js'
 import type { RouterEventListener } from './router-events.js'
 
@@ -33,15 +31,6 @@ export interface RouterOptions {
 export interface RouterCallOptions extends CallOptions {
   /** A route name from the config. @default by motion (`motionRoutes`), else `default` */
   readonly route?: string
-}
-
-/** One target's outcome in a comparison. */
-export interface CompareEntry {
-  readonly target: string
-  readonly ok: boolean
-  readonly result?: AnimationResult
-  readonly error?: PortraitAnimatorError
-  readonly durationMs: number
 }
 
 /** A journaled job picked up again by `resume()`. */

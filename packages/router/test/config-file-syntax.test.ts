@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { PortraitAnimatorError } from '../src/errors/index.js'
-import { createRouter } from '../src/router/index.js'
+import { PortraitAnimatorError } from '@portrait-animator/core'
+import { createRouter } from '../src/index.js'
 
 const SECRET = 'sk-live-SECRET123'
 

@@ -1,4 +1,4 @@
-import type { ErrorKind, JobHandle, ProgressPhase } from '../spec/index.js'
+import type { ErrorKind, JobHandle, ProgressPhase } from '@portrait-animator/core'
 
 /** Fields every router event carries. */
 interface EventBase {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { createTestPortrait, createTestWav, startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRouter, type Router } from '../src/index.js'
-import { expectAnimatorError } from '../src/testing/index.js'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 
 /**
  * When every target refuses a request's values itself (an expression out of range in strict mode,

@@ -1,6 +1,4 @@
-import { ownEntry, type LoadedConfig, type ResolvedProvider } from '../config/index.js'
-import { registerSecret } from '../errors/index.js'
-import type { AnimatorProvider, AnimatorProviderFactory, PortraitAnimator } from '../spec/index.js'
+import { ownEntry, registerSecret, type AnimatorProvider, type AnimatorProviderFactory, type LoadedConfig, type PortraitAnimator, type ResolvedProvider } from '@portrait-animator/core'
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js'
 import { CircuitBreaker } from './circuit-breaker.js'
 import { TargetLimiter } from './target-limiter.js'

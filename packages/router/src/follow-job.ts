@@ -1,5 +1,4 @@
-import { PortraitAnimatorError } from '../errors/index.js'
-import type { AnimationResult, CallOptions, JobHandle, PortraitAnimator } from '../spec/index.js'
+import { PortraitAnimatorError, type AnimationResult, type CallOptions, type JobHandle, type PortraitAnimator } from '@portrait-animator/core'
 import { sleep } from './target-limiter.js'
 
 /** Polls `status()` until the job ends. */

@@ -3,14 +3,13 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RouterConfig } from '../config/index.js'
-import type { AnimationRequest, AnimatorProviderFactory, PortraitAnimator } from '../spec/index.js'
-import { createScriptedAnimator, waitUntil, type ScriptedAnimator, type ScriptStep } from '../testing/index.js'
+import type { AnimationRequest, AnimatorProviderFactory, PortraitAnimator, RouterConfig } from '@portrait-animator/core'
+import { createScriptedAnimator, waitUntil, type ScriptedAnimator, type ScriptStep } from '@portrait-animator/core/testing'
 import { createRouter } from './create-router.js'
 import type { RouterOptions } from './router-api.js'
 import type { RouterEvent } from './router-events.js'
-import { pngBytes, wavBytes } from '../media/test-fixtures.test-helpers.js'
-import { expectAnimatorError } from '../testing/index.js'
+import { pngBytes, wavBytes } from '../../core/src/media/test-fixtures.test-helpers.js'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 
 const PNG = pngBytes(1, 1)
 const livePhoto: AnimationRequest = { image: PNG, motion: { type: 'preset', preset: 'live-photo' } }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { expectAnimatorError } from '../testing/index.js'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 import { createRouter } from './create-router.js'
 
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty'] as const

@@ -1,6 +1,4 @@
-import { PortraitAnimatorError, toPortraitAnimatorError } from '../errors/index.js'
-import { withDeadline } from '../runtime/index.js'
-import type { AnimationRequest, AnimationResult, ErrorKind, PortraitAnimator } from '../spec/index.js'
+import { PortraitAnimatorError, toPortraitAnimatorError, withDeadline, type AnimationRequest, type AnimationResult, type ErrorKind, type PortraitAnimator } from '@portrait-animator/core'
 import { retryDelay } from './backoff.js'
 import { ABORT_GRACE_MS, settleAfterAbort } from './settle-after-abort.js'
 import { mayHaveCharged } from './charge-risk.js'

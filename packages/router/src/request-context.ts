@@ -1,5 +1,4 @@
-import { redact, type PortraitAnimatorError } from '../errors/index.js'
-import type { Attempt, CallOptions } from '../spec/index.js'
+import { redact, type Attempt, type CallOptions, type PortraitAnimatorError } from '@portrait-animator/core'
 import type { RouterEvent, RouterEventListener, SkipCode } from './router-events.js'
 
 type EventBody = RouterEvent extends infer Event ? (Event extends RouterEvent ? Omit<Event, 'route' | 'requestId' | 'elapsedMs'> : never) : never

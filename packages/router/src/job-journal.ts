@@ -1,7 +1,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../output/index.js'
-import type { JobHandle } from '../spec/index.js'
+import { writeFileAtomic, type JobHandle } from '@portrait-animator/core'
 
 /** One unfinished async job, as written before polling starts. */
 export interface JournalEntry {

@@ -2,8 +2,8 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { AnimationRequest } from '../spec/index.js'
-import { createScriptedAnimator, expectAnimatorError } from '../testing/index.js'
+import type { AnimationRequest } from '@portrait-animator/core'
+import { createScriptedAnimator, expectAnimatorError } from '@portrait-animator/core/testing'
 import { createRouter } from './create-router.js'
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')

@@ -1,4 +1,4 @@
-import { PortraitAnimatorError } from '../errors/index.js'
+import { PortraitAnimatorError } from '@portrait-animator/core'
 
 /** How long an adapter may take to wind down after an abort before the router stops waiting. */
 export const ABORT_GRACE_MS = 5_000

@@ -4,9 +4,8 @@ import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
-import { PortraitAnimatorError } from '../errors/index.js'
-import type { AnimationRequest, PortraitAnimator } from '../spec/index.js'
-import { createScriptedAnimator } from '../testing/index.js'
+import { PortraitAnimatorError, type AnimationRequest, type PortraitAnimator } from '@portrait-animator/core'
+import { createScriptedAnimator } from '@portrait-animator/core/testing'
 import { createRouter } from './create-router.js'
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')

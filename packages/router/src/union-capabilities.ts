@@ -1,4 +1,4 @@
-import type { Capabilities, MediaLimits } from '../spec/index.js'
+import type { Capabilities, MediaLimits } from '@portrait-animator/core'
 
 /** What a set of targets can do together. */
 export function unionCapabilities(list: readonly Capabilities[]): Capabilities {

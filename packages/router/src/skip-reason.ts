@@ -1,4 +1,4 @@
-import type { AnimationRequest, Capabilities } from '../spec/index.js'
+import type { AnimationRequest, Capabilities } from '@portrait-animator/core'
 
 /**
  * Why a target's capabilities cannot serve `request`, or `undefined` when they can. Read before

@@ -1,6 +1,4 @@
-import { PortraitAnimatorError } from '../errors/index.js'
-import { assertPublicUrl, checkMediaLimits, isRemoteUrl, loadMedia, type LoadedMedia } from '../media/index.js'
-import type { AnimationRequest, MediaInput, MediaLimits, MediaRole, PortraitAnimator } from '../spec/index.js'
+import { PortraitAnimatorError, assertPublicUrl, checkMediaLimits, isRemoteUrl, loadMedia, type AnimationRequest, type LoadedMedia, type MediaInput, type MediaLimits, type MediaRole, type PortraitAnimator } from '@portrait-animator/core'
 
 /** A request whose local media were read once, so every target sees the same bytes. */
 export interface PreparedRequest {

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestPortrait, createTestWav, startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createRouter, type AnimationRequest, type ErrorKind, type Router, type RouterCallOptions, type RouterConfig } from '../src/index.js'
-import { bmpBytes, cutJpegScan, flacBytes, gifBytes, jpegBytes, mp4Bytes, oggBytes, pngBytes, wavBytes, webmBytes, webpLossyBytes } from '../src/media/test-fixtures.test-helpers.js'
-import { expectAnimatorError } from '../src/testing/index.js'
+import type { AnimationRequest, ErrorKind, RouterConfig } from '@portrait-animator/core'
+import { createRouter, type Router, type RouterCallOptions } from '../src/index.js'
+import { bmpBytes, cutJpegScan, flacBytes, gifBytes, jpegBytes, mp4Bytes, oggBytes, pngBytes, wavBytes, webmBytes, webpLossyBytes } from '../../core/src/media/test-fixtures.test-helpers.js'
+import { expectAnimatorError } from '@portrait-animator/core/testing'
 
 /**
  * Bad inputs of every kind (images, audio, video, URLs, request shapes, expression values, call
