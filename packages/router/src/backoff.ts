@@ -1,3 +1,5 @@
+import { CONFIG_DEFAULTS } from '@portrait-animator/core'
+
 /** Retry timing for one target. */
 export interface BackoffPolicy {
   readonly maxAttempts: number
@@ -7,7 +9,7 @@ export interface BackoffPolicy {
 }
 
 /** The defaults used when the config says nothing. */
-export const DEFAULT_BACKOFF: BackoffPolicy = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30_000 }
+export const DEFAULT_BACKOFF: BackoffPolicy = CONFIG_DEFAULTS.retry
 
 /**
  * How long to wait before retry number `attempt` (1 = first retry): exponential with full jitter

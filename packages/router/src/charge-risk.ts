@@ -1,12 +1,4 @@
-import type { ErrorKind, PortraitAnimatorError } from '@portrait-animator/core'
-
-/**
- * Kinds that, on a job the provider accepted, mean the provider itself ended the job in failure.
- * Providers bill only success (fal: failed and cancelled requests are free; Magic Hour refunds a
- * project that errors; AILab bills only a delivered video), so such a job costs nothing and trying
- * again cannot pay twice.
- */
-const UNBILLED_ENDINGS: ReadonlySet<ErrorKind> = new Set(['job_failed', 'no_face', 'content_policy', 'invalid_input', 'insufficient_credits', 'unsupported'])
+import { KIND_POLICIES, type PortraitAnimatorError } from '@portrait-animator/core'
 
 /**
  * Whether the failed call may have left a job the provider bills: the answer to the submission was
@@ -17,5 +9,6 @@ const UNBILLED_ENDINGS: ReadonlySet<ErrorKind> = new Set(['job_failed', 'no_face
  */
 export function mayHaveCharged(error: PortraitAnimatorError): boolean {
   if (error.accepted === 'unknown') return true
-  return error.accepted === true && !UNBILLED_ENDINGS.has(error.kind)
+  // An unbilled ending (KIND_POLICIES): the provider itself ended the job in failure and bills nothing.
+  return error.accepted === true && !KIND_POLICIES[error.kind].unbilledEnding
 }

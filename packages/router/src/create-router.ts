@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
-import { PortraitAnimatorError, loadConfig, ownEntry, toPortraitAnimatorError, validateCallOptions, validateRequest, type AnimationRequest, type AnimationResult, type CompareEntry, type ErrorKind, type PortraitAnimator, type RouteConfig, type RouterConfig } from '@portrait-animator/core'
+import { CONFIG_DEFAULTS, KIND_POLICIES, PortraitAnimatorError, loadConfig, ownEntry, toPortraitAnimatorError, validateCallOptions, validateRequest, type AnimationRequest, type AnimationResult, type CompareEntry, type ErrorKind, type PortraitAnimator, type RouteConfig, type RouterConfig } from '@portrait-animator/core'
 import { mayHaveCharged } from './charge-risk.js'
 import { followJob } from './follow-job.js'
 import { JobJournal } from './job-journal.js'
@@ -14,15 +14,6 @@ import { unsupportedReason } from './skip-reason.js'
 import { pickWeighted, stickyFraction } from './sticky-hash.js'
 import { buildTargets, type TargetEntry } from './target-registry.js'
 import { unionCapabilities } from './union-capabilities.js'
-
-/** Kinds after which the next target is not tried, unless the config says so. */
-const STOPPING_KINDS: ReadonlySet<ErrorKind> = new Set(['cancelled', 'no_face', 'content_policy'])
-
-/**
- * Kinds after which the next target is never tried, whatever the config says: `output_failed` is
- * the local disk, and another (paid) target would hit the same disk.
- */
-const NEVER_FALL_BACK: ReadonlySet<ErrorKind> = new Set(['output_failed'])
 
 /**
  * Creates a router from a configuration object, a path to a JSON file, or nothing (the default
@@ -44,7 +35,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
   })
   const targets = await buildTargets(loaded, { ...(options.factories ? { factories: options.factories } : {}), ...(options.animators ? { animators: options.animators } : {}), now })
   const stateDir = resolve(loaded.config.stateDir ?? '.portrait-animator')
-  const journal = loaded.config.journal === false ? undefined : new JobJournal(join(stateDir, 'journal'))
+  const journal = (loaded.config.journal ?? CONFIG_DEFAULTS.journal) ? new JobJournal(join(stateDir, 'journal')) : undefined
   const retirements = new RetirementStore(stateDir)
   for (const id of Object.keys(await retirements.load())) targets.get(id)?.breaker.retire()
   const listeners: RouterEventListener[] = options.onEvent ? [options.onEvent] : []
@@ -59,7 +50,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
     nextJobNumber: () => ++jobCounter,
     ...(options.abortGraceMs === undefined ? {} : { abortGraceMs: options.abortGraceMs }),
   }
-  const requestTimeoutMs = loaded.config.timeouts?.requestMs ?? 900_000
+  const requestTimeoutMs = loaded.config.timeouts?.requestMs ?? CONFIG_DEFAULTS.requestTimeoutMs
 
   function routeFor(request: AnimationRequest, name?: string): [string, RouteConfig] {
     const routeName = name ?? ownEntry(loaded.config.motionRoutes, request.motion.type) ?? 'default'
@@ -135,11 +126,12 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
       } catch (thrown) {
         const error = toPortraitAnimatorError(thrown)
         errors.push(error)
-        if (error.kind === 'cancelled' || NEVER_FALL_BACK.has(error.kind) || context.signal.aborted) throw withAttempts(error, context)
-        const fallbackAllowed = !STOPPING_KINDS.has(error.kind) || ownEntry(loaded.config.fallbackOn as Record<string, boolean | undefined> | undefined, error.kind) === true
+        const fallBack = KIND_POLICIES[error.kind].fallBack
+        if (fallBack === 'stop' || context.signal.aborted) throw withAttempts(error, context)
+        const fallbackAllowed = fallBack === 'yes' || ownEntry(loaded.config.fallbackOn as Record<string, boolean | undefined> | undefined, error.kind) === true
         if (!fallbackAllowed) throw withAttempts(error, context)
         if (mayHaveCharged(error) && !isFree(entry.animator!, prepared.request)) {
-          const policy = loaded.config.unknownAcceptance ?? 'offline-only'
+          const policy = loaded.config.unknownAcceptance ?? CONFIG_DEFAULTS.unknownAcceptance
           if (policy === 'stop') throw withAttempts(error, context)
           if (policy === 'offline-only') context.paidTargetsBlocked = true
         }
@@ -190,7 +182,16 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
     validateCallOptions(options)
     const [routeName, route] = routeFor(request, options.route)
     const context = new RequestContext(routeName, randomUUID().slice(0, 8), options, options.timeoutMs ?? requestTimeoutMs, listeners, now)
-    const prepared = await prepareRequest(request, { signal: context.signal, ...prepareOptions })
+    try {
+      const prepared = await prepareRequest(request, { signal: context.signal, ...prepareOptions })
+      return await runStrategy(request, routeName, route, prepared, context)
+    } finally {
+      context.end()
+    }
+  }
+
+  /** Serves a prepared request by the route's strategy. */
+  async function runStrategy(request: AnimationRequest, routeName: string, route: RouteConfig, prepared: PreparedRequest, context: RequestContext): Promise<AnimationResult> {
     switch (route.strategy) {
       case 'fallback':
         return runFallback(route.targets, prepared, context)
@@ -203,7 +204,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
         return runFallback(order, prepared, context, arm.target)
       }
       case 'compare': {
-        const entries = await compareOn(route.targets, prepared, context, route.concurrency ?? 2)
+        const entries = await compareOn(route.targets, prepared, context, route.concurrency ?? CONFIG_DEFAULTS.compareConcurrency)
         const winner = entries.find((entry) => entry.ok)
         if (winner?.result) return { ...winner.result, providerMetadata: { ...winner.result.providerMetadata, router: { compare: entries.map(summarise) } } }
         throw allFailed(entries.flatMap((entry) => (entry.error ? [entry.error] : [])), context)
@@ -221,7 +222,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
             } catch (thrown) {
               context.emit({ type: 'shadow-result', target: id, ok: false, durationMs: now() - started, errorKind: toPortraitAnimatorError(thrown).kind })
             }
-          })()
+          })().finally(() => shadowContext.end())
           background.add(run)
           void run.finally(() => background.delete(run))
         }
@@ -244,6 +245,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
           const reason = context.attempts.at(-1)?.reason ?? 'skipped'
           results[index] = { target: id, ok: false, error: new PortraitAnimatorError({ kind: 'unsupported', message: `${id} was skipped: ${reason}`, attempts: context.attempts }), durationMs: 0 }
           parent.attempts.push(...context.attempts)
+          context.end()
           continue
         }
         try {
@@ -251,6 +253,8 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
           results[index] = { target: id, ok: true, result: { ...result, attempts: [...context.attempts] }, durationMs: now() - started }
         } catch (thrown) {
           results[index] = { target: id, ok: false, error: toPortraitAnimatorError(thrown), durationMs: now() - started }
+        } finally {
+          context.end()
         }
         parent.attempts.push(...context.attempts)
       }
@@ -293,8 +297,12 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
         if (!targets.has(id)) throw new PortraitAnimatorError({ kind: 'invalid_config', message: `Unknown target "${id}" (targets: ${[...targets.keys()].join(', ')}).`, field: 'targets' })
       }
       const context = new RequestContext(routeName, randomUUID().slice(0, 8), compareOptions, compareOptions.timeoutMs ?? requestTimeoutMs, listeners, now)
-      const prepared = await prepareRequest(request, { signal: context.signal, ...prepareOptions })
-      return compareOn(ids, prepared, context, compareOptions.concurrency ?? (route.strategy === 'compare' ? route.concurrency ?? 2 : 2))
+      try {
+        const prepared = await prepareRequest(request, { signal: context.signal, ...prepareOptions })
+        return await compareOn(ids, prepared, context, compareOptions.concurrency ?? (route.strategy === 'compare' ? route.concurrency : undefined) ?? CONFIG_DEFAULTS.compareConcurrency)
+      } finally {
+        context.end()
+      }
     },
     async resume(resumeOptions = {}) {
       if (!journal) return []

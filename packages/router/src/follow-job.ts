@@ -1,5 +1,4 @@
-import { PortraitAnimatorError, type AnimationResult, type CallOptions, type JobHandle, type PortraitAnimator } from '@portrait-animator/core'
-import { sleep } from './target-limiter.js'
+import { PortraitAnimatorError, sleep, type AnimationResult, type CallOptions, type JobHandle, type PortraitAnimator } from '@portrait-animator/core'
 
 /** Polls `status()` until the job ends. */
 export async function followJob(animator: PortraitAnimator, handle: JobHandle, options: CallOptions, intervalMs: number): Promise<AnimationResult> {

@@ -1,4 +1,4 @@
-import { redact, type Attempt, type CallOptions, type PortraitAnimatorError } from '@portrait-animator/core'
+import { redact, withDeadline, type Attempt, type Deadline, type CallOptions, type PortraitAnimatorError } from '@portrait-animator/core'
 import type { RouterEvent, RouterEventListener, SkipCode } from './router-events.js'
 
 type EventBody = RouterEvent extends infer Event ? (Event extends RouterEvent ? Omit<Event, 'route' | 'requestId' | 'elapsedMs'> : never) : never
@@ -15,7 +15,7 @@ export class RequestContext {
   readonly skipCodes: SkipCode[] = []
   /** The caller's signal combined with the request deadline. */
   readonly signal: AbortSignal
-  private readonly deadline: AbortSignal | undefined
+  private readonly deadline: Deadline
 
   constructor(
     readonly route: string,
@@ -26,9 +26,9 @@ export class RequestContext {
     private readonly now: () => number,
   ) {
     this.startedAt = now()
-    this.deadline = requestTimeoutMs ? AbortSignal.timeout(requestTimeoutMs) : undefined
-    const signals = [options.signal, this.deadline].filter((signal): signal is AbortSignal => signal !== undefined)
-    this.signal = signals.length === 0 ? new AbortController().signal : signals.length === 1 ? signals[0]! : AbortSignal.any(signals)
+    // withDeadline, not AbortSignal.any + AbortSignal.timeout: see its note on garbage collection.
+    this.deadline = withDeadline(options.signal, requestTimeoutMs || undefined, 'The request passed its deadline.')
+    this.signal = this.deadline.signal
   }
 
   get elapsedMs(): number {
@@ -37,7 +37,12 @@ export class RequestContext {
 
   /** True when the request as a whole passed its deadline (rather than the caller aborting). */
   get deadlinePassed(): boolean {
-    return this.deadline?.aborted === true && this.options.signal?.aborted !== true
+    return this.deadline.timedOut && this.options.signal?.aborted !== true
+  }
+
+  /** Stops the deadline's timer and lets go of the caller's signal; call it when the request ends. */
+  end(): void {
+    this.deadline.clear()
   }
 
   emit(event: EventBody): void {

@@ -1,15 +1,11 @@
-import { PortraitAnimatorError, toPortraitAnimatorError, withDeadline, type AnimationRequest, type AnimationResult, type ErrorKind, type PortraitAnimator } from '@portrait-animator/core'
+import { KIND_POLICIES, PortraitAnimatorError, sleep, toPortraitAnimatorError, withDeadline, type AnimationRequest, type AnimationResult, type PortraitAnimator } from '@portrait-animator/core'
 import { retryDelay } from './backoff.js'
 import { ABORT_GRACE_MS, settleAfterAbort } from './settle-after-abort.js'
 import { mayHaveCharged } from './charge-risk.js'
 import type { JobJournal } from './job-journal.js'
 import type { RequestContext } from './request-context.js'
 import type { RetirementStore } from './retirement-store.js'
-import { sleep } from './target-limiter.js'
 import type { TargetEntry } from './target-registry.js'
-
-/** Kinds that say nothing about a target's health: they do not move its breaker. */
-const NEUTRAL_KINDS: ReadonlySet<ErrorKind> = new Set(['invalid_input', 'no_face', 'content_policy', 'cancelled', 'unsupported', 'budget_exceeded', 'output_failed'])
 
 /** What `runTarget` needs beyond the target and the request. */
 export interface RunTargetDependencies {
@@ -130,15 +126,18 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
         retryable: error.retryable,
         ...(error.accepted === undefined ? {} : { accepted: error.accepted }),
       })
-      // A local write failure: the job was done (and paid); another call would pay again for the same disk.
-      if (error.kind === 'cancelled' || error.kind === 'output_failed' || error.kind === 'timeout' && context.signal.aborted) throw error
-      if (error.kind === 'retired') {
+      // What the kind means to the router (retry, fallback, breaker) is read from KIND_POLICIES only.
+      const policy = KIND_POLICIES[error.kind]
+      // A kind that stops the route (the caller aborted; a local write failure: the job was done and
+      // paid, another call would pay again for the same disk), or the whole request's deadline.
+      if (policy.fallBack === 'stop' || error.kind === 'timeout' && context.signal.aborted) throw error
+      if (policy.breaker === 'retires') {
         entry.breaker.retire()
         context.emit({ type: 'breaker-opened', target: entry.id, permanent: true })
         await deps.retirements?.remember(entry.id, error.message).catch(() => undefined)
         throw error
       }
-      if (NEUTRAL_KINDS.has(error.kind)) entry.breaker.recordNeutral()
+      if (policy.breaker === 'neutral') entry.breaker.recordNeutral()
       else if (entry.breaker.recordFailure()) {
         const state = entry.breaker.state
         context.emit({ type: 'breaker-opened', target: entry.id, permanent: false, ...(state.state === 'open' ? { untilMs: state.untilMs } : {}) })

@@ -1,3 +1,5 @@
+import { sleep } from '@portrait-animator/core'
+
 /**
  * Per-target concurrency and rate limits, so batch use does not trip a provider's 429s.
  * `acquire()` resolves when a call may start (a concurrency slot is free and a token is
@@ -70,20 +72,4 @@ export class TargetLimiter {
       await this.wait(waitMs, signal)
     }
   }
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }

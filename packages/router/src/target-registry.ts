@@ -1,4 +1,4 @@
-import { ownEntry, registerSecret, type AnimatorProvider, type AnimatorProviderFactory, type LoadedConfig, type PortraitAnimator, type ResolvedProvider } from '@portrait-animator/core'
+import { CONFIG_DEFAULTS, ownEntry, registerSecret, type AnimatorProvider, type AnimatorProviderFactory, type LoadedConfig, type PortraitAnimator, type ResolvedProvider } from '@portrait-animator/core'
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js'
 import { CircuitBreaker } from './circuit-breaker.js'
 import { TargetLimiter } from './target-limiter.js'
@@ -71,7 +71,7 @@ export async function buildTargets(loaded: LoadedConfig, sources: ProviderSource
       ...(animator ? { animator } : {}),
       ...(unconfiguredReason ? { unconfiguredReason } : {}),
       customBaseUrl: resolved.baseUrl !== undefined,
-      breaker: new CircuitBreaker(config.breaker?.failureThreshold ?? 5, config.breaker?.cooldownMs ?? 30_000, sources.now),
+      breaker: new CircuitBreaker(config.breaker?.failureThreshold ?? CONFIG_DEFAULTS.breaker.failureThreshold, config.breaker?.cooldownMs ?? CONFIG_DEFAULTS.breaker.cooldownMs, sources.now),
       limiter: new TargetLimiter(settings?.limits?.concurrency, settings?.limits?.ratePerSecond, sources.now),
       backoff: {
         maxAttempts: retry.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts,
