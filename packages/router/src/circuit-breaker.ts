@@ -60,4 +60,11 @@ export class CircuitBreaker {
   retire(): void {
     this.retired = true
   }
+
+  /** Undoes `retire()` (a forgotten retirement): the breaker is closed again. */
+  reinstate(): void {
+    this.retired = false
+    this.failures = 0
+    this.probing = false
+  }
 }

@@ -277,6 +277,39 @@ describe('circuit breakers', () => {
     expect(ailabAgain.calls).toHaveLength(0)
     expect(result.servedBy.target).toBe('local/warp')
   })
+
+  it('remembers a retirement per endpoint: retired at endpoint A, called again when its baseUrl points at endpoint B', async () => {
+    const dir = await stateDir()
+    const at = (baseUrl: string): Partial<RouterConfig> => ({ stateDir: dir, providers: { ailab: { adapter: 'ailab', baseUrl }, local: { adapter: 'local' } } })
+    const local = scripted('local/warp', [{ type: 'succeed' }])
+    const atA = scripted('ailab/live-photo', [{ type: 'fail', error: { kind: 'retired', providerCode: 'ERROR_AI_NOT_EXISTS', accepted: false } }])
+    const first = await routerOver({ 'ailab/live-photo': atA, 'local/warp': local }, at('http://a.example'))
+    await first.router.animate(livePhoto)
+    expect(await first.router.retirements()).toMatchObject([{ target: 'ailab/live-photo', endpoint: 'http://a.example' }])
+
+    const atB = scripted('ailab/live-photo', [{ type: 'succeed' }])
+    const second = await routerOver({ 'ailab/live-photo': atB, 'local/warp': local }, at('http://b.example'))
+    expect((await second.router.animate(livePhoto)).servedBy.target).toBe('ailab/live-photo')
+    expect(atB.calls).toHaveLength(1)
+
+    const againAtA = scripted('ailab/live-photo', [{ type: 'succeed' }])
+    const third = await routerOver({ 'ailab/live-photo': againAtA, 'local/warp': local }, at('http://a.example'))
+    expect((await third.router.animate(livePhoto)).servedBy.target).toBe('local/warp')
+    expect(againAtA.calls).toHaveLength(0)
+  })
+
+  it('shows a remembered retirement and forgets it on request: the target is called again', async () => {
+    const ailab = scripted('ailab/live-photo', [{ type: 'fail', error: { kind: 'retired', providerCode: 'ERROR_AI_NOT_EXISTS', accepted: false } }, { type: 'succeed' }])
+    const local = scripted('local/warp', [{ type: 'succeed' }])
+    const { router } = await routerOver({ 'ailab/live-photo': ailab, 'local/warp': local })
+    await router.animate(livePhoto)
+    expect(router.targets().find((target) => target.target === 'ailab/live-photo')?.breaker).toBe('retired')
+    expect(await router.retirements()).toMatchObject([{ target: 'ailab/live-photo', endpoint: 'vendor' }])
+    expect(await router.forgetRetirement('ailab/live-photo')).toBe(1)
+    expect(await router.retirements()).toEqual([])
+    expect((await router.animate(livePhoto)).servedBy.target).toBe('ailab/live-photo')
+    expect(ailab.calls).toHaveLength(2)
+  })
 })
 
 describe('strategies', () => {

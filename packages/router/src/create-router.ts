@@ -6,7 +6,7 @@ import { followJob } from './follow-job.js'
 import { JobJournal } from './job-journal.js'
 import { prepareRequest, type PreparedRequest } from './prepare-request.js'
 import { RequestContext } from './request-context.js'
-import { RetirementStore } from './retirement-store.js'
+import { FileRetirementStore } from './file-retirement-store.js'
 import type { ResumeOutcome, Router, RouterCallOptions, RouterOptions } from './router-api.js'
 import type { RouterEvent, RouterEventListener } from './router-events.js'
 import { isFree, runTarget, type RunTargetDependencies } from './run-target.js'
@@ -36,8 +36,12 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
   const targets = await buildTargets(loaded, { ...(options.factories ? { factories: options.factories } : {}), ...(options.animators ? { animators: options.animators } : {}), now })
   const stateDir = resolve(loaded.config.stateDir ?? '.portrait-animator')
   const journal = (loaded.config.journal ?? CONFIG_DEFAULTS.journal) ? new JobJournal(join(stateDir, 'journal')) : undefined
-  const retirements = new RetirementStore(stateDir)
-  for (const id of Object.keys(await retirements.load())) targets.get(id)?.breaker.retire()
+  const retirements = options.retirementStore ?? new FileRetirementStore(stateDir, { recheckAfterMs: loaded.config.breaker?.retiredRecheckMs ?? CONFIG_DEFAULTS.breaker.retiredRecheckMs, now })
+  for (const record of await retirements.list().catch(() => [])) {
+    const entry = targets.get(record.target)
+    // A retirement holds only where it was answered: the same target at another baseUrl is called.
+    if (entry?.endpoint === record.endpoint) entry.breaker.retire()
+  }
   const listeners: RouterEventListener[] = options.onEvent ? [options.onEvent] : []
   const background = new Set<Promise<unknown>>()
   let jobCounter = 0
@@ -343,6 +347,13 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
         const index = listeners.indexOf(listener)
         if (index >= 0) listeners.splice(index, 1)
       }
+    },
+    retirements: () => retirements.list(),
+    async forgetRetirement(target, endpoint) {
+      const forgotten = await retirements.forget(target, endpoint)
+      const entry = targets.get(target)
+      if (entry && entry.breaker.state.state === 'retired' && (endpoint === undefined || endpoint === entry.endpoint)) entry.breaker.reinstate()
+      return forgotten
     },
     async settle() {
       while (background.size > 0) await Promise.allSettled([...background])

@@ -1,5 +1,6 @@
 import type { AnimationRequest, AnimationResult, AnimatorProviderFactory, CallOptions, Capabilities, CompareEntry, LoadedConfig, PortraitAnimator, PortraitAnimatorError } from '@portrait-animator/core'
 import type { JournalEntry } from './job-journal.js'
+import type { RetirementRecord, RetirementStore } from './retirement-store.js'
 import type { RouterEventListener } from './router-events.js'
 
 /** Options for `createRouter` beyond the configuration document. */
@@ -23,6 +24,11 @@ export interface RouterOptions {
    * for it (the attempt is then recorded with `accepted: 'unknown'`). @default 5000
    */
   readonly abortGraceMs?: number
+  /**
+   * Where retirements are remembered. @default a `FileRetirementStore` in `stateDir`, whose
+   * records are rechecked after `breaker.retiredRecheckMs`
+   */
+  readonly retirementStore?: RetirementStore
   /** Milliseconds between `status()` polls when resuming journaled jobs. @default 500 */
   readonly resumePollIntervalMs?: number
 }
@@ -65,6 +71,19 @@ export interface Router extends PortraitAnimator {
   targets(): TargetInfo[]
   /** Adds an event listener; returns a function that removes it. */
   on(listener: RouterEventListener): () => void
+  /** Targets remembered as retired (by target and endpoint), still in force. */
+  retirements(): Promise<RetirementRecord[]>
+  /**
+   * Forgets that `target` answered `retired` (at `endpoint`, or at every endpoint), so the next
+   * request calls it again.
+   * @returns how many remembered retirements were forgotten
+   * @example
+   * ```ts
+   * for (const record of await router.retirements()) console.log(record.target, record.endpoint, record.at)
+   * await router.forgetRetirement('ailab/live-photo')
+   * ```
+   */
+  forgetRetirement(target: string, endpoint?: string): Promise<number>
   /** Resolves when background work (shadow runs) has finished. */
   settle(): Promise<void>
   /** The loaded configuration. */

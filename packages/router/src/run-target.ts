@@ -134,7 +134,7 @@ export async function runTarget(entry: TargetEntry, request: AnimationRequest, c
       if (policy.breaker === 'retires') {
         entry.breaker.retire()
         context.emit({ type: 'breaker-opened', target: entry.id, permanent: true })
-        await deps.retirements?.remember(entry.id, error.message).catch(() => undefined)
+        await deps.retirements?.remember({ target: entry.id, endpoint: entry.endpoint, at: new Date(deps.now()).toISOString(), reason: error.message }).catch(() => undefined)
         throw error
       }
       if (policy.breaker === 'neutral') entry.breaker.recordNeutral()

@@ -1,6 +1,7 @@
 import { CONFIG_DEFAULTS, ownEntry, registerSecret, type AnimatorProvider, type AnimatorProviderFactory, type LoadedConfig, type PortraitAnimator, type ResolvedProvider } from '@portrait-animator/core'
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js'
 import { CircuitBreaker } from './circuit-breaker.js'
+import { VENDOR_ENDPOINT } from './retirement-store.js'
 import { TargetLimiter } from './target-limiter.js'
 
 /** Everything the router keeps about one target. */
@@ -15,6 +16,8 @@ export interface TargetEntry {
   readonly unconfiguredReason?: string
   /** True when a custom `baseUrl` points the provider somewhere other than its vendor. */
   readonly customBaseUrl: boolean
+  /** The endpoint a retirement is remembered for: the `baseUrl`, or `vendor` (see `RetirementRecord`). */
+  readonly endpoint: string
   readonly breaker: CircuitBreaker
   readonly limiter: TargetLimiter
   readonly backoff: BackoffPolicy
@@ -71,6 +74,7 @@ export async function buildTargets(loaded: LoadedConfig, sources: ProviderSource
       ...(animator ? { animator } : {}),
       ...(unconfiguredReason ? { unconfiguredReason } : {}),
       customBaseUrl: resolved.baseUrl !== undefined,
+      endpoint: resolved.baseUrl ?? VENDOR_ENDPOINT,
       breaker: new CircuitBreaker(config.breaker?.failureThreshold ?? CONFIG_DEFAULTS.breaker.failureThreshold, config.breaker?.cooldownMs ?? CONFIG_DEFAULTS.breaker.cooldownMs, sources.now),
       limiter: new TargetLimiter(settings?.limits?.concurrency, settings?.limits?.ratePerSecond, sources.now),
       backoff: {

@@ -119,6 +119,12 @@ export const routerConfigSchema = z
       .object({
         failureThreshold: z.number().int().min(1).max(1000).optional().describe(`Consecutive failures that open a target's breaker. Default ${breaker.failureThreshold}.`),
         cooldownMs: z.number().int().min(0).optional().describe(`How long an open breaker skips its target before one probe. Default ${breaker.cooldownMs}.`),
+        retiredRecheckMs: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe(`How long a remembered \`retired\` answer (per target and base URL) keeps its target skipped before it is called again. Default ${breaker.retiredRecheckMs} (7 days).`),
       })
       .strict()
       .optional(),
