@@ -22,7 +22,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
-import { createRouter } from '@portrait-animator/core'
+import { createRouter } from '@portrait-animator/router'
 import { startEmulatorProcess } from './support/emulator-process.mjs'
 
 const BUDGET_ADDED_MS = 1

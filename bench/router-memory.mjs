@@ -31,7 +31,7 @@ const PROVIDERS = {
 
 /** Runs `JOBS` jobs at once through a router to `target`, saving every output; returns the figures. */
 async function measure(target, imagePath) {
-  const { createRouter } = await import('@portrait-animator/core')
+  const { createRouter } = await import('@portrait-animator/router')
   const image = new Uint8Array(await readFile(imagePath))
   const emulator = await startEmulatorProcess(['--job-ms', '2000', '--output-padding', String(OUTPUT_BYTES)])
   const folder = await mkdtemp(join(tmpdir(), 'pa-bench-memory-'))

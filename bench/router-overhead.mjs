@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMagicHour } from '@portrait-animator/adapter-magichour'
-import { createRouter } from '@portrait-animator/core'
+import { createRouter } from '@portrait-animator/router'
 import { startEmulatorProcess } from './support/emulator-process.mjs'
 
 const BUDGET_RATIO = 1.02

@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRouter } from '@portrait-animator/core'
+import { createRouter } from '@portrait-animator/router'
 import { startEmulator } from '@portrait-animator/emulator'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')

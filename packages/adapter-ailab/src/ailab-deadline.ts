@@ -1,4 +1,4 @@
-import { PortraitAnimatorError } from '@portrait-animator/core'
+import { PortraitAnimatorError, withDeadline } from '@portrait-animator/core'
 import { AILAB_LIVE_PHOTO_MODEL, AILAB_PROVIDER } from './ailab-constants.js'
 
 /** One call's deadline and the caller's signal, merged into a single signal. */
@@ -18,27 +18,17 @@ export interface CallDeadline {
 
 /** Starts the clock of a call that must end within `timeoutMs` or when `callerSignal` fires. */
 export function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): CallDeadline {
-  const controller = new AbortController()
-  const endsAt = Date.now() + timeoutMs
-  let timedOut = false
+  const deadline = withDeadline(callerSignal, timeoutMs, 'The call passed its deadline.')
   const explained = new WeakSet<object>()
-  const onCallerAbort = () => controller.abort(callerSignal?.reason)
-  const timer = setTimeout(() => {
-    timedOut = true
-    controller.abort(new DOMException('The call passed its deadline.', 'TimeoutError'))
-  }, timeoutMs)
-  timer.unref?.()
-  if (callerSignal?.aborted) controller.abort(callerSignal.reason)
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true })
 
   return {
-    signal: controller.signal,
-    remainingMs: () => Math.max(1, endsAt - Date.now()),
+    signal: deadline.signal,
+    remainingMs: () => Math.max(1, deadline.remainingMs()),
     explain(error, accepted) {
-      if (!controller.signal.aborted || (typeof error === 'object' && error !== null && explained.has(error))) return error
+      if (!deadline.signal.aborted || (typeof error === 'object' && error !== null && explained.has(error))) return error
       const cause = PortraitAnimatorError.isInstance(error) ? (error.cause ?? error) : error
       const remember = (made: PortraitAnimatorError) => (explained.add(made), made)
-      if (timedOut) {
+      if (deadline.timedOut) {
         return remember(new PortraitAnimatorError({
           kind: 'timeout',
           message: `The AILabTools Live Photos call passed its deadline of ${timeoutMs} ms.`,
@@ -60,8 +50,7 @@ export function startDeadline(timeoutMs: number, callerSignal: AbortSignal | und
       }))
     },
     dispose() {
-      clearTimeout(timer)
-      callerSignal?.removeEventListener('abort', onCallerAbort)
+      deadline.clear()
     },
   }
 }

@@ -1,3 +1,4 @@
+import { sleep } from '@portrait-animator/core'
 import { falAbortError } from './fal-errors.js'
 import type { FalJobReference, FalQueue } from './fal-queue.js'
 import type { FalQueueStatus } from './fal-schemas.js'
@@ -53,18 +54,7 @@ export async function followFalJob(options: FollowFalJobOptions): Promise<FalQue
 
 function sleepUntil(time: number, signal: AbortSignal | undefined, job: FalJobReference): Promise<void> {
   const context = { modelId: job.modelId, operation: 'status' as const, requestId: job.requestId }
-  if (signal?.aborted) return Promise.reject(falAbortError(signal, context))
-  const delay = time - Date.now()
-  if (delay <= 0) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(falAbortError(signal as AbortSignal, context))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, delay)
-    signal?.addEventListener('abort', onAbort, { once: true })
+  return sleep(time - Date.now(), signal).catch(() => {
+    throw falAbortError(signal as AbortSignal, context)
   })
 }

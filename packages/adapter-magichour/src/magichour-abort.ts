@@ -25,23 +25,6 @@ export function createCallScope(options: { readonly signal?: AbortSignal; readon
 }
 
 /**
- * Waits `ms` milliseconds, waking at once when `signal` fires (then it resolves; the caller checks
- * `signal.aborted`). Never keeps the process alive on its own.
- */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve()
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
-
-/**
  * Settles with `promise`, or rejects with the signal's reason as soon as `signal` fires. The SDK
  * cannot take a signal, so an abandoned request finishes in the background; `onAbandoned` receives
  * its late result (to release a response body).

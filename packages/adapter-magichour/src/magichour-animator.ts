@@ -1,5 +1,6 @@
 import {
   PortraitAnimatorError,
+  sleep,
   toPortraitAnimatorError,
   type AnimationRequest,
   type AnimationResult,
@@ -12,7 +13,7 @@ import {
   validateCallOptions,
   validateRequest,
 } from '@portrait-animator/core'
-import { abortedError, createCallScope, sleep, type CallScope } from './magichour-abort.js'
+import { abortedError, createCallScope, type CallScope } from './magichour-abort.js'
 import type { MagicHourApi } from './magichour-api.js'
 import { projectCanceled, projectFailure, type Accepted } from './magichour-errors.js'
 import { uploadAssets } from './magichour-inputs.js'
@@ -151,7 +152,8 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
     for (;;) {
       // The wait starts when the previous answer has arrived, so Magic Hour never sees two status
       // checks of one project closer than `pollIntervalMs` apart, however long answers take.
-      await sleep(settings.pollIntervalMs + extraWaitMs, scope.signal)
+      // An abort ends the wait early; the check below turns it into a cancelled project.
+      await sleep(settings.pollIntervalMs + extraWaitMs, scope.signal).catch(() => undefined)
       if (scope.signal.aborted) throw await abortRunning(api, projectId, scope)
       let project: MagicHourProject
       try {

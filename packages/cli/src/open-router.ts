@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createRouter, loadConfig, type ParsedRouterConfig, type RouteConfig, type Router, type RouterEventListener } from '@portrait-animator/core'
+import { loadConfig, type ParsedRouterConfig, type RouteConfig } from '@portrait-animator/core'
+import { createRouter, type Router, type RouterEventListener } from '@portrait-animator/router'
 import type { CliIo } from './cli-io.js'
 import { UsageError } from './exit-codes.js'
 

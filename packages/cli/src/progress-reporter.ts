@@ -1,4 +1,5 @@
-import type { ProgressEvent, RouterEvent } from '@portrait-animator/core'
+import type { ProgressEvent } from '@portrait-animator/core'
+import type { RouterEvent } from '@portrait-animator/router'
 import type { CliIo } from './cli-io.js'
 
 type Mode = 'tty' | 'plain' | 'quiet'

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path'
-import type { Router } from '@portrait-animator/core'
+import type { Router } from '@portrait-animator/router'
 
 /**
  * Where the CLI keeps paid outputs it could not save: `recovered/` in the router's state folder

@@ -1,4 +1,4 @@
-import type { Router, TargetInfo } from '@portrait-animator/core'
+import type { Router, TargetInfo } from '@portrait-animator/router'
 
 /** Whether one target of the served route could take a live-photo request now, and if not, why. */
 export type TargetState = 'ready' | 'unconfigured' | 'retired' | 'breaker-open' | 'unsupported'

@@ -1,4 +1,7 @@
 import { z } from 'zod'
+import { CONFIG_DEFAULTS } from './config-defaults.js'
+
+const { retry, breaker } = CONFIG_DEFAULTS
 
 /** `env:NAME` reads the key from the environment at load time; anything else is the key itself. */
 const secretReference = z
@@ -8,16 +11,16 @@ const secretReference = z
 
 const retrySchema = z
   .object({
-    maxAttempts: z.number().int().min(1).max(10).optional().describe('Tries per target, the first included. Default 3.'),
-    baseDelayMs: z.number().int().min(0).max(60_000).optional().describe('First backoff delay; doubles each retry, with full jitter. Default 500.'),
-    maxDelayMs: z.number().int().min(0).max(300_000).optional().describe('Longest backoff delay. Default 8000.'),
+    maxAttempts: z.number().int().min(1).max(10).optional().describe(`Tries per target, the first included. Default ${retry.maxAttempts}.`),
+    baseDelayMs: z.number().int().min(0).max(60_000).optional().describe(`First backoff delay; doubles each retry, with full jitter. Default ${retry.baseDelayMs}.`),
+    maxDelayMs: z.number().int().min(0).max(300_000).optional().describe(`Longest backoff delay. Default ${retry.maxDelayMs}.`),
     maxRetryAfterMs: z
       .number()
       .int()
       .min(0)
       .max(600_000)
       .optional()
-      .describe('Longest Retry-After honoured; a provider asking for more is left for the next target. Default 30000.'),
+      .describe(`Longest Retry-After honoured; a provider asking for more is left for the next target. Default ${retry.maxRetryAfterMs}.`),
   })
   .strict()
 
@@ -68,7 +71,7 @@ const compareRoute = z
   .object({
     strategy: z.literal('compare').describe('Run every target and report every result; `animate` returns the first success in order.'),
     targets: z.array(targetId).min(1),
-    concurrency: z.number().int().min(1).max(64).optional().describe('Targets running at once. Default 2.'),
+    concurrency: z.number().int().min(1).max(64).optional().describe(`Targets running at once. Default ${CONFIG_DEFAULTS.compareConcurrency}.`),
   })
   .strict()
 
@@ -114,15 +117,21 @@ export const routerConfigSchema = z
     targets: z.record(targetId, targetSettingsSchema).optional().describe('Per-target settings: retries, limits, deadline.'),
     breaker: z
       .object({
-        failureThreshold: z.number().int().min(1).max(1000).optional().describe('Consecutive failures that open a target\'s breaker. Default 5.'),
-        cooldownMs: z.number().int().min(0).optional().describe('How long an open breaker skips its target before one probe. Default 30000.'),
+        failureThreshold: z.number().int().min(1).max(1000).optional().describe(`Consecutive failures that open a target's breaker. Default ${breaker.failureThreshold}.`),
+        cooldownMs: z.number().int().min(0).optional().describe(`How long an open breaker skips its target before one probe. Default ${breaker.cooldownMs}.`),
+        retiredRecheckMs: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe(`How long a remembered \`retired\` answer (per target and base URL) keeps its target skipped before it is called again. Default ${breaker.retiredRecheckMs} (7 days).`),
       })
       .strict()
       .optional(),
     timeouts: z
       .object({
-        requestMs: z.number().int().positive().optional().describe('Deadline for a whole request, every target included. Default 900000.'),
-        attemptMs: z.number().int().positive().optional().describe('Deadline for one attempt. Default 600000.'),
+        requestMs: z.number().int().positive().optional().describe(`Deadline for a whole request, every target included. Default ${CONFIG_DEFAULTS.requestTimeoutMs}.`),
+        attemptMs: z.number().int().positive().optional().describe('Deadline for one attempt. Default: none (an attempt is bounded only by the request deadline).'),
       })
       .strict()
       .optional(),
@@ -147,7 +156,7 @@ export const routerConfigSchema = z
       .string()
       .optional()
       .describe('Folder for the job journal and remembered retirements. Default `.portrait-animator` in the working directory.'),
-    journal: z.boolean().optional().describe('Write async job handles to the journal before polling. Default true.'),
+    journal: z.boolean().optional().describe(`Write async job handles to the journal before polling. Default ${CONFIG_DEFAULTS.journal}.`),
   })
   .strict()
 

@@ -35,4 +35,18 @@ describe('withDeadline', () => {
     await tick(10)
     expect(open.signal.aborted).toBe(false)
   })
+
+  it('says whether the deadline itself fired, and how much time is left', async () => {
+    const parent = new AbortController()
+    const cancelled = withDeadline(parent.signal, 10_000)
+    expect(cancelled.remainingMs()).toBeGreaterThan(0)
+    parent.abort()
+    expect(cancelled.timedOut).toBe(false)
+    cancelled.clear()
+    const late = withDeadline(undefined, 1)
+    await tick(30)
+    expect(late.timedOut).toBe(true)
+    expect(late.remainingMs()).toBe(0)
+    expect(withDeadline(undefined, undefined).remainingMs()).toBe(Infinity)
+  })
 })

@@ -4,6 +4,7 @@
  */
 export type { PortraitAnimator } from './animator.js'
 export type { CallOptions, ProgressEvent, ProgressPhase } from './call-options.js'
+export type { CompareEntry } from './compare-entry.js'
 export type { Capabilities, InputLimits, MediaLimits } from './capabilities.js'
 export type { Cost, CostEstimate } from './cost.js'
 export type { ErrorKind } from './error-kind.js'

@@ -1,5 +1,6 @@
 import { PortraitAnimatorError, type PortraitAnimatorErrorOptions } from '../errors/index.js'
 import { createBytesOutput } from '../output/index.js'
+import { sleep } from '../runtime/index.js'
 import type {
   AnimationRequest,
   AnimationResult,
@@ -261,20 +262,4 @@ export function createScriptedAnimator(options: ScriptedAnimatorOptions = {}): S
   }
 
   return animator
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(done, Math.min(ms, 2_147_483_647))
-    function done() {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }
-    function onAbort() {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }

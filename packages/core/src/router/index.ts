@@ -1,7 +1,0 @@
-export { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js'
-export { CircuitBreaker, type BreakerState } from './circuit-breaker.js'
-export { createRouter } from './create-router.js'
-export type { CompareEntry, ResumeOutcome, Router, RouterCallOptions, RouterOptions, TargetInfo } from './router-api.js'
-export { JobJournal, type JournalEntry } from './job-journal.js'
-export type { RouterEvent, RouterEventListener, SkipCode } from './router-events.js'
-export { pickWeighted, stickyFraction } from './sticky-hash.js'

@@ -1,0 +1,17 @@
+/**
+ * @portrait-animator/router: `createRouter()`, one PortraitAnimator over many targets with
+ * strategies (fallback, split, compare, shadow), retries, breakers, budgets, limits, the job
+ * journal and never paying twice.
+ * @module
+ */
+export { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js'
+export { CircuitBreaker, type BreakerState } from './circuit-breaker.js'
+export { createRouter } from './create-router.js'
+export type { ResumeOutcome, Router, RouterCallOptions, RouterOptions, TargetInfo } from './router-api.js'
+export type { CompareEntry } from '@portrait-animator/core'
+export { JobJournal, type JournalEntry } from './job-journal.js'
+export { FileRetirementStore } from './file-retirement-store.js'
+export { MemoryRetirementStore } from './memory-retirement-store.js'
+export { DEFAULT_RETIREMENT_RECHECK_MS, VENDOR_ENDPOINT, type RetirementRecord, type RetirementStore, type RetirementStoreOptions } from './retirement-store.js'
+export type { RouterEvent, RouterEventListener, SkipCode } from './router-events.js'
+export { pickWeighted, stickyFraction } from './sticky-hash.js'
