@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto'
-import { withoutGlobalErrorHandlers } from '@portrait-animator/core'
+import { audioEnvelope, withoutGlobalErrorHandlers } from '@portrait-animator/core'
 import type * as H264 from 'h264-mp4-encoder'
 import type { H264MP4Encoder } from 'h264-mp4-encoder'
 import { movedFrame, portraitFrame, type FrameMotion } from './portrait-frames.js'
 import { providerShapedVideo } from './provider-shaped-output.js'
-import { speechEnvelope } from './speech-envelope.js'
 
 /** The shape of a generated clip. */
 export interface VideoSpec {
@@ -78,7 +77,8 @@ const SYLLABLES_PER_SECOND = 4
 async function frameMotion(content: VideoContent, fps: number): Promise<FrameMotion> {
   if (content.speech === undefined) return { kind: 'nod' }
   const { audio, startSeconds, endSeconds } = content.speech
-  const envelope = audio ? await speechEnvelope(audio, { rate: fps, ...(startSeconds === undefined ? {} : { startSeconds }), ...(endSeconds === undefined ? {} : { endSeconds }) }) : undefined
+  // Speech the emulator cannot decode (compressed audio in Node) makes steady talking instead.
+  const envelope = audio ? await audioEnvelope(audio, { rate: fps, ...(startSeconds === undefined ? {} : { startSeconds }), ...(endSeconds === undefined ? {} : { endSeconds }) }).catch(() => undefined) : undefined
   const syllable = (seconds: number) => 0.5 + 0.5 * Math.sin(2 * Math.PI * SYLLABLES_PER_SECOND * seconds)
   if (envelope === undefined) return { kind: 'talk', mouthOpen: syllable }
   return { kind: 'talk', mouthOpen: (seconds) => (envelope.values[Math.floor(seconds * envelope.rate)] ?? 0) * syllable(seconds) }

@@ -1,4 +1,4 @@
-import type { AudioEnvelope } from './audio-envelope.js'
+import type { AudioEnvelope } from '@portrait-animator/core'
 import { withDecoderPage } from './chromium-page.js'
 import type { AudioTrackFacts } from './media-container.js'
 

@@ -1,5 +1,5 @@
 import type { FaceBox } from '@portrait-animator/adapter-local'
-import type { AudioEnvelope } from './audio-envelope.js'
+import type { AudioEnvelope } from '@portrait-animator/core'
 import type { DecodedFrame } from './h264-frames.js'
 import { lipSyncOffset, MIN_LIP_SYNC_CORRELATION } from './lip-sync.js'
 import { findMouthRegion } from './mouth-region.js'
