@@ -18,24 +18,7 @@ export function rewriteSps(nal: Uint8Array, rewrite: SpsRewrite): Uint8Array {
   const profile = rbsp[0]!
   if (profile !== 66 && profile !== 77 && profile !== 88) throw new Error(`SPS of profile ${profile} is not handled`)
   const reader = new BitReader(rbsp, 3 * 8)
-  reader.ue() // seq_parameter_set_id
-  reader.ue() // log2_max_frame_num_minus4
-  const pocType = reader.ue()
-  if (pocType === 0) reader.ue()
-  else if (pocType === 1) {
-    reader.bit()
-    reader.se()
-    reader.se()
-    const cycle = reader.ue()
-    for (let index = 0; index < cycle; index++) reader.se()
-  }
-  reader.ue() // max_num_ref_frames
-  reader.bit() // gaps_in_frame_num_value_allowed_flag
-  reader.ue() // pic_width_in_mbs_minus1
-  reader.ue() // pic_height_in_map_units_minus1
-  if (reader.bit() === 0) reader.bit() // frame_mbs_only_flag, mb_adaptive_frame_field_flag
-  reader.bit() // direct_8x8_inference_flag
-  if (reader.bit() === 1) for (let index = 0; index < 4; index++) reader.ue() // frame cropping
+  skipToVuiFlag(reader)
   const vuiAt = reader.position
   if (reader.bit() === 1) throw new Error('the SPS already has a VUI')
 
@@ -66,24 +49,7 @@ export function rewriteSps(nal: Uint8Array, rewrite: SpsRewrite): Uint8Array {
 export function readSpsSignal(nal: Uint8Array): { levelIdc: number; fullRange?: boolean; matrix?: number } {
   const rbsp = removeEmulationPrevention(nal.subarray(1))
   const reader = new BitReader(rbsp, 24)
-  reader.ue()
-  reader.ue()
-  const pocType = reader.ue()
-  if (pocType === 0) reader.ue()
-  else if (pocType === 1) {
-    reader.bit()
-    reader.se()
-    reader.se()
-    const cycle = reader.ue()
-    for (let index = 0; index < cycle; index++) reader.se()
-  }
-  reader.ue()
-  reader.bit()
-  reader.ue()
-  reader.ue()
-  if (reader.bit() === 0) reader.bit()
-  reader.bit()
-  if (reader.bit() === 1) for (let index = 0; index < 4; index++) reader.ue()
+  skipToVuiFlag(reader)
   if (reader.bit() === 0) return { levelIdc: rbsp[2]! }
   if (reader.bit() === 1 && reader.read(8) === 255) reader.read(32)
   if (reader.bit() === 1) reader.bit()
@@ -93,6 +59,28 @@ export function readSpsSignal(nal: Uint8Array): { levelIdc: number; fullRange?: 
   if (reader.bit() === 0) return { levelIdc: rbsp[2]!, fullRange }
   reader.read(16)
   return { levelIdc: rbsp[2]!, fullRange, matrix: reader.read(8) }
+}
+
+/** Reads an SPS from `seq_parameter_set_id` up to (not including) `vui_parameters_present_flag`. */
+function skipToVuiFlag(reader: BitReader): void {
+  reader.ue() // seq_parameter_set_id
+  reader.ue() // log2_max_frame_num_minus4
+  const pocType = reader.ue()
+  if (pocType === 0) reader.ue()
+  else if (pocType === 1) {
+    reader.bit()
+    reader.se()
+    reader.se()
+    const cycle = reader.ue()
+    for (let index = 0; index < cycle; index++) reader.se()
+  }
+  reader.ue() // max_num_ref_frames
+  reader.bit() // gaps_in_frame_num_value_allowed_flag
+  reader.ue() // pic_width_in_mbs_minus1
+  reader.ue() // pic_height_in_map_units_minus1
+  if (reader.bit() === 0) reader.bit() // frame_mbs_only_flag, mb_adaptive_frame_field_flag
+  reader.bit() // direct_8x8_inference_flag
+  if (reader.bit() === 1) for (let index = 0; index < 4; index++) reader.ue() // frame cropping
 }
 
 function removeEmulationPrevention(bytes: Uint8Array): Uint8Array {
