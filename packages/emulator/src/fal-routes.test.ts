@@ -14,40 +14,44 @@ async function call(emulator: Emulator, method: string, path: string, body?: unk
 
 describe('fal queue routes', () => {
   let emulator: Emulator
+  // Jobs that cannot finish during a test, for the checks of a request still queued or running
+  // (on a busy machine 200 ms pass between two calls).
+  let slow: Emulator
 
   beforeAll(async () => {
     emulator = await startEmulator({ seed: 21, jobDurationMs: 200, credits: { fal: { 'broke:key': 0 } } })
+    slow = await startEmulator({ seed: 22, jobDurationMs: 600_000 })
   })
-  afterAll(() => emulator.stop())
+  afterAll(() => Promise.all([emulator.stop(), slow.stop()]))
 
   it('answers a submit with request id and URLs that drop the endpoint sub-path', async () => {
-    const submitted = await call(emulator, 'POST', '/fal-ai/live-portrait/image', { image_url: 'https://example.com/face.jpg' })
+    const submitted = await call(slow, 'POST', '/fal-ai/live-portrait/image', { image_url: 'https://example.com/face.jpg' })
     expect(submitted.status).toBe(200)
     const id = submitted.body!.request_id as string
     expect(submitted.headers.get('x-fal-request-id')).toBe(id)
     expect(submitted.body).toMatchObject({
       status: 'IN_QUEUE',
       queue_position: expect.any(Number),
-      status_url: `${emulator.baseUrl}/fal-ai/live-portrait/requests/${id}/status`,
-      response_url: `${emulator.baseUrl}/fal-ai/live-portrait/requests/${id}`,
-      cancel_url: `${emulator.baseUrl}/fal-ai/live-portrait/requests/${id}/cancel`,
+      status_url: `${slow.baseUrl}/fal-ai/live-portrait/requests/${id}/status`,
+      response_url: `${slow.baseUrl}/fal-ai/live-portrait/requests/${id}`,
+      cancel_url: `${slow.baseUrl}/fal-ai/live-portrait/requests/${id}/cancel`,
     })
-    const status = await call(emulator, 'GET', `/fal-ai/live-portrait/requests/${id}/status?logs=1`)
+    const status = await call(slow, 'GET', `/fal-ai/live-portrait/requests/${id}/status?logs=1`)
     expect(status.status).toBe(200)
     expect(['IN_QUEUE', 'IN_PROGRESS']).toContain(status.body!.status)
-    const withSubPath = await call(emulator, 'GET', `/fal-ai/live-portrait/image/requests/${id}/status`)
+    const withSubPath = await call(slow, 'GET', `/fal-ai/live-portrait/image/requests/${id}/status`)
     expect(withSubPath.status).toBe(404)
   })
 
   it('reports queue positions for requests waiting behind others', async () => {
-    const first = await call(emulator, 'POST', '/fal-ai/sadtalker', {})
-    const second = await call(emulator, 'POST', '/fal-ai/sadtalker', {})
+    const first = await call(slow, 'POST', '/fal-ai/sadtalker', {})
+    const second = await call(slow, 'POST', '/fal-ai/sadtalker', {})
     expect(second.body!.queue_position).toBe((first.body!.queue_position as number) + 1)
   })
 
   it('answers the result endpoint with 400 while the request is still running', async () => {
-    const { body } = await call(emulator, 'POST', '/fal-ai/live-portrait/image', { image_url: 'https://example.com/face.jpg' })
-    const early = await call(emulator, 'GET', `/fal-ai/live-portrait/requests/${body!.request_id}`)
+    const { body } = await call(slow, 'POST', '/fal-ai/live-portrait/image', { image_url: 'https://example.com/face.jpg' })
+    const early = await call(slow, 'GET', `/fal-ai/live-portrait/requests/${body!.request_id}`)
     expect(early.status).toBe(400)
     expect(early.body).toEqual({ detail: 'Request is still in progress' })
   })
