@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { ApiError, createFalClient, ValidationError, type FalClient, type QueueStatus } from '@fal-ai/client'
 import sharp from 'sharp'
 import { waitUntil } from '@portrait-animator/core/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { falFetch } from './fal-fetch.js'
 import { inspectMp4 } from './mp4-inspect.test-helpers.js'
 import { VideoRenderer, videoSpecFor } from './mp4-output.js'
@@ -39,6 +39,13 @@ describe('@fal-ai/client against the emulator', () => {
     portrait = new Blob([new Uint8Array(await createTestPortrait({ width: 300, height: 400, format: 'jpeg' }))], { type: 'image/jpeg' })
   })
   afterAll(() => emulator.stop())
+
+  /** An emulator whose jobs last 3 s, so a job is seen queued or running even on a busy machine. */
+  async function slowEmulator(): Promise<{ slow: Emulator; fal: FalClient }> {
+    const slow = await startEmulator({ seed: 4, jobDurationMs: 3000, keys: { fal: [KEY] } })
+    onTestFinished(() => slow.stop())
+    return { slow, fal: createFalClient({ credentials: KEY, fetch: falFetch(slow.baseUrl) }) }
+  }
 
   it('uploads to storage and serves the file back from the emulator CDN', async () => {
     const bytes = await createTestPortrait({ format: 'png' })
@@ -91,6 +98,7 @@ describe('@fal-ai/client against the emulator', () => {
   })
 
   it('drives the queue by hand: submit, status, result, with status and result under the app id', async () => {
+    const { slow, fal } = await slowEmulator()
     const { request_id: requestId } = await fal.queue.submit('fal-ai/live-portrait/image', { input: { image_url: await fal.storage.upload(portrait) } })
     const first = await fal.queue.status('fal-ai/live-portrait/image', { requestId })
     expect(['IN_QUEUE', 'IN_PROGRESS']).toContain(first.status)
@@ -98,10 +106,11 @@ describe('@fal-ai/client against the emulator', () => {
     await fal.queue.subscribeToStatus('fal-ai/live-portrait/image', { requestId, pollInterval: 20 })
     const result = await fal.queue.result('fal-ai/live-portrait/image', { requestId })
     expect(result.data.image.content_type).toBe('image/jpeg')
-    expect(emulator.ledger.statusRequests(requestId)).toBeGreaterThanOrEqual(2)
+    expect(slow.ledger.statusRequests(requestId)).toBeGreaterThanOrEqual(2)
   })
 
   it('cancels a running request: 202, no charge, and the result is an error', async () => {
+    const { slow, fal } = await slowEmulator()
     const { request_id: requestId } = await fal.queue.submit('fal-ai/live-portrait/image', { input: { image_url: await fal.storage.upload(portrait) } })
     await fal.queue.cancel('fal-ai/live-portrait/image', { requestId })
     const status = await fal.queue.status('fal-ai/live-portrait/image', { requestId })
@@ -109,9 +118,9 @@ describe('@fal-ai/client against the emulator', () => {
     const error = await rejection(fal.queue.result('fal-ai/live-portrait/image', { requestId }))
     expect(error).toBeInstanceOf(ApiError)
     expect(error).toMatchObject({ status: 499, body: { error_type: 'client_cancelled' } })
-    expect(emulator.ledger.cancels({ requestId })).toHaveLength(1)
-    expect(emulator.ledger.charges({ requestId })).toHaveLength(0)
-    expect(emulator.ledger.job(requestId)?.outcome).toBe('cancelled')
+    expect(slow.ledger.cancels({ requestId })).toHaveLength(1)
+    expect(slow.ledger.charges({ requestId })).toHaveLength(0)
+    expect(slow.ledger.job(requestId)?.outcome).toBe('cancelled')
   })
 
   it('refuses to cancel a completed request with ALREADY_COMPLETED', async () => {

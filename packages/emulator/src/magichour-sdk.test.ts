@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import MagicHour, { ApiError } from 'magic-hour'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { inspectMp4 } from './mp4-inspect.test-helpers.js'
 import { startEmulator, type Emulator } from './start-emulator.js'
 import { createFeaturelessImage, createTestPortrait, createTestWav } from './test-images.js'
@@ -88,6 +88,10 @@ describe('magic-hour SDK 0.43.1 against the emulator', () => {
   })
 
   it('moves a project through queued or rendering to complete, and GET gives fresh download URLs', async () => {
+    // Jobs of 3 s, so the first status is seen before the end even on a busy machine.
+    const slow = await startEmulator({ seed: 12, jobDurationMs: 3000, keys: { magichour: [TOKEN] } })
+    onTestFinished(() => slow.stop())
+    const client = new Client({ token: TOKEN, baseUrl: slow.baseUrl })
     const image = await client.v1.files.uploadFile(imagePath)
     const audio = await client.v1.files.uploadFile(audioPath)
     const created = await client.v1.aiTalkingPhoto.create({ assets: { imageFilePath: image, audioFilePath: audio }, startSeconds: 0.5, endSeconds: 1.5 })
