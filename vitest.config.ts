@@ -8,6 +8,7 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['scripts/vitest-build.ts'],
+    setupFiles: ['scripts/vitest-worker-diagnostics.ts'],
     // Generous: tests that render real videos take 15 s on a busy 2-core machine; a hung test still
     // fails, and no test asserts how long anything took.
     testTimeout: 120_000,
