@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util'
 import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
-import { openRouter } from '../open-router.js'
 import { LIVE_PHOTO_PATH, startAilabCompatibleServer } from '../server/ailab-compatible-server.js'
+import { watchConfigReloads } from '../server/config-reload.js'
+import { loadServedRouter } from '../server/load-served-router.js'
 import { BODY_DEFAULTS } from '../server/read-body.js'
+import { createReloadableRouter } from '../server/reloadable-router.js'
 import { routeReadiness } from '../server/route-readiness.js'
+import { createServerMetrics } from '../server/server-metrics.js'
 
 export const SERVE_HELP = `Usage: portrait-animator serve [--port N] [--host H] [--config FILE] [--route NAME] --api-key KEY [--api-key KEY2]
 
@@ -28,10 +31,18 @@ Options:
   --route NAME         the route serving requests (default: the config's route for presets, else
                        "default")
 
-GET /healthz answers 200 when the route has a target that can serve (configured, not retired, breaker
-not open), else 503 with the reason. Access logs go to stderr as JSON lines, failures with every
-target's attempt (clients only see what they can act on). SIGINT/SIGTERM stop accepting requests and
-let in-flight ones finish.
+Endpoints beside the AILab one (no key needed):
+  GET /healthz       liveness: 200 whenever the process answers
+  GET /readyz        readiness: 200 when the route has a target that can serve (configured, not
+                     retired, breaker not open), else 503 with the reason
+  GET /metrics       Prometheus metrics: requests by status and code, latency, in flight,
+                     per-target attempts, failures and skips, breaker states, cost, reloads
+  GET /openapi.json  the OpenAPI 3.1 document of the AILab endpoint
+
+Access logs go to stderr as JSON lines, failures with every target's attempt (clients only see what
+they can act on). SIGHUP reloads the config: it is validated first (a bad file is logged in one line
+and the old config keeps serving); requests in flight finish on the old router, new ones use the new
+one. SIGINT/SIGTERM stop accepting requests and let in-flight ones finish.
 
 Examples:
   portrait-animator serve --api-key my-app-key
@@ -65,32 +76,50 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const port = numberOption(values.port, 'port', 8080)
   const bodyTimeoutSeconds = numberOption(values['body-timeout'], 'body-timeout', BODY_DEFAULTS.timeoutMs / 1000)
   if (!(bodyTimeoutSeconds > 0)) throw new UsageError('--body-timeout must be a positive number of seconds.')
-  const router = await openRouter(io, values.config ? { config: values.config } : {})
-  const animator = values.route ? router.route(values.route) : router
-  // The route the router picks for the live-photo preset every request asks for.
-  const routeName = values.route ?? router.config.config.motionRoutes?.preset ?? 'default'
-  const server = await startAilabCompatibleServer({
-    animator,
-    apiKeys: keys,
-    port,
-    host: values.host ?? '127.0.0.1',
-    maxConcurrent: numberOption(values['max-concurrent'], 'max-concurrent', 4),
-    maxBodyBytes: Math.round(numberOption(values['max-body-mb'], 'max-body-mb', 6) * 1024 * 1024),
-    bodyTimeoutMs: Math.round(bodyTimeoutSeconds * 1000),
-    minBodyBytesPerSecond: numberOption(values['min-body-rate'], 'min-body-rate', BODY_DEFAULTS.minBytesPerSecond),
-    bodyRateGraceMs: Math.round(numberOption(values['body-rate-grace'], 'body-rate-grace', BODY_DEFAULTS.rateGraceMs / 1000) * 1000),
-    maxPendingUploads: numberOption(values['max-uploads'], 'max-uploads', 32),
-    readiness: () => routeReadiness(router, routeName),
-    log: (entry) => io.stderr.write(`${JSON.stringify(entry)}\n`),
-  })
-  io.stdout.write(`${JSON.stringify({ url: server.url, endpoint: `${server.url}${LIVE_PHOTO_PATH}` })}\n`)
-  await new Promise<void>((resolve) => {
-    if (io.interrupt.aborted) resolve()
-    io.interrupt.addEventListener('abort', () => resolve(), { once: true })
-  })
-  io.stderr.write(`Shutting down: finishing ${server.inFlight()} request(s) in flight...\n`)
-  await server.close()
-  return EXIT.ok
+  const load = () => loadServedRouter(io, { config: values.config, route: values.route })
+  let inFlight = () => 0
+  const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => served.current().router.targets() })
+  const served = createReloadableRouter(await load(), (router) => metrics.watch(router))
+  const log = (line: object) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`)
+  // Listening from the start: SIGHUP's default would end the process, in-flight requests and all.
+  const reloads = watchConfigReloads({ served, load, log, counted: (outcome) => metrics.reloaded(outcome) })
+  try {
+    return await serveUntilInterrupted()
+  } finally {
+    await reloads.stop()
+    await served.close()
+  }
+
+  async function serveUntilInterrupted(): Promise<number> {
+    const server = await startAilabCompatibleServer({
+      animator: served.animator,
+      apiKeys: keys,
+      port,
+      host: values.host ?? '127.0.0.1',
+      maxConcurrent: numberOption(values['max-concurrent'], 'max-concurrent', 4),
+      maxBodyBytes: Math.round(numberOption(values['max-body-mb'], 'max-body-mb', 6) * 1024 * 1024),
+      bodyTimeoutMs: Math.round(bodyTimeoutSeconds * 1000),
+      minBodyBytesPerSecond: numberOption(values['min-body-rate'], 'min-body-rate', BODY_DEFAULTS.minBytesPerSecond),
+      bodyRateGraceMs: Math.round(numberOption(values['body-rate-grace'], 'body-rate-grace', BODY_DEFAULTS.rateGraceMs / 1000) * 1000),
+      maxPendingUploads: numberOption(values['max-uploads'], 'max-uploads', 32),
+      readiness: () => routeReadiness(served.current().router, served.current().routeName),
+      metrics,
+      log: (entry) => {
+        metrics.observe(entry)
+        io.stderr.write(`${JSON.stringify(entry)}\n`)
+      },
+    })
+    inFlight = () => server.inFlight()
+    io.stdout.write(`${JSON.stringify({ url: server.url, endpoint: `${server.url}${LIVE_PHOTO_PATH}` })}\n`)
+    await new Promise<void>((resolve) => {
+      if (io.interrupt.aborted) resolve()
+      io.interrupt.addEventListener('abort', () => resolve(), { once: true })
+    })
+    io.stderr.write(`Shutting down: finishing ${server.inFlight()} request(s) in flight...\n`)
+    await server.close()
+    // Then a reload under way is let finish and every router settles (old ones still draining included).
+    return EXIT.ok
+  }
 }
 
 function numberOption(value: string | undefined, name: string, fallback: number): number {
