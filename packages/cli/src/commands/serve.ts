@@ -40,9 +40,9 @@ Endpoints beside the AILab one (no key needed):
   GET /openapi.json  the OpenAPI 3.1 document of the AILab endpoint
 
 Access logs go to stderr as JSON lines, failures with every target's attempt (clients only see what
-they can act on). SIGHUP reloads the config: it is validated first (a bad file is logged in one line
-and the old config keeps serving); requests in flight finish on the old router, new ones use the new
-one. SIGINT/SIGTERM stop accepting requests and let in-flight ones finish.
+they can act on). SIGHUP reloads the config: it is validated first (schema, adapters, the route must
+exist and have a target that can run); a bad file is logged in one line and the old config keeps
+serving. Requests in flight finish on the old router, new ones use the new one. SIGINT/SIGTERM stop accepting requests and let in-flight ones finish.
 
 Examples:
   portrait-animator serve --api-key my-app-key
@@ -76,13 +76,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const port = numberOption(values.port, 'port', 8080)
   const bodyTimeoutSeconds = numberOption(values['body-timeout'], 'body-timeout', BODY_DEFAULTS.timeoutMs / 1000)
   if (!(bodyTimeoutSeconds > 0)) throw new UsageError('--body-timeout must be a positive number of seconds.')
-  const load = () => loadServedRouter(io, { config: values.config, route: values.route })
+  const load = (requireReady = false) => loadServedRouter(io, { config: values.config, route: values.route, requireReady })
   let inFlight = () => 0
   const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => served.current().router.targets() })
   const served = createReloadableRouter(await load(), (router) => metrics.watch(router))
   const log = (line: object) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`)
   // Listening from the start: SIGHUP's default would end the process, in-flight requests and all.
-  const reloads = watchConfigReloads({ served, load, log, counted: (outcome) => metrics.reloaded(outcome) })
+  const reloads = watchConfigReloads({ served, load: () => load(true), log, counted: (outcome) => metrics.reloaded(outcome) })
   try {
     return await serveUntilInterrupted()
   } finally {
