@@ -75,5 +75,5 @@ export function watchConfigReloads(options: ConfigReloadOptions): ConfigReloads 
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   const field = PortraitAnimatorError.isInstance(error) && error.field && !message.includes(error.field) ? ` (at ${error.field})` : ''
-  return redact(`${message}${field}`).replace(/\s*\n\s*/g, ' ')
+  return redact(field ? `${message.replace(/\.$/, '')}${field}.` : message).replace(/\s*\n\s*/g, ' ')
 }
