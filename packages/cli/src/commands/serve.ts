@@ -79,10 +79,16 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const load = (requireReady = false) => loadServedRouter(io, { config: values.config, route: values.route, requireReady })
   let inFlight = () => 0
   const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => served.current().router.targets() })
-  const served = createReloadableRouter(await load(), (router) => metrics.watch(router))
+  // SIGHUP's default ends the process, so it is caught from the start; one during the first load
+  // is applied once the watch below takes over.
+  let hangupWhileLoading = false
+  const early = () => void (hangupWhileLoading = true)
+  process.on('SIGHUP', early)
+  const first = await load().finally(() => process.off('SIGHUP', early))
+  const served = createReloadableRouter(first, (router) => metrics.watch(router))
   const log = (line: object) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`)
-  // Listening from the start: SIGHUP's default would end the process, in-flight requests and all.
   const reloads = watchConfigReloads({ served, load: () => load(true), log, counted: (outcome) => metrics.reloaded(outcome) })
+  if (hangupWhileLoading) void reloads.reload()
   try {
     return await serveUntilInterrupted()
   } finally {
