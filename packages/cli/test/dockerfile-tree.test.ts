@@ -13,8 +13,9 @@ import { firstLine, ROOT, SAMPLE } from './run-cli.test-helpers.js'
  * The image's file tree, built without a Docker engine by running the Dockerfile's own stages:
  * - `build` is this worktree, already built by `npx tsc -b packages/cli` (the stage's last RUN);
  *   only what .dockerignore lets into the context counts, apart from the dist/ folders it builds;
- * - `deps` is run for real: its COPYs from the context, then its RUN (`npm ci --omit=dev`), in a
- *   temporary folder (kept between runs, keyed by the stage's text and the files it copies);
+ * - `deps` is run for real: its COPYs from the context, then its RUN (`npm ci --omit=dev`, offline
+ *   from npm's cache), in a temporary folder (kept between runs, keyed by the stage's text and the
+ *   files it copies);
  * - the final stage's COPYs assemble the tree, and its ENTRYPOINT + CMD start `serve` from it.
  * A runtime dependency listed as a devDependency, or a file the Dockerfile forgets to copy, fails here.
  */
@@ -62,9 +63,11 @@ async function runContextStage(stage: Stage, root: string): Promise<void> {
         await copy(join(ROOT, source), onHost(root, workdir, dest), sources.length > 1 || dest.endsWith('/'))
       }
     } else if (instruction.op === 'RUN') {
-      const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_(?!config_cache)/i.test(name) && name !== 'NODE_OPTIONS'))
+      // Tests never reach the network: npm installs from its cache, which the repository's own `npm ci` filled.
+      const inherited = Object.entries(process.env).filter(([name]) => !/^npm_(?!config_cache)/i.test(name) && name !== 'NODE_OPTIONS')
+      const env = { ...Object.fromEntries(inherited), npm_config_offline: 'true' }
       const result = spawnSync('sh', ['-c', instruction.raw], { cwd: onHost(root, '/', workdir), env, encoding: 'utf8', timeout: 600_000 })
-      if (result.status !== 0) throw new Error(`RUN ${instruction.raw} failed:\n${result.stderr}`)
+      if (result.status !== 0) throw new Error(`RUN ${instruction.raw} failed (offline, from npm's cache):\n${result.stderr}`)
     } else {
       expect(['ENV', 'ARG'], `${instruction.op} in the deps stage`).toContain(instruction.op)
     }
