@@ -31,11 +31,14 @@ let url = ''
 let stderr = ''
 let portrait: Buffer
 
-/** The config the server starts with: AILab on the emulator, fal unconfigured (skipped). */
+/**
+ * The config the server starts with: AILab on the emulator, fal unconfigured (skipped). The local
+ * adapter is loaded but off the route, so the reload to it does not wait for its first import.
+ */
 function ailabConfig(): object {
   return {
     stateDir: join(folder, 'state'),
-    providers: { ailab: { adapter: 'ailab', apiKey: 'env:AILAB_API_KEY', baseUrl: emulator.baseUrl }, fal: { adapter: 'fal', apiKey: 'env:FAL_KEY' } },
+    providers: { ailab: { adapter: 'ailab', apiKey: 'env:AILAB_API_KEY', baseUrl: emulator.baseUrl }, fal: { adapter: 'fal', apiKey: 'env:FAL_KEY' }, local: { adapter: 'local' } },
     routes: { default: { strategy: 'fallback', targets: ['fal/live-portrait', 'ailab/live-photo'] } },
     retry: { maxAttempts: 1 },
   }
@@ -171,7 +174,7 @@ describe('serve: SIGHUP reloads the config (child process, emulator)', () => {
     const attempts = async () => (await scrape()).get('portrait_animator_target_attempts_total{target="ailab/live-photo"}') ?? 0
     const attemptsBefore = await attempts()
     // The AILab call answers only after this delay: long enough for the reload to happen meanwhile.
-    emulator.setFaults([{ route: 'ailab.live-photo', latencyMs: 6_000, times: 1 }])
+    emulator.setFaults([{ route: 'ailab.live-photo', latencyMs: 8_000, times: 1 }])
     const inFlight = call(form({ image_target: image() }))
     await waitUntil(async () => (await attempts()) > attemptsBefore, { what: 'the AILab call to start' })
 
