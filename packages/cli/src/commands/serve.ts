@@ -42,10 +42,12 @@ Endpoints beside the AILab one (no key needed):
 Access logs go to stderr as JSON lines, failures with every target's attempt (clients only see what
 they can act on). SIGHUP reloads the config: it is validated first (schema, adapters, the route must
 exist and have a target that can run); a bad file is logged in one line and the old config keeps
-serving. Requests in flight finish on the old router, new ones use the new one. SIGINT/SIGTERM stop accepting requests and let in-flight ones finish.
+serving. Requests in flight finish on the old router, new ones use the new one. SIGINT/SIGTERM
+stop accepting requests and let in-flight ones finish.
 
 Examples:
   portrait-animator serve --api-key my-app-key
+  kill -HUP <pid>     # reload the config without dropping a request
   PORTRAIT_ANIMATOR_SERVER_KEYS=k1,k2 portrait-animator serve --port 9000 --config portrait-animator.json`
 
 /** `portrait-animator serve`. */
