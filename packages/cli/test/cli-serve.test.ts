@@ -62,8 +62,11 @@ afterAll(async () => {
 })
 
 describe('portrait-animator serve: the AILabTools-compatible server (child process, real sockets)', () => {
-  it('answers /healthz: ready, since the default route has the offline animator', async () => {
-    const response = await fetch(`${url}/healthz`)
+  it('answers /healthz (alive) and /readyz: ready, since the default route has the offline animator', async () => {
+    const alive = await fetch(`${url}/healthz`)
+    expect(alive.status).toBe(200)
+    expect(await alive.json()).toEqual({ ok: true, inFlight: 0 })
+    const response = await fetch(`${url}/readyz`)
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ ok: true, ready: true, route: 'default', targets: expect.arrayContaining([{ target: 'local/warp', state: 'ready' }]) })
   })
@@ -153,10 +156,11 @@ async function stop(child: Child) {
 }
 
 describe('portrait-animator serve with a config that cannot serve (child process)', () => {
-  it('/healthz is 503 with the reason when the route\'s only target has no key', async () => {
+  it('/readyz is 503 with the reason when the route\'s only target has no key, while /healthz says the process is alive', async () => {
     const { child, url: serverUrl } = await serveWith({ providers: { fal: { adapter: 'fal', apiKey: 'env:FAL_KEY' } }, routes: { default: { strategy: 'fallback', targets: ['fal/live-portrait'] } } })
     try {
-      const response = await fetch(`${serverUrl}/healthz`)
+      expect((await fetch(`${serverUrl}/healthz`)).status).toBe(200)
+      const response = await fetch(`${serverUrl}/readyz`)
       expect(response.status).toBe(503)
       expect(await response.json()).toMatchObject({
         ok: false,

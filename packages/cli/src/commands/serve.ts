@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util'
 import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
-import { openRouter } from '../open-router.js'
 import { LIVE_PHOTO_PATH, startAilabCompatibleServer } from '../server/ailab-compatible-server.js'
+import { watchConfigReloads } from '../server/config-reload.js'
+import { loadServedRouter } from '../server/load-served-router.js'
 import { BODY_DEFAULTS } from '../server/read-body.js'
+import { createReloadableRouter } from '../server/reloadable-router.js'
 import { routeReadiness } from '../server/route-readiness.js'
+import { createServerMetrics } from '../server/server-metrics.js'
 
 export const SERVE_HELP = `Usage: portrait-animator serve [--port N] [--host H] [--config FILE] [--route NAME] --api-key KEY [--api-key KEY2]
 
@@ -28,13 +31,23 @@ Options:
   --route NAME         the route serving requests (default: the config's route for presets, else
                        "default")
 
-GET /healthz answers 200 when the route has a target that can serve (configured, not retired, breaker
-not open), else 503 with the reason. Access logs go to stderr as JSON lines, failures with every
-target's attempt (clients only see what they can act on). SIGINT/SIGTERM stop accepting requests and
-let in-flight ones finish.
+Endpoints beside the AILab one (no key needed):
+  GET /healthz       liveness: 200 whenever the process answers
+  GET /readyz        readiness: 200 when the route has a target that can serve (configured, not
+                     retired, breaker not open), else 503 with the reason
+  GET /metrics       Prometheus metrics: requests by status and code, latency, in flight,
+                     per-target attempts, failures and skips, breaker states, cost, reloads
+  GET /openapi.json  the OpenAPI 3.1 document of the AILab endpoint
+
+Access logs go to stderr as JSON lines, failures with every target's attempt (clients only see what
+they can act on). SIGHUP reloads the config: it is validated first (schema, adapters, the route must
+exist and have a target that can run); a bad file is logged in one line and the old config keeps
+serving. Requests in flight finish on the old router, new ones use the new one. SIGINT/SIGTERM
+stop accepting requests and let in-flight ones finish.
 
 Examples:
   portrait-animator serve --api-key my-app-key
+  kill -HUP <pid>     # reload the config without dropping a request
   PORTRAIT_ANIMATOR_SERVER_KEYS=k1,k2 portrait-animator serve --port 9000 --config portrait-animator.json`
 
 /** `portrait-animator serve`. */
@@ -65,32 +78,56 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const port = numberOption(values.port, 'port', 8080)
   const bodyTimeoutSeconds = numberOption(values['body-timeout'], 'body-timeout', BODY_DEFAULTS.timeoutMs / 1000)
   if (!(bodyTimeoutSeconds > 0)) throw new UsageError('--body-timeout must be a positive number of seconds.')
-  const router = await openRouter(io, values.config ? { config: values.config } : {})
-  const animator = values.route ? router.route(values.route) : router
-  // The route the router picks for the live-photo preset every request asks for.
-  const routeName = values.route ?? router.config.config.motionRoutes?.preset ?? 'default'
-  const server = await startAilabCompatibleServer({
-    animator,
-    apiKeys: keys,
-    port,
-    host: values.host ?? '127.0.0.1',
-    maxConcurrent: numberOption(values['max-concurrent'], 'max-concurrent', 4),
-    maxBodyBytes: Math.round(numberOption(values['max-body-mb'], 'max-body-mb', 6) * 1024 * 1024),
-    bodyTimeoutMs: Math.round(bodyTimeoutSeconds * 1000),
-    minBodyBytesPerSecond: numberOption(values['min-body-rate'], 'min-body-rate', BODY_DEFAULTS.minBytesPerSecond),
-    bodyRateGraceMs: Math.round(numberOption(values['body-rate-grace'], 'body-rate-grace', BODY_DEFAULTS.rateGraceMs / 1000) * 1000),
-    maxPendingUploads: numberOption(values['max-uploads'], 'max-uploads', 32),
-    readiness: () => routeReadiness(router, routeName),
-    log: (entry) => io.stderr.write(`${JSON.stringify(entry)}\n`),
-  })
-  io.stdout.write(`${JSON.stringify({ url: server.url, endpoint: `${server.url}${LIVE_PHOTO_PATH}` })}\n`)
-  await new Promise<void>((resolve) => {
-    if (io.interrupt.aborted) resolve()
-    io.interrupt.addEventListener('abort', () => resolve(), { once: true })
-  })
-  io.stderr.write(`Shutting down: finishing ${server.inFlight()} request(s) in flight...\n`)
-  await server.close()
-  return EXIT.ok
+  const load = (requireReady = false) => loadServedRouter(io, { config: values.config, route: values.route, requireReady })
+  let inFlight = () => 0
+  const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => served.current().router.targets() })
+  // SIGHUP's default ends the process, so it is caught from the start; one during the first load
+  // is applied once the watch below takes over.
+  let hangupWhileLoading = false
+  const early = () => void (hangupWhileLoading = true)
+  process.on('SIGHUP', early)
+  const first = await load().finally(() => process.off('SIGHUP', early))
+  const served = createReloadableRouter(first, (router) => metrics.watch(router))
+  const log = (line: object) => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`)
+  const reloads = watchConfigReloads({ served, load: () => load(true), log, counted: (outcome) => metrics.reloaded(outcome) })
+  if (hangupWhileLoading) void reloads.reload()
+  try {
+    return await serveUntilInterrupted()
+  } finally {
+    await reloads.stop()
+    await served.close()
+  }
+
+  async function serveUntilInterrupted(): Promise<number> {
+    const server = await startAilabCompatibleServer({
+      animator: served.animator,
+      apiKeys: keys,
+      port,
+      host: values.host ?? '127.0.0.1',
+      maxConcurrent: numberOption(values['max-concurrent'], 'max-concurrent', 4),
+      maxBodyBytes: Math.round(numberOption(values['max-body-mb'], 'max-body-mb', 6) * 1024 * 1024),
+      bodyTimeoutMs: Math.round(bodyTimeoutSeconds * 1000),
+      minBodyBytesPerSecond: numberOption(values['min-body-rate'], 'min-body-rate', BODY_DEFAULTS.minBytesPerSecond),
+      bodyRateGraceMs: Math.round(numberOption(values['body-rate-grace'], 'body-rate-grace', BODY_DEFAULTS.rateGraceMs / 1000) * 1000),
+      maxPendingUploads: numberOption(values['max-uploads'], 'max-uploads', 32),
+      readiness: () => routeReadiness(served.current().router, served.current().routeName),
+      metrics,
+      log: (entry) => {
+        metrics.observe(entry)
+        io.stderr.write(`${JSON.stringify(entry)}\n`)
+      },
+    })
+    inFlight = () => server.inFlight()
+    io.stdout.write(`${JSON.stringify({ url: server.url, endpoint: `${server.url}${LIVE_PHOTO_PATH}` })}\n`)
+    await new Promise<void>((resolve) => {
+      if (io.interrupt.aborted) resolve()
+      io.interrupt.addEventListener('abort', () => resolve(), { once: true })
+    })
+    io.stderr.write(`Shutting down: finishing ${server.inFlight()} request(s) in flight...\n`)
+    await server.close()
+    // Then a reload under way is let finish and every router settles (old ones still draining included).
+    return EXIT.ok
+  }
 }
 
 function numberOption(value: string | undefined, name: string, fallback: number): number {

@@ -27,6 +27,8 @@ export interface AccessLogEntry {
   readonly requestId: string
   readonly servedBy?: string
   readonly bytes?: number
+  /** What the served request cost, when the target said (estimated or charged). */
+  readonly cost?: { readonly usd?: number; readonly credits?: number; readonly basis: 'estimated' | 'charged' }
   readonly error?: AccessLogError
 }
 

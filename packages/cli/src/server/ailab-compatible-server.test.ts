@@ -102,15 +102,16 @@ describe('what a client is told when every target fails (in-process)', () => {
   })
 })
 
-describe('/healthz (in-process)', () => {
-  it('is 503 with the reason when the readiness check says the server cannot serve, else 200', async () => {
+describe('/readyz and /healthz (in-process)', () => {
+  it('/readyz is 503 with the reason when the readiness check says the server cannot serve, else 200; /healthz is 200 throughout', async () => {
     let ready = false
     const server = await start({ readiness: () => (ready ? { ready: true } : { ready: false, reason: 'every target of route "default" is skipped' }) })
-    const notReady = await fetch(`${server.url}/healthz`)
+    const notReady = await fetch(`${server.url}/readyz`)
     expect(notReady.status).toBe(503)
     expect(await notReady.json()).toMatchObject({ ok: false, reason: 'every target of route "default" is skipped' })
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
     ready = true
-    const healthy = await fetch(`${server.url}/healthz`)
+    const healthy = await fetch(`${server.url}/readyz`)
     expect(healthy.status).toBe(200)
   })
 })

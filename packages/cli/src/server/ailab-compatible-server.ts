@@ -1,17 +1,24 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { PortraitAnimatorError, checkMediaLimits, loadMedia, type ImageFormat, type MediaLimits, type PortraitAnimator } from '@portrait-animator/core'
+import { PortraitAnimatorError, checkMediaLimits, loadMedia, type Cost, type ImageFormat, type MediaLimits, type PortraitAnimator } from '@portrait-animator/core'
 import { accessLogError, type AccessLogEntry } from './access-log.js'
 import { ailabFailureFor } from './ailab-error-for.js'
 import { errorEnvelope, successEnvelope, type AilabEnvelope } from './ailab-envelope.js'
+import { LIVE_PHOTO_PATH, openApiDocument } from './openapi-document.js'
 import { BODY_DEFAULTS, readBody, type BodyFailure } from './read-body.js'
 import type { ServerReadiness } from './route-readiness.js'
 
 export type { AccessLogEntry } from './access-log.js'
+export { LIVE_PHOTO_PATH } from './openapi-document.js'
 
-/** The path AILabTools clients call. */
-export const LIVE_PHOTO_PATH = '/api/portrait/effects/live-photo'
+/** Metrics served on `GET /metrics` (see `createServerMetrics`). */
+export interface MetricsEndpoint {
+  /** The metrics text. */
+  render(): Promise<string>
+  /** Its `content-type`. */
+  readonly contentType: string
+}
 
 /**
  * AILabTools' documented limits for `image_target`: JPEG/PNG/BMP, at most 5 MB, under 4096x4096.
@@ -65,7 +72,8 @@ export interface AilabCompatibleServerOptions {
    */
   readonly headersTimeoutMs?: number
   /**
-   * Whether the server can serve now, for `GET /healthz` (503 with the reason when not ready).
+   * Whether the server can serve now, for `GET /readyz` (503 with the reason when not ready).
+   * `GET /healthz` is liveness only: 200 whenever the process answers.
    * Called on every health check, so it must be cheap and must not call a provider; `serve` passes
    * `routeReadiness(router, route)`.
    * @default always ready
@@ -75,6 +83,8 @@ export interface AilabCompatibleServerOptions {
   readonly timeoutMs?: number
   /** Receives one entry per request. @default no logging */
   readonly log?: (entry: AccessLogEntry) => void
+  /** Served on `GET /metrics`. @default none (404) */
+  readonly metrics?: MetricsEndpoint
 }
 
 /** A running server. */
@@ -128,12 +138,7 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
     const logged = (status: number, extra: Partial<AccessLogEntry> = {}) =>
       options.log?.({ time: new Date(started).toISOString(), method: request.method ?? '?', path, status, durationMs: Date.now() - started, requestId, ...extra })
 
-    if (path === '/healthz' && request.method === 'GET') {
-      const health = healthReport()
-      send(response, health.ok ? 200 : 503, { ...health, inFlight })
-      logged(health.ok ? 200 : 503)
-      return
-    }
+    if (request.method === 'GET' && (await servedOperationally(path, response))) return void logged(response.statusCode)
     const fail = (status: number, code: string, codeMessage: string, message: string, extra: Partial<AccessLogEntry> = {}) => {
       // The rest of the body is drained so the client can read the answer (closing under a client
       // still writing makes most clients report EPIPE, not the answer); Node's requestTimeout bounds it.
@@ -182,7 +187,7 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
       )
       const video = Buffer.from(await result.output.bytes())
       sendEnvelope(response, successEnvelope(requestId, video.toString('base64')))
-      logged(200, { servedBy: result.servedBy.target, bytes: video.byteLength })
+      logged(200, { servedBy: result.servedBy.target, bytes: video.byteLength, ...(result.cost ? { cost: costOf(result.cost) } : {}) })
     } catch (error) {
       // The client learns what it can act on; which targets failed and why is for the operator's log.
       const failure = ailabFailureFor(error)
@@ -201,7 +206,32 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
     }
   }
 
-  function healthReport(): ServerReadiness & { readonly ok: boolean } {
+  /** Answers the GET endpoints beside the AILab one; false when `path` is none of them. */
+  async function servedOperationally(path: string, response: ServerResponse): Promise<boolean> {
+    if (path === '/healthz') {
+      // Liveness: the process answers. Whether it can serve is /readyz's question.
+      send(response, 200, { ok: true, inFlight })
+    } else if (path === '/readyz') {
+      const readiness = readinessReport()
+      send(response, readiness.ok ? 200 : 503, { ...readiness, inFlight })
+    } else if (path === '/openapi.json') {
+      send(response, 200, openApiDocument({ maxBodyBytes }))
+    } else if (path === '/metrics' && options.metrics) {
+      let text: string
+      try {
+        text = await options.metrics.render()
+      } catch {
+        send(response, 500, { ok: false, reason: 'the metrics could not be collected' })
+        return true
+      }
+      if (!response.destroyed) response.writeHead(200, { 'content-type': options.metrics.contentType, 'content-length': Buffer.byteLength(text) }).end(text)
+    } else {
+      return false
+    }
+    return true
+  }
+
+  function readinessReport(): ServerReadiness & { readonly ok: boolean } {
     if (closing) return { ok: false, ready: false, reason: 'the server is shutting down' }
     let readiness: ServerReadiness
     try {
@@ -238,6 +268,10 @@ export async function startAilabCompatibleServer(options: AilabCompatibleServerO
       await closed
     },
   }
+}
+
+function costOf(cost: Cost): NonNullable<AccessLogEntry['cost']> {
+  return { basis: cost.basis, ...(cost.usd === undefined ? {} : { usd: cost.usd }), ...(cost.credits === undefined ? {} : { credits: cost.credits }) }
 }
 
 function sendEnvelope(response: ServerResponse, envelope: AilabEnvelope): void {

@@ -3,7 +3,7 @@ import type { Router, TargetInfo } from '@portrait-animator/router'
 /** Whether one target of the served route could take a live-photo request now, and if not, why. */
 export type TargetState = 'ready' | 'unconfigured' | 'retired' | 'breaker-open' | 'unsupported'
 
-/** What `/healthz` reports: ready or not, and why. */
+/** What `/readyz` reports: ready or not, and why. */
 export interface ServerReadiness {
   readonly ready: boolean
   /** Why the server cannot serve, when it cannot. */
