@@ -2,15 +2,18 @@ import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { configJsonSchema, DEFAULT_CONFIG, loadConfig } from '@portrait-animator/core'
+import { configJsonSchema, DEFAULT_CONFIG, loadConfig, PortraitAnimatorError } from '@portrait-animator/core'
 import type { CliIo } from '../cli-io.js'
+import { checkConfigBuilds } from '../config-check.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { DEFAULT_CONFIG_FILE } from '../open-router.js'
 
 export const CONFIG_HELP = `Usage: portrait-animator config <init [FILE] [--force] | validate FILE | schema>
 
   init [FILE]      write the default configuration (default file: ${DEFAULT_CONFIG_FILE})
-  validate FILE    check a configuration; errors name the path in the document
+  validate FILE    check a configuration as the run would use it: the schema, every adapter
+                   installed and accepting its settings, every target, every route a request can
+                   take; errors name the path in the document and exit 2. Calls no provider
   schema           print the JSON Schema of the configuration (for editors)
 
 Examples:
@@ -39,6 +42,12 @@ export async function configCommand(args: string[], io: CliIo): Promise<number> 
     case 'validate': {
       if (!file) throw new UsageError('config validate needs a FILE.')
       const loaded = await loadConfig(resolve(io.cwd, file), { env: io.env })
+      const problems = await checkConfigBuilds(loaded)
+      if (problems.length > 0) {
+        const [first] = problems
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1).map((problem) => problem.path).join(', ')})` : ''
+        throw new PortraitAnimatorError({ kind: 'invalid_config', message: `Invalid config at ${first!.path}: ${first!.message}${more}.`, field: first!.path })
+      }
       const routes = Object.keys(loaded.config.routes)
       const missing = [...loaded.providers.values()].filter((provider) => provider.missingKeyReason)
       io.stdout.write(`${file} is valid: ${loaded.providers.size} providers, ${routes.length} routes (${routes.join(', ')}).\n`)
