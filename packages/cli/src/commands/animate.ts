@@ -25,7 +25,7 @@ Motion (pick one; default --preset live-photo):
 Routing:
   --route NAME             a route from the config (default: by motion, else "default")
   --target PROVIDER/MODEL  call one target directly, e.g. fal/live-portrait
-  --config FILE            config file (default: $PORTRAIT_ANIMATOR_CONFIG, ./portrait-animator.json, built-in)
+  --config FILE            config file (JSON or YAML; default: $PORTRAIT_ANIMATOR_CONFIG, ./portrait-animator.json|.yaml|.yml, built-in)
 
 Output:
   -o, --out FILE           where to save (default: out/<image>-<motion>.<ext>); checked before any
