@@ -172,7 +172,7 @@ function finish(io: CliIo, written: WrittenReport, json: boolean): number {
   const code = io.interrupt.aborted ? EXIT.interrupted : succeeded === 0 ? EXIT.allFailed : EXIT.ok
   if (json) {
     io.stdout.write(`${JSON.stringify({ ok: code === EXIT.ok, html: written.htmlPath, json: written.jsonPath, ...redactReport(written.document) }, null, 2)}\n`)
-  } else {
+  } else if (io.verbosity !== 'quiet') {
     io.stderr.write(`Report: ${displayPath(io, written.htmlPath)} (${written.document.images.length} image(s) × ${written.document.targets.length} target(s): ${succeeded} of ${results.length} succeeded)\n`)
     for (const [target, summary] of Object.entries(written.document.summary)) {
       const latency = summary.medianLatencyMs === null ? '' : `, median ${(summary.medianLatencyMs / 1000).toFixed(1)} s`
