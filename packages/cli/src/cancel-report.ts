@@ -60,25 +60,37 @@ async function cancelOnce(router: Router, job: SubmittedJob): Promise<boolean> {
     const settings = { ...provider.settings, ...(provider.apiKey ? { apiKey: provider.apiKey } : {}), ...(provider.baseUrl ? { baseUrl: provider.baseUrl } : {}) }
     const animator = module.createProvider?.(settings).animator(modelId)
     if (!animator?.cancel) return false
-    await animator.cancel(job.handle, { timeoutMs: CONFIRM_TIMEOUT_MS })
-    return true
+    try {
+      await animator.cancel(job.handle, { timeoutMs: CONFIRM_TIMEOUT_MS })
+      return true
+    } catch {
+      // Some providers refuse to cancel a job that is already gone (Magic Hour deletes projects):
+      // a job whose status is no longer pending is not running either.
+      const status = await animator.status?.(job.handle, { timeoutMs: CONFIRM_TIMEOUT_MS })
+      return status !== undefined && status.state !== 'pending'
+    }
   } catch {
     return false
   }
 }
 
-/** What an interrupted command tells the user about its remote jobs. */
-export function describeInterruption(outcome: { confirmed: SubmittedJob[]; unconfirmed: SubmittedJob[] }): string {
+/**
+ * What an interrupted command tells the user about its remote jobs: "remote jobs were cancelled"
+ * only for confirmed cancellations; every other job by name, with how to resume or forget it.
+ * `lead` starts the first sentence (a command that said "Interrupted" already passes '').
+ */
+export function describeInterruption(outcome: { confirmed: SubmittedJob[]; unconfirmed: SubmittedJob[] }, lead = 'Interrupted; '): string {
   const name = (job: SubmittedJob) => `${job.target} job ${job.handle.jobId}`
+  const start = (text: string) => (lead ? `${lead}${text}` : `${text[0]!.toUpperCase()}${text.slice(1)}`)
   const lines: string[] = []
-  if (outcome.confirmed.length === 0 && outcome.unconfirmed.length === 0) lines.push('Interrupted; no remote job was running.')
-  if (outcome.confirmed.length > 0) lines.push(`Interrupted; remote jobs were cancelled: ${outcome.confirmed.map(name).join(', ')}.`)
+  if (outcome.confirmed.length === 0 && outcome.unconfirmed.length === 0) lines.push(start('no remote job was running.'))
+  if (outcome.confirmed.length > 0) lines.push(start(`remote jobs were cancelled: ${outcome.confirmed.map(name).join(', ')}.`))
   if (outcome.unconfirmed.length > 0) {
-    lines.push(
-      `${outcome.confirmed.length > 0 ? 'But the' : 'Interrupted; the'} cancellation of ${outcome.unconfirmed.map(name).join(', ')} was not confirmed, so ${outcome.unconfirmed.length === 1 ? 'it' : 'they'} may still run and be charged: ` +
-        `"portrait-animator resume" finishes and saves ${outcome.unconfirmed.length === 1 ? 'it' : 'them'} without paying again, "portrait-animator state clear --journal ID" forgets ${outcome.unconfirmed.length === 1 ? 'it' : 'them'}.`,
-    )
+    const them = outcome.unconfirmed.length === 1 ? 'it' : 'them'
+    const sentence =
+      `the cancellation of ${outcome.unconfirmed.map(name).join(', ')} was not confirmed, so ${outcome.unconfirmed.length === 1 ? 'it' : 'they'} may still run and be charged: ` +
+      `"portrait-animator resume" finishes and saves ${them} without paying again, "portrait-animator state clear --journal ID" forgets ${them}.`
+    lines.push(outcome.confirmed.length > 0 ? `But ${sentence}` : start(sentence))
   }
   return lines.join('\n')
 }
-

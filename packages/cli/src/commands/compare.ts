@@ -152,7 +152,8 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
       reporter.stop()
       const where = written ? `the report ${displayPath(io, written.htmlPath)} holds the ${written.document.images.length} image(s) that finished` : 'no image had finished, so no report was written'
       // Only cancellations the providers confirmed are called cancelled; other jobs are named.
-      io.stderr.write(`${router ? describeInterruption(await confirmCancellations(router, remoteJobs.unfinished())) : 'Interrupted; no remote job was running.'}\n${where[0]!.toUpperCase()}${where.slice(1)}.\n`)
+      const jobs = router ? describeInterruption(await confirmCancellations(router, remoteJobs.unfinished()), '') : 'No remote job was running.'
+      io.stderr.write(`Interrupted; ${where}.\n${jobs}\n`)
       return EXIT.interrupted
     }
     throw error
