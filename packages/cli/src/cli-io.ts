@@ -1,3 +1,5 @@
+import type { Verbosity } from './global-flags.js'
+
 /** Where a command reads and writes, so tests can run commands in-process or as a child process alike. */
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
@@ -6,6 +8,8 @@ export interface CliIo {
   readonly cwd: string
   /** Fires when the user asks to stop (Ctrl-C). */
   readonly interrupt: AbortSignal
+  /** `--quiet` / `--verbose`. @default 'normal' */
+  readonly verbosity?: Verbosity
 }
 
 /** The process's own streams and environment. */

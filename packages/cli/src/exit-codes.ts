@@ -12,7 +12,7 @@ export const EXIT = {
   allFailed: 3,
   /** The output was made but could not be written (disk full, read-only); the message says where it was kept. */
   outputFailed: 4,
-  /** Interrupted by Ctrl-C (remote jobs were cancelled first). */
+  /** Interrupted by Ctrl-C (remote jobs are cancelled first; the message names any not confirmed). */
   interrupted: 130,
 } as const
 

@@ -1,14 +1,22 @@
-import { PortraitAnimatorError } from '@portrait-animator/core'
+import { EMULATOR_USAGE } from '@portrait-animator/emulator'
 import type { CliIo } from './cli-io.js'
-import { animateCommand } from './commands/animate.js'
-import { compareCommand } from './commands/compare.js'
-import { configCommand } from './commands/config.js'
+import { ANIMATE_HELP, animateCommand } from './commands/animate.js'
+import { COMPARE_HELP, compareCommand } from './commands/compare.js'
+import { CONFIG_HELP, configCommand } from './commands/config.js'
 import { emulatorCommand } from './commands/emulator.js'
-import { measureCommand } from './commands/measure.js'
-import { providersCommand } from './commands/providers.js'
-import { resumeCommand } from './commands/resume.js'
-import { serveCommand } from './commands/serve.js'
-import { EXIT, exitCodeFor, UsageError } from './exit-codes.js'
+import { MEASURE_HELP, measureCommand } from './commands/measure.js'
+import { PROVIDERS_HELP, providersCommand } from './commands/providers.js'
+import { RESUME_HELP, resumeCommand } from './commands/resume.js'
+import { STATE_HELP, stateCommand } from './commands/state.js'
+import { SERVE_HELP, serveCommand } from './commands/serve.js'
+import { environmentHelp } from './environment-help.js'
+import { reportFailure } from './error-report.js'
+import { EXIT } from './exit-codes.js'
+import { GLOBAL_OPTIONS_HELP, takeGlobalFlags } from './global-flags.js'
+import { closest } from './suggest.js'
+
+/** The version `--version` prints. */
+export const VERSION = '0.1.0'
 
 export const MAIN_HELP = `portrait-animator: turn a still portrait into motion through any provider.
 
@@ -23,11 +31,16 @@ Commands:
   serve               an AILabTools-compatible Live Photos server backed by the router
   emulator            start the provider emulator (AILabTools, fal, Magic Hour on loopback)
   resume              finish async jobs left in the journal by an interrupted run
+  state               what the router remembers (retired targets, journaled jobs); state clear forgets it
 
 Run "portrait-animator <command> --help" for a command's options and examples.
 
 Exit codes: 0 success, 2 bad input or config, 3 every target failed, 4 the output could not be
 written (it was kept: the message says where), 130 interrupted.
+
+${GLOBAL_OPTIONS_HELP}
+
+${environmentHelp()}
 
 Examples:
   portrait-animator animate examples/assets/astronaut.png -o out/astronaut-live.mp4
@@ -36,55 +49,40 @@ Examples:
 
 type Command = (args: string[], io: CliIo) => Promise<number>
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  animate: animateCommand,
-  compare: compareCommand,
-  measure: measureCommand,
-  providers: providersCommand,
-  config: configCommand,
-  serve: serveCommand,
-  emulator: emulatorCommand,
-  resume: resumeCommand,
+/** Every command with its help text (the help is where unknown options find their suggestion). */
+const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
+  animate: { run: animateCommand, help: ANIMATE_HELP },
+  compare: { run: compareCommand, help: COMPARE_HELP },
+  measure: { run: measureCommand, help: MEASURE_HELP },
+  providers: { run: providersCommand, help: PROVIDERS_HELP },
+  config: { run: configCommand, help: CONFIG_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
+  emulator: { run: emulatorCommand, help: EMULATOR_USAGE },
+  resume: { run: resumeCommand, help: RESUME_HELP },
+  state: { run: stateCommand, help: STATE_HELP },
 }
 
 /** Runs the CLI with `args` (without the node and script paths) and resolves with the exit code. */
 export async function main(args: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = args
+  const { flags, rest: [name, ...rest] } = takeGlobalFlags(args)
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${MAIN_HELP}\n`)
     return name ? EXIT.ok : EXIT.usage
   }
-  if (name === '--version') {
-    io.stdout.write('0.1.0\n')
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`)
     return EXIT.ok
   }
-  const command = COMMANDS[name]
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
   if (!command) {
-    io.stderr.write(`Unknown command "${name}".\n\n${MAIN_HELP}\n`)
+    const suggestion = closest(name, Object.keys(COMMANDS))
+    io.stderr.write(`Unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : '; run "portrait-animator --help" for the list.'}\n`)
     return EXIT.usage
   }
+  const commandIo: CliIo = { ...io, verbosity: flags.verbosity }
   try {
-    return await command(rest, io)
+    return await command.run(rest, commandIo)
   } catch (error) {
-    const code = error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') ? EXIT.usage : exitCodeFor(error)
-    reportError(error, io, rest.includes('--json'))
-    return code
+    return reportFailure(error, commandIo, { command: name, help: command.help, json: rest.includes('--json'), debug: flags.debug })
   }
-}
-
-function reportError(error: unknown, io: CliIo, json: boolean): void {
-  if (json) {
-    const body = PortraitAnimatorError.isInstance(error) ? error.toJSON() : { name: 'Error', message: (error as Error).message }
-    io.stdout.write(`${JSON.stringify({ ok: false, error: body }, null, 2)}\n`)
-  }
-  if (PortraitAnimatorError.isInstance(error)) {
-    io.stderr.write(`Error (${error.kind}): ${error.message}\n`)
-    if (error.kind === 'cancelled') io.stderr.write('Interrupted; remote jobs were cancelled.\n')
-    return
-  }
-  if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-    io.stderr.write(`${(error as Error).message}\n`)
-    return
-  }
-  io.stderr.write(`Unexpected error: ${(error as Error).stack ?? String(error)}\n`)
 }

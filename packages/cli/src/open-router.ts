@@ -8,12 +8,17 @@ import { UsageError } from './exit-codes.js'
 /** The config file looked for in the working directory when neither --config nor the variable names one. */
 export const DEFAULT_CONFIG_FILE = 'portrait-animator.json'
 
-/** Which config file applies: --config, then PORTRAIT_ANIMATOR_CONFIG, then ./portrait-animator.json, else the built-in default. */
+/** The config files looked for in the working directory, in this order. */
+export const LOCAL_CONFIG_FILES = [DEFAULT_CONFIG_FILE, 'portrait-animator.yaml', 'portrait-animator.yml'] as const
+
+/**
+ * Which config file applies: --config, then PORTRAIT_ANIMATOR_CONFIG, then
+ * ./portrait-animator.json (or .yaml, .yml), else the built-in default.
+ */
 export function configPathFor(io: CliIo, flag: string | undefined): string | undefined {
   if (flag) return resolve(io.cwd, flag)
   if (io.env.PORTRAIT_ANIMATOR_CONFIG) return resolve(io.cwd, io.env.PORTRAIT_ANIMATOR_CONFIG)
-  const local = resolve(io.cwd, DEFAULT_CONFIG_FILE)
-  return existsSync(local) ? local : undefined
+  return LOCAL_CONFIG_FILES.map((name) => resolve(io.cwd, name)).find((path) => existsSync(path))
 }
 
 /** A route a command adds on top of the config (a one-target route for --target, a compare route for --targets). */

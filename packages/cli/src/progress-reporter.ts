@@ -4,10 +4,14 @@ import type { CliIo } from './cli-io.js'
 
 type Mode = 'tty' | 'plain' | 'quiet'
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+
 /**
  * Shows what the router is doing. On a terminal: one live status line (target, phase, queue
  * position, elapsed) plus a permanent line for every skip, failure and retry. When piped: plain
- * lines. With --json: nothing on stdout until the final document (progress goes nowhere).
+ * lines. With --json or --quiet: no progress at all. With --verbose: every event is a line.
+ * When a target fails and the next one is tried, both are shown as they happen, with the time spent
+ * so far, so a slow fallback is never a silent wait.
  */
 export class ProgressReporter {
   private readonly mode: Mode
@@ -15,9 +19,12 @@ export class ProgressReporter {
   private status = ''
   private timer: NodeJS.Timeout | undefined
   private currentTarget = ''
+  private readonly verbose: boolean
+  private lastPhase = ''
 
   constructor(private readonly io: CliIo, options: { json: boolean }) {
-    this.mode = options.json ? 'quiet' : io.stderr.isTTY ? 'tty' : 'plain'
+    this.mode = options.json || io.verbosity === 'quiet' ? 'quiet' : io.stderr.isTTY ? 'tty' : 'plain'
+    this.verbose = io.verbosity === 'verbose'
     if (this.mode === 'tty') {
       this.timer = setInterval(() => this.render(), 250)
       this.timer.unref()
@@ -33,10 +40,23 @@ export class ProgressReporter {
       case 'attempt-started':
         this.currentTarget = event.target
         this.setStatus(`${event.target}: ${event.attempt > 1 ? `attempt ${event.attempt}` : 'starting'}`)
-        if (this.mode === 'plain') this.line(`> ${event.target}: attempt ${event.attempt}`)
+        if (this.mode === 'plain' || this.verbose) this.line(`> ${event.target}: attempt ${event.attempt}${event.elapsedMs >= 100 ? ` (at ${seconds(event.elapsedMs)})` : ''}`)
         break
       case 'attempt-failed':
-        this.line(`x ${event.target}: ${event.errorKind}, ${event.message}`)
+        this.line(`x ${event.target}: ${event.errorKind} after ${seconds(event.elapsedMs)}, ${event.message}`)
+        break
+      case 'fallback':
+        this.line(event.to ? `  falling back to ${event.to} (${seconds(event.elapsedMs)} spent so far)` : `  no target left after ${event.from} (${seconds(event.elapsedMs)} spent)`)
+        break
+      case 'job-progress':
+        if (this.verbose && event.phase !== this.lastPhase) this.line(`  ${event.target}: ${event.phase}${event.queuePosition !== undefined ? ` (queue #${event.queuePosition})` : ''}`)
+        this.lastPhase = event.phase
+        break
+      case 'job-completed':
+        if (this.verbose) this.line(`  ${event.target}: job ${event.jobId} completed`)
+        break
+      case 'result':
+        if (this.verbose) this.line(`  ${event.target}: served in ${seconds(event.durationMs)}`)
         break
       case 'retry-scheduled':
         this.line(`  retrying ${event.target} in ${(event.delayMs / 1000).toFixed(1)} s (${event.reason})`)

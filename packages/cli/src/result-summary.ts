@@ -18,7 +18,7 @@ export function describeResult(result: AnimationResult, path: string, bytes: num
 }
 
 /** The machine-readable form of a result (for --json). */
-export function resultJson(result: AnimationResult, path: string): Record<string, unknown> {
+export function resultJson(result: AnimationResult, path: string, note?: string): Record<string, unknown> {
   const { output, ...rest } = result
   // Provider metadata may hold signed URLs: the JSON output goes through the same scrubbing as errors.
   return redactValue({
@@ -34,5 +34,6 @@ export function resultJson(result: AnimationResult, path: string): Record<string
       ...(output.fps ? { fps: output.fps } : {}),
     },
     ...rest,
+    ...(note ? { note } : {}),
   }) as Record<string, unknown>
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cleanEnv, firstLine, runCli, startCli } from './run-cli.test-helpers.js'
 
-const commands = ['animate', 'compare', 'measure', 'providers', 'config', 'serve', 'emulator', 'resume']
+const commands = ['animate', 'compare', 'measure', 'providers', 'config', 'serve', 'emulator', 'resume', 'state']
 
 describe('portrait-animator (child process)', () => {
   it('prints the overview with every command and the exit codes', async () => {

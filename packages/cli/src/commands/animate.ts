@@ -1,8 +1,10 @@
 import { basename, extname, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { checkOutputPath, outputKindOf, saveWithRecovery, type AnimationRequest, type AnimationResult, type Framing, type Motion, type OutputFormat, type PresetName } from '@portrait-animator/core'
+import { checkOutputPath, saveWithRecovery, type AnimationRequest, type Framing, type Motion, type OutputFormat, type PresetName } from '@portrait-animator/core'
 import type { CliIo } from '../cli-io.js'
+import { confirmCancellations, describeInterruption, JobTracker } from '../cancel-report.js'
 import { EXIT, UsageError } from '../exit-codes.js'
+import { assertFormatReachable, matchOutputFormat, outputKindFor, routeNameFor } from '../output-format.js'
 import { openRouter, singleTargetRoute } from '../open-router.js'
 import { parseExpression } from '../parse-expression.js'
 import { ProgressReporter } from '../progress-reporter.js'
@@ -23,16 +25,17 @@ Motion (pick one; default --preset live-photo):
 Routing:
   --route NAME             a route from the config (default: by motion, else "default")
   --target PROVIDER/MODEL  call one target directly, e.g. fal/live-portrait
-  --config FILE            config file (default: $PORTRAIT_ANIMATOR_CONFIG, ./portrait-animator.json, built-in)
+  --config FILE            config file (JSON or YAML; default: $PORTRAIT_ANIMATOR_CONFIG, ./portrait-animator.json|.yaml|.yml, built-in)
 
 Output:
   -o, --out FILE           where to save (default: out/<image>-<motion>.<ext>); checked before any
                            call: not a folder, not the input, writable, 1 MiB free; missing folders
                            are created
   --format FORMAT          mp4 | webp | jpeg | png (default: from the extension of --out, which
-                           must agree with it)
+                           must agree with it). A video format no ready target of the route makes
+                           is refused before any call; a still is converted to the format asked for
   --strict                 fail instead of translating or ignoring settings
-  --timeout SECONDS        deadline for the whole request
+  --max-wait SECONDS       deadline for the whole request, every fallback included (alias: --timeout)
   --json                   print one JSON document on stdout
   -h, --help               this help
 
@@ -61,6 +64,7 @@ export async function animateCommand(args: string[], io: CliIo): Promise<number>
       format: { type: 'string' },
       strict: { type: 'boolean' },
       timeout: { type: 'string' },
+      'max-wait': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -75,8 +79,9 @@ export async function animateCommand(args: string[], io: CliIo): Promise<number>
   const motion = motionFrom(io, values)
   const format = values.format as OutputFormat | undefined
   if (format && !['mp4', 'webp', 'jpeg', 'png'].includes(format)) throw new UsageError(`--format must be mp4, webp, jpeg or png (got "${format}").`)
-  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError('--timeout must be a positive number of seconds.')
+  const maxWait = values['max-wait'] ?? values.timeout
+  const timeoutMs = maxWait === undefined ? undefined : Number(maxWait) * 1000
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new UsageError(`--${values['max-wait'] === undefined ? 'timeout' : 'max-wait'} must be a positive number of seconds (got "${maxWait}").`)
   const out = resolve(io.cwd, values.out ?? defaultOutPath(positionals[0]!, motion, format))
   // Checked before anything is paid for: a job must never be bought for a file that cannot be written.
   const checked = await checkOutputPath(out, { ...(format ? { format } : {}), inputs: localInputs(image, motion) })
@@ -85,28 +90,33 @@ export async function animateCommand(args: string[], io: CliIo): Promise<number>
 
   const reporter = new ProgressReporter(io, { json: values.json === true })
   const extraRoute = values.target ? singleTargetRoute(values.target) : undefined
-  const route = values.route ?? extraRoute?.name
   const router = await openRouter(io, { ...(values.config ? { config: values.config } : {}), ...(extraRoute ? { extraRoute } : {}), onEvent: reporter.onEvent })
+  const route = routeNameFor(router, motion, values.route ?? extraRoute?.name)
+  if (outputFormat) await assertFormatReachable(router, route, outputFormat, motion, values.out === undefined ? `--format ${outputFormat}` : `-o ${values.out}`)
+  const jobs = new JobTracker()
+  router.on(jobs.onEvent)
   const request: AnimationRequest = {
     image,
     motion,
-    ...(outputFormat ? { output: { format: outputFormat, kind: outputKindOf(outputFormat) } } : {}),
+    ...(outputFormat ? { output: { format: outputFormat, kind: outputKindFor(motion) } } : {}),
     ...(values.strict ? { strict: true } : {}),
     context: { cliOutput: out },
   }
-  let result: AnimationResult
   try {
-    result = await router.animate(request, {
-      signal: io.interrupt,
-      ...(timeoutMs ? { timeoutMs } : {}),
-      ...(route ? { route } : {}),
-      onProgress: reporter.onProgress,
-    })
-    const saved = await saveWithRecovery(result.output, out, { recoveryDir: recoveryDirOf(router), signal: io.interrupt, details: { servedBy: result.servedBy.target, providerMetadata: result.providerMetadata } })
+    const result = await router.animate(request, { signal: io.interrupt, ...(timeoutMs ? { timeoutMs } : {}), route, onProgress: reporter.onProgress })
+    const matched = await matchOutputFormat(result.output, outputFormat, out)
+    const saved = await saveWithRecovery(matched.output, matched.path, { recoveryDir: recoveryDirOf(router), signal: io.interrupt, details: { servedBy: result.servedBy.target, providerMetadata: result.providerMetadata } })
     reporter.stop()
-    if (values.json) io.stdout.write(`${JSON.stringify(resultJson(result, saved.path), null, 2)}\n`)
-    else io.stderr.write(`${describeResult(result, relative(io.cwd, saved.path) || saved.path, saved.bytes)}\n`)
+    const delivered = { ...result, output: matched.output }
+    if (values.json) io.stdout.write(`${JSON.stringify(resultJson(delivered, saved.path, matched.note), null, 2)}\n`)
+    else if (io.verbosity !== 'quiet') io.stderr.write(`${describeResult(delivered, relative(io.cwd, saved.path) || saved.path, saved.bytes)}\n${matched.note ? `Note: ${matched.note}\n` : ''}`)
     return EXIT.ok
+  } catch (error) {
+    reporter.stop()
+    if (!io.interrupt.aborted) throw error
+    // Interrupted: say which remote jobs were stopped (confirmed by the provider) and which may still run.
+    io.stderr.write(`${describeInterruption(await confirmCancellations(router, jobs.unfinished()))}\n`)
+    return EXIT.interrupted
   } finally {
     reporter.stop()
   }

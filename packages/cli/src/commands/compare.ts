@@ -5,7 +5,9 @@ import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { readCompareManifest, type CompareJob } from '../motion/compare-manifest.js'
 import { describeMotion, isRemoteSource, motionFromFlags, sourcePath, type MotionFlags } from '../motion/motion-flags.js'
+import type { Router } from '@portrait-animator/router'
 import { openRouter } from '../open-router.js'
+import { confirmCancellations, describeInterruption, JobTracker } from '../cancel-report.js'
 import { ProgressReporter } from '../progress-reporter.js'
 import { recoveryDirOf } from '../recovery-dir.js'
 import { ComparisonReport, type WrittenReport } from '../report/comparison-report.js'
@@ -115,9 +117,12 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
 
   const reporter = new ProgressReporter(io, { json: values.json === true })
   let written: WrittenReport | undefined
+  const remoteJobs = new JobTracker()
+  let router: Router | undefined
   try {
     const extraRoute = targets ? { name: TARGETS_ROUTE, config: { strategy: 'compare' as const, targets: [...targets] } } : undefined
-    const router = await openRouter(io, { ...(values.config ? { config: values.config } : {}), ...(extraRoute ? { extraRoute } : {}), onEvent: reporter.onEvent })
+    router = await openRouter(io, { ...(values.config ? { config: values.config } : {}), ...(extraRoute ? { extraRoute } : {}), onEvent: reporter.onEvent })
+    router.on(remoteJobs.onEvent)
     let report: ComparisonReport | undefined
     const motions = [...new Set(inputs.map((input) => describeMotion(input.job.motion)))]
     for (const [index, input] of inputs.entries()) {
@@ -146,7 +151,9 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
     if (io.interrupt.aborted) {
       reporter.stop()
       const where = written ? `the report ${displayPath(io, written.htmlPath)} holds the ${written.document.images.length} image(s) that finished` : 'no image had finished, so no report was written'
-      io.stderr.write(`Interrupted; remote jobs were cancelled and ${where}.\n`)
+      // Only cancellations the providers confirmed are called cancelled; other jobs are named.
+      const jobs = router ? describeInterruption(await confirmCancellations(router, remoteJobs.unfinished()), '') : 'No remote job was running.'
+      io.stderr.write(`Interrupted; ${where}.\n${jobs}\n`)
       return EXIT.interrupted
     }
     throw error
@@ -166,7 +173,7 @@ function finish(io: CliIo, written: WrittenReport, json: boolean): number {
   const code = io.interrupt.aborted ? EXIT.interrupted : succeeded === 0 ? EXIT.allFailed : EXIT.ok
   if (json) {
     io.stdout.write(`${JSON.stringify({ ok: code === EXIT.ok, html: written.htmlPath, json: written.jsonPath, ...redactReport(written.document) }, null, 2)}\n`)
-  } else {
+  } else if (io.verbosity !== 'quiet') {
     io.stderr.write(`Report: ${displayPath(io, written.htmlPath)} (${written.document.images.length} image(s) × ${written.document.targets.length} target(s): ${succeeded} of ${results.length} succeeded)\n`)
     for (const [target, summary] of Object.entries(written.document.summary)) {
       const latency = summary.medianLatencyMs === null ? '' : `, median ${(summary.medianLatencyMs / 1000).toFixed(1)} s`

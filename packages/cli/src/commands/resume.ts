@@ -32,24 +32,24 @@ export async function resumeCommand(args: string[], io: CliIo): Promise<number> 
     if (outcome.result && out) {
       const saved = await saveWithRecovery(outcome.result.output, out, { recoveryDir: recoveryDirOf(router), signal: io.interrupt, details: { servedBy: target, job: outcome.entry.handle.jobId } })
       report.push({ job: outcome.entry.handle.jobId, target, ok: true, path: saved.path })
-      if (!values.json) io.stderr.write(`Resumed ${target} job ${outcome.entry.handle.jobId}: saved ${saved.path}\n`)
+      if (!values.json && io.verbosity !== 'quiet') io.stderr.write(`Resumed ${target} job ${outcome.entry.handle.jobId}: saved ${saved.path}\n`)
     } else if (outcome.result) {
       report.push({ job: outcome.entry.handle.jobId, target, ok: true })
-      if (!values.json) io.stderr.write(`Resumed ${target} job ${outcome.entry.handle.jobId}: finished (no output path was recorded)\n`)
+      if (!values.json && io.verbosity !== 'quiet') io.stderr.write(`Resumed ${target} job ${outcome.entry.handle.jobId}: finished (no output path was recorded)\n`)
     } else {
       report.push({ job: outcome.entry.handle.jobId, target, ok: false, error: outcome.error?.toJSON() })
-      if (!values.json) io.stderr.write(`Could not resume ${target} job ${outcome.entry.handle.jobId}: ${outcome.error?.kind}: ${outcome.error?.message}\n`)
+      if (!values.json && io.verbosity !== 'quiet') io.stderr.write(`Could not resume ${target} job ${outcome.entry.handle.jobId}: ${outcome.error?.kind}: ${outcome.error?.message}\n`)
     }
   }
   for (const kept of await listRecoveredOutputs(recoveryDirOf(router))) {
     try {
       const saved = await restoreRecoveredOutput(kept, { signal: io.interrupt })
       report.push({ recovered: kept.recordPath, ok: true, path: saved.path })
-      if (!values.json) io.stderr.write(`Restored a kept output: saved ${saved.path}\n`)
+      if (!values.json && io.verbosity !== 'quiet') io.stderr.write(`Restored a kept output: saved ${saved.path}\n`)
     } catch (thrown) {
       const error = toPortraitAnimatorError(thrown)
       report.push({ recovered: kept.recordPath, ok: false, error: error.toJSON() })
-      if (!values.json) io.stderr.write(`Could not restore the kept output for ${kept.intendedPath}: ${error.message}\n`)
+      if (!values.json && io.verbosity !== 'quiet') io.stderr.write(`Could not restore the kept output for ${kept.intendedPath}: ${error.message}\n`)
     }
   }
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)

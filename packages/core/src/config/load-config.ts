@@ -5,6 +5,7 @@ import { routerConfigSchema, type ParsedRouterConfig, type RouterConfig } from '
 import { ownEntry } from './own-entry.js'
 import { BUILT_IN_MODELS, DEFAULT_CONFIG } from './default-config.js'
 import { findJsonSyntaxError } from './json-syntax-error.js'
+import { parseYamlConfig } from './yaml-config-text.js'
 
 /** A provider entry with its key resolved. */
 export interface ResolvedProvider {
@@ -35,7 +36,7 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Reads, validates and resolves a router configuration: an object, a path to a JSON file, or
+ * Reads, validates and resolves a router configuration: an object, a path to a JSON or YAML file, or
  * nothing for the default. Every problem is an `invalid_config` error naming its path in the
  * document (`routes.default.targets[1]`).
  */
@@ -61,14 +62,24 @@ export async function loadConfig(input?: RouterConfig | string, options: LoadCon
   return { ...validateConfig(document, options), source }
 }
 
+/** True for a `.yaml` or `.yml` config file, which is read as YAML; any other is JSON. */
+export function isYamlPath(path: string): boolean {
+  return /\.ya?ml$/i.test(path)
+}
+
 /**
- * The document in a config file's text. A UTF-8 byte order mark (which some editors write) is
+ * The document in a config file's text (YAML for `.yaml`/`.yml`, else JSON). A UTF-8 byte order mark (which some editors write) is
  * skipped. A syntax error is reported by line and column only: `JSON.parse`'s message (kept
  * neither as text nor as `cause`) quotes the characters around the error, and in a config file
  * those are often the key itself.
  */
 function parseConfigText(text: string, path: string): unknown {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text
+  if (isYamlPath(path)) {
+    const parsed = parseYamlConfig(body)
+    if ('error' in parsed) throw configError(`The config file ${path} is not valid YAML: at line ${parsed.error.line}, column ${parsed.error.column}, ${parsed.error.problem}.`, '(file)')
+    return parsed.document
+  }
   try {
     return JSON.parse(body)
   } catch {
