@@ -47,6 +47,8 @@ const LASH_FROM = 0.5
 const LID_PAST_LOWER = 0.8
 /** Radius of the eyeball in eye widths (corner to corner). */
 const EYEBALL_RADIUS = 0.4
+/** How far the head rises at the top of a breath, in face widths. */
+const BREATH_RISE = 0.005
 /** How far below the face centre the head's pivot (the top of the neck) sits, in face widths. */
 const NECK_PIVOT_DOWN = 0.45
 /** How far behind the face outline the pivot sits, in face widths. */
@@ -176,14 +178,19 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array, photo?
       })
 
       const rotation = inverseRotation(state, headRoll)
+      // Breathing lifts the head (and, through the weights, the neck): the photo is sampled from
+      // below along the head's own down direction.
+      const rise = BREATH_RISE * faceWidth * state.breath
+      const riseX = -Math.sin(headRoll) * rise
+      const riseY = Math.cos(headRoll) * rise
       eyes.forEach((eye, index) => {
         const centerX = eye.originX + 0.5 * eye.length * eye.axisX
         const centerY = eye.originY + 0.5 * eye.length * eye.axisY
         const dx = centerX - pivotX
         const dy = centerY - pivotY
         const dz = eye.depth - pivotZ
-        eyeShift[index * 2] = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX - centerX
-        eyeShift[index * 2 + 1] = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY - centerY
+        eyeShift[index * 2] = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX + riseX - centerX
+        eyeShift[index * 2 + 1] = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY + riseY - centerY
       })
       for (let vertex = 0; vertex < vertexCount; vertex++) {
         const weight = weights[vertex]!
@@ -197,8 +204,8 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array, photo?
         const dx = x - pivotX
         const dy = y - pivotY
         const dz = zs[vertex]! - pivotZ
-        const rotatedX = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX
-        const rotatedY = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY
+        const rotatedX = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX + riseX
+        const rotatedY = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY + riseY
         // Where the head puts this vertex on the face as photographed; the expression is applied
         // there, in the head's own frame, not where the vertex was at rest.
         const headX = x + weight * (rotatedX - x)
