@@ -3,7 +3,7 @@
 // (tinyh264, as the CLI's report does) and measured as a viewer would see it.
 //
 //   npm run bench -- quality                       (builds first)
-//   npx tsc -b packages/cli && node bench/local-quality.mjs [--only name] [--json out.json] [--out folder]
+//   npx tsc -b packages/cli && node bench/local-quality.mjs [--only name[,name...]] [--json out.json] [--out folder]
 //
 // Per clip: identity (Human's descriptor similarity of every 12th decoded frame to the input:
 // minimum and mean), nod amplitude (largest move of the face centre from frame 0, in face widths),
@@ -15,8 +15,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
-import { decodeH264Frames } from '../packages/cli/dist/report/h264-frames.js'
-import { readMp4VideoTrack } from '../packages/cli/dist/report/mp4-video-track.js'
+import { decodeBaselineFrames } from '../packages/cli/dist/report/h264-frames.js'
+import { readMediaContainer } from '../packages/cli/dist/report/media-container.js'
 import { yuvToRgba } from '../packages/cli/dist/report/yuv-to-rgba.js'
 import { backgroundMotion, eyeOpenness, faceGeometry, headMatte, luma, lumaPsnr, meanDifference, psnr } from './support/quality-metrics.mjs'
 import { qualityPortraits } from './support/quality-portraits.mjs'
@@ -34,7 +34,9 @@ await loadHumanRuntime()
 const TARGETS = { identityMin: 0.9, nod: [0.02, 0.04], stepRatio: 1.5, blink: 0.25, background: 0.5, psnr: 40 }
 const rows = []
 for (const portrait of await qualityPortraits()) {
-  if (values.only !== undefined && !portrait.name.includes(values.only)) continue
+  // --only a,b: the portraits named exactly (or, for one word, every name containing it).
+  const only = values.only?.split(',')
+  if (only !== undefined && !(only.includes(portrait.name) || (only.length === 1 && portrait.name.includes(only[0])))) continue
   rows.push(await measure(portrait))
   const row = rows.at(-1)
   console.log(JSON.stringify(row))
@@ -105,9 +107,9 @@ async function measure(portrait) {
   if (clip.faces > 1) notes.push(`${clip.faces} faces`)
   const { width, height } = clip
 
-  const track = readMp4VideoTrack(clip.bytes)
+  const { video } = await readMediaContainer(clip.bytes)
   const frames = []
-  await decodeH264Frames(clip.bytes, track, { onFrame: (frame) => frames.push(yuvToRgba(frame).data) })
+  await decodeBaselineFrames(video, { onFrame: (frame) => frames.push(yuvToRgba(frame).data) })
   const lumas = frames.map((frame) => luma(frame, width, height))
 
   // Steps between consecutive decoded frames, and from the last back to the first (the loop).

@@ -1,5 +1,13 @@
 import type { EyeRegion } from './face-regions.js'
 
+/**
+ * How far past each corner landmark the eye's lids (and this grid) reach, in eye widths: the dark
+ * corners of an eye (lashes, the caruncle) extend past Human's corner points, and a lid that stops
+ * at them leaves those corners showing, which still reads (to a viewer and to a landmark model) as
+ * an open eye.
+ */
+export const EYE_CORNER_REACH = 0.25
+
 /** Spacing of the grid across the eye in eye lengths (at least 2 px), and down it (at least 1 px: the lash line is that thin). */
 const GRID_STEP_ACROSS = 0.1
 const GRID_STEP_DOWN = 0.05
@@ -35,9 +43,9 @@ export function eyeGridPoints(landmarks: Float64Array, region: EyeRegion): numbe
   const down = Math.max(1, GRID_STEP_DOWN * length)
   const points: number[] = []
   // From half an eye length above the highest lid point (the lid skin that stretches down) to a
-  // fifth below the lowest, across the eye from corner to corner.
+  // fifth below the lowest, across the eye from corner to corner and `EYE_CORNER_REACH` beyond.
   for (let v = minV - 0.5 * length; v <= maxV + 0.2 * length; v += down) {
-    for (let u = across; u < length; u += across) {
+    for (let u = across - EYE_CORNER_REACH * length; u < (1 + EYE_CORNER_REACH) * length; u += across) {
       points.push(startX + u * axisX - v * axisY, startY + u * axisY + v * axisX, z)
     }
   }

@@ -7,9 +7,9 @@ import { FACE_OVAL, IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE, IRIS_GROUPS } from './face-
 const IRIS_CENTERS: readonly number[] = IRIS_GROUPS.map((group) => group[0])
 
 /**
- * The control mesh of one portrait, in output pixels: the face landmarks, rings of points around
- * the face that follow the head with decreasing weight, and fixed points on (and beyond) the
- * image border so the background stays put.
+ * The control mesh of one portrait, in output pixels: the face landmarks, the head layer's outline
+ * (face and hair, moving rigidly with the head), its soft matte and the neck (see `HEAD_LAYER`), and
+ * fixed points on (and beyond) the image border so the background stays put.
  */
 export interface ControlMesh {
   readonly width: number
@@ -19,9 +19,9 @@ export interface ControlMesh {
   readonly ys: Float64Array
   /** Depth of each vertex, negative towards the camera (same scale as x). */
   readonly zs: Float64Array
-  /** How much of the head's motion a vertex follows: 1 on the face, less on the rings, 0 on the border. */
+  /** How much of the head's motion a vertex follows: 1 on the head layer, less down the neck, 0 on the matte's edge and the border. */
   readonly weights: Float64Array
-  /** The landmark a vertex stands for, or -1 for ring and border points. */
+  /** The landmark a vertex stands for, or -1 for grid, outline, matte and border points. */
   readonly landmarks: Int32Array
   /** Vertex index of each landmark (-1 when it merged with an earlier vertex at the same pixel). */
   readonly vertexOfLandmark: Int32Array
@@ -29,12 +29,30 @@ export interface ControlMesh {
   readonly triangles: Uint32Array
 }
 
-/** Rings around the face: how far out (times the face outline's distance from its centre) and how much they move. */
-export const FACE_RINGS: ReadonlyArray<{ readonly scale: number; readonly weight: number }> = [
-  { scale: 1.3, weight: 0.6 },
-  { scale: 1.7, weight: 0.25 },
-  { scale: 2.3, weight: 0 },
-]
+/**
+ * The head layer: the face, the hair around it and the top of the neck move as one rigid piece,
+ * inside an outline drawn from the face oval in the head's own frame (wider than the face, higher
+ * above the eyes for the hair, down to the jaw), with a soft matte around it where the warp blends
+ * into the still background. Below the chin the neck shears: its weight falls from the head's to
+ * none over half a face width, instead of the chin pressing into a narrow band.
+ */
+export const HEAD_LAYER = {
+  /** Outline scale (times the face oval's offset from its centre) across the face. */
+  across: 1.3,
+  /** Outline scale above the eye line (hair). */
+  up: 1.45,
+  /** Outline scale below the eye line (the jaw). */
+  down: 1.02,
+  /** Width of the soft matte beyond the outline, in face widths. */
+  matte: 0.14,
+  /** The neck under the chin: how far down its rows sit (face widths) and how much of the head's motion each follows. */
+  neck: [
+    { down: 0.22, weight: 0.55 },
+    { down: 0.5, weight: 0 },
+  ],
+  /** Half the neck's width, in face widths: oval points below the mouth within it grow neck rows instead of a matte. */
+  neckHalfWidth: 0.28,
+} as const
 
 /** Points per image side on the fixed border. */
 const BORDER_STEPS = 8
@@ -100,22 +118,7 @@ export function buildControlMesh(width: number, height: number, landmarks?: Floa
     }
     const mouth = mouthGridPoints(landmarks)
     for (let index = 0; index < mouth.length; index += 3) add(insideX(mouth[index]!), insideY(mouth[index + 1]!), mouth[index + 2]!, 1, -1)
-    let centerX = 0
-    let centerY = 0
-    for (const landmark of FACE_OVAL) {
-      centerX += landmarks[landmark * 3]!
-      centerY += landmarks[landmark * 3 + 1]!
-    }
-    centerX /= FACE_OVAL.length
-    centerY /= FACE_OVAL.length
-    for (const ring of FACE_RINGS) {
-      for (const landmark of FACE_OVAL) {
-        const x = Math.min(width, Math.max(0, centerX + (landmarks[landmark * 3]! - centerX) * ring.scale))
-        const y = Math.min(height, Math.max(0, centerY + (landmarks[landmark * 3 + 1]! - centerY) * ring.scale))
-        const onBorder = x <= 0 || y <= 0 || x >= width || y >= height
-        add(x, y, landmarks[landmark * 3 + 2]!, onBorder ? 0 : ring.weight, -1)
-      }
-    }
+    addHeadLayer(landmarks, width, height, add)
   }
 
   return {
@@ -128,5 +131,55 @@ export function buildControlMesh(width: number, height: number, landmarks?: Floa
     landmarks: Int32Array.from(landmarkOf),
     vertexOfLandmark,
     triangles: delaunay(xs, ys),
+  }
+}
+
+/**
+ * Adds the head layer's outline (following the head fully), its soft matte (still) and the neck's
+ * rows (see `HEAD_LAYER`) around the face of `landmarks`. Points on or beyond the image border
+ * are fixed.
+ */
+function addHeadLayer(landmarks: Float64Array, width: number, height: number, add: (x: number, y: number, z: number, weight: number, landmark: number) => number): void {
+  let centerX = 0
+  let centerY = 0
+  let minU = Infinity
+  let maxU = -Infinity
+  for (const landmark of FACE_OVAL) {
+    centerX += landmarks[landmark * 3]! / FACE_OVAL.length
+    centerY += landmarks[landmark * 3 + 1]! / FACE_OVAL.length
+  }
+  // The head's own axes, from the eye corners: a tilted head's outline is tilted with it.
+  const roll = Math.atan2(landmarks[263 * 3 + 1]! - landmarks[33 * 3 + 1]!, landmarks[263 * 3]! - landmarks[33 * 3]!)
+  const axisX = Math.cos(roll)
+  const axisY = Math.sin(roll)
+  const offsets = FACE_OVAL.map((landmark) => {
+    const dx = landmarks[landmark * 3]! - centerX
+    const dy = landmarks[landmark * 3 + 1]! - centerY
+    const u = dx * axisX + dy * axisY
+    minU = Math.min(minU, u)
+    maxU = Math.max(maxU, u)
+    return { u, v: -dx * axisY + dy * axisX, z: landmarks[landmark * 3 + 2]! }
+  })
+  const faceWidth = Math.max(1, maxU - minU)
+  const mouthV = -(landmarks[13 * 3]! - centerX) * axisY + (landmarks[13 * 3 + 1]! - centerY) * axisX
+  const place = (u: number, v: number, z: number, weight: number): void => {
+    const x = centerX + u * axisX - v * axisY
+    const y = centerY + u * axisY + v * axisX
+    const clampedX = Math.min(width, Math.max(0, x))
+    const clampedY = Math.min(height, Math.max(0, y))
+    const onBorder = clampedX <= 0 || clampedY <= 0 || clampedX >= width || clampedY >= height
+    add(clampedX, clampedY, z, onBorder ? 0 : weight, -1)
+  }
+  for (const { u, v, z } of offsets) {
+    const outlineU = u * HEAD_LAYER.across
+    const outlineV = v * (v < 0 ? HEAD_LAYER.up : HEAD_LAYER.down)
+    place(outlineU, outlineV, z, 1)
+    if (v > mouthV && Math.abs(u) < HEAD_LAYER.neckHalfWidth * faceWidth) {
+      for (const row of HEAD_LAYER.neck) place(outlineU, outlineV + row.down * faceWidth, z, row.weight)
+      continue
+    }
+    const radius = Math.max(1e-6, Math.hypot(outlineU, outlineV))
+    const matte = HEAD_LAYER.matte * faceWidth
+    place(outlineU + (outlineU / radius) * matte, outlineV + (outlineV / radius) * matte, z, 0)
   }
 }

@@ -1,6 +1,7 @@
 import type { ControlMesh } from './face-mesh.js'
 import { CHEEKS, FACE_OVAL, IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE, INNER_MOUTH_CORNERS, IRIS_GROUPS, MOUTH_CORNERS, type EyeRegion } from './face-regions.js'
 import type { FaceState } from './motion-curves.js'
+import { EYE_CORNER_REACH } from './eye-grid.js'
 import { drawLashLine } from './lash-line.js'
 import { innerLipOutline, insideOutline } from './mouth-grid.js'
 
@@ -38,8 +39,16 @@ interface EyeFrame {
 
 /** Closure from which the lash line is drawn over the lid's edge (fully drawn when closed). */
 const LASH_FROM = 0.5
+/**
+ * Where a closed lid's edge comes to rest, between the lower lid's landmarks (0) and the lid's
+ * margin below them (1): Human's lower-lid points sit a little above the margin, and a lid that
+ * stops at them leaves a sliver of the eye showing.
+ */
+const LID_PAST_LOWER = 0.8
 /** Radius of the eyeball in eye widths (corner to corner). */
 const EYEBALL_RADIUS = 0.4
+/** How far the head rises at the top of a breath, in face widths. */
+const BREATH_RISE = 0.005
 /** How far below the face centre the head's pivot (the top of the neck) sits, in face widths. */
 const NECK_PIVOT_DOWN = 0.45
 /** How far behind the face outline the pivot sits, in face widths. */
@@ -169,14 +178,19 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array, photo?
       })
 
       const rotation = inverseRotation(state, headRoll)
+      // Breathing lifts the head (and, through the weights, the neck): the photo is sampled from
+      // below along the head's own down direction.
+      const rise = BREATH_RISE * faceWidth * state.breath
+      const riseX = -Math.sin(headRoll) * rise
+      const riseY = Math.cos(headRoll) * rise
       eyes.forEach((eye, index) => {
         const centerX = eye.originX + 0.5 * eye.length * eye.axisX
         const centerY = eye.originY + 0.5 * eye.length * eye.axisY
         const dx = centerX - pivotX
         const dy = centerY - pivotY
         const dz = eye.depth - pivotZ
-        eyeShift[index * 2] = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX - centerX
-        eyeShift[index * 2 + 1] = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY - centerY
+        eyeShift[index * 2] = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX + riseX - centerX
+        eyeShift[index * 2 + 1] = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY + riseY - centerY
       })
       for (let vertex = 0; vertex < vertexCount; vertex++) {
         const weight = weights[vertex]!
@@ -190,8 +204,8 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array, photo?
         const dx = x - pivotX
         const dy = y - pivotY
         const dz = zs[vertex]! - pivotZ
-        const rotatedX = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX
-        const rotatedY = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY
+        const rotatedX = rotation[0]! * dx + rotation[1]! * dy + rotation[2]! * dz + pivotX + riseX
+        const rotatedY = rotation[3]! * dx + rotation[4]! * dy + rotation[5]! * dz + pivotY + riseY
         // Where the head puts this vertex on the face as photographed; the expression is applied
         // there, in the head's own frame, not where the vertex was at rest.
         const headX = x + weight * (rotatedX - x)
@@ -238,7 +252,7 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array, photo?
       const points: number[] = []
       const steps = Math.max(4, Math.ceil(eye.length / 1.5))
       for (let step = 1; step < steps; step++) {
-        const u = step / steps
+        const u = -EYE_CORNER_REACH + ((1 + 2 * EYE_CORNER_REACH) * step) / steps
         const edge = lidEdge(eye, closure, u)
         if (edge === undefined) continue
         points.push(
@@ -287,10 +301,10 @@ function eyelidShift(eye: EyeFrame, closure: number, x: number, y: number): numb
   const relativeX = x - eye.originX
   const relativeY = y - eye.originY
   const u = (relativeX * eye.axisX + relativeY * eye.axisY) / eye.length
-  if (u <= 0 || u >= 1) return 0
+  if (u <= -EYE_CORNER_REACH || u >= 1 + EYE_CORNER_REACH) return 0
   const v = -relativeX * eye.axisY + relativeY * eye.axisX
-  const upper = interpolate(eye.upper, u)
-  const lower = interpolate(eye.lower, u)
+  const upper = lidAt(eye.upper, u)
+  const lower = lidAt(eye.lower, u)
   if (lower <= upper) return 0
   // The landmarks of the lower lid tend to sit a little above its margin: close slightly past them.
   const bottom = lower + eye.margin * Math.min(1, (lower - upper) / eye.opening)
@@ -301,7 +315,7 @@ function eyelidShift(eye: EyeFrame, closure: number, x: number, y: number): numb
     const sourceV = v <= openedUpper ? top + ((v - top) * (upper - top)) / (openedUpper - top) : upper + ((v - openedUpper) * (bottom - upper)) / (bottom - openedUpper)
     return sourceV - v
   }
-  const edge = upper + closure * (lower + 0.5 * (bottom - lower) - upper)
+  const edge = upper + closure * (lower + LID_PAST_LOWER * (bottom - lower) - upper)
   if (v > edge) return 0
   const lash = Math.min(eye.lash, 0.5 * eye.skin)
   // Skin above the lashes stretched over the eye; the lashes moved down with the edge, not stretched.
@@ -311,11 +325,11 @@ function eyelidShift(eye: EyeFrame, closure: number, x: number, y: number): numb
 
 /** Where (the eye's `v`) the closing upper lid's edge is at `u`, or undefined where the eye has no opening. */
 function lidEdge(eye: EyeFrame, closure: number, u: number): number | undefined {
-  const upper = interpolate(eye.upper, u)
-  const lower = interpolate(eye.lower, u)
+  const upper = lidAt(eye.upper, u)
+  const lower = lidAt(eye.lower, u)
   if (lower <= upper) return undefined
   const bottom = lower + eye.margin * Math.min(1, (lower - upper) / eye.opening)
-  return upper + closure * (lower + 0.5 * (bottom - lower) - upper)
+  return upper + closure * (lower + LID_PAST_LOWER * (bottom - lower) - upper)
 }
 
 /** The colour of the lashes: the darkest third of the pixels just above the upper lid's landmarks. */
@@ -427,6 +441,15 @@ function eyeFrame(
     irisWeights,
     imageRight,
   }
+}
+
+/**
+ * A lid contour at `u`, widened by `EYE_CORNER_REACH` past each corner landmark: the eye's dark
+ * corners (lashes, the caruncle) reach past Human's corner points, and a lid that stops at them
+ * leaves those corners showing, which still reads as an open eye.
+ */
+function lidAt(contour: Float64Array, u: number): number {
+  return interpolate(contour, (u + EYE_CORNER_REACH) / (1 + 2 * EYE_CORNER_REACH))
 }
 
 /** Piecewise-linear value at `u` of (u, v) pairs sorted by u. */

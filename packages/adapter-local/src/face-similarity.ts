@@ -1,6 +1,6 @@
 import type { MediaInput } from '@portrait-animator/core'
-import sharp from 'sharp'
-import { detectFaces, type RawImage } from './face-landmarks.js'
+import sharp, { type Sharp } from 'sharp'
+import { detectFaces, type DetectedFace, type FaceBox, type RawImage } from './face-landmarks.js'
 import { loadHumanRuntime } from './human-runtime.js'
 import { invalidInput, localError } from './local-errors.js'
 import { LOCAL_WARP_CAPABILITIES } from './local-capabilities.js'
@@ -17,11 +17,35 @@ const DESCRIBE_SIDE = 1024
  * @throws PortraitAnimatorError `no_face` when there is no face, `invalid_input` when the image cannot be read.
  */
 export async function describeFace(image: FaceImage, field = 'image'): Promise<number[]> {
-  const raw = isRawImage(image) ? image : await decodeForDescription(image, field)
-  const [face] = await detectFaces(raw, { describe: true })
+  const decoded = isRawImage(image) ? { raw: image, bytes: undefined, scale: 1 } : await decodeForDescription(image, field)
+  let [face] = await detectFaces(decoded.raw, { describe: true })
   if (face === undefined) throw localError({ kind: 'no_face', message: `No face was found in ${field}.` })
+  // A small face in a photo larger than DESCRIBE_SIDE lost detail when the photo was scaled down
+  // (a 70 px face describes as someone else): describe it again from the photo's own pixels.
+  if (decoded.bytes !== undefined && decoded.scale < 1 && Math.max(face.box.width, face.box.height) < SMALL_FACE) {
+    const closer = await describeAtNativeSize(decoded.bytes, face.box, decoded.scale, field)
+    if (closer?.embedding !== undefined) face = closer
+  }
   if (face.embedding === undefined) throw localError({ kind: 'provider_error', message: `The face in ${field} could not be described.` })
   return [...face.embedding]
+}
+
+/** Faces smaller than this (px, in the image described) are described again at the photo's own resolution. */
+const SMALL_FACE = 256
+
+/** The largest face in a window of three face sizes around `box` (scaled by `scale`) of the photo, at its own resolution. */
+async function describeAtNativeSize(bytes: Uint8Array, box: FaceBox, scale: number, field: string): Promise<DetectedFace | undefined> {
+  const size = Math.max(box.width, box.height) / scale
+  const centerX = (box.x + box.width / 2) / scale
+  const centerY = (box.y + box.height / 2) / scale
+  const metadata = await orientedSize(bytes)
+  const left = Math.max(0, Math.round(centerX - 1.5 * size))
+  const top = Math.max(0, Math.round(centerY - 1.5 * size))
+  const region = { left, top, width: Math.min(metadata.width - left, Math.round(3 * size)), height: Math.min(metadata.height - top, Math.round(3 * size)) }
+  if (region.width < 16 || region.height < 16) return undefined
+  const crop = await decodeRaw(bytes, field, (image) => image.extract(region))
+  const [face] = await detectFaces(crop, { describe: true })
+  return face
 }
 
 /**
@@ -50,12 +74,24 @@ function isRawImage(image: FaceImage): image is RawImage {
   return typeof image === 'object' && image !== null && !(image instanceof Uint8Array) && !(image instanceof ArrayBuffer) && !(image instanceof URL) && 'data' in image && 'channels' in image
 }
 
-async function decodeForDescription(image: MediaInput, field: string): Promise<RawImage> {
+async function decodeForDescription(image: MediaInput, field: string): Promise<{ raw: RawImage; bytes: Uint8Array; scale: number }> {
   const loaded = await loadImage(image, LOCAL_WARP_CAPABILITIES.inputs.image, { field })
+  const raw = await decodeRaw(loaded.bytes, field, (image) => image.resize(DESCRIBE_SIDE, DESCRIBE_SIDE, { fit: 'inside', withoutEnlargement: true }))
+  const { width, height } = await orientedSize(loaded.bytes)
+  return { raw, bytes: loaded.bytes, scale: Math.max(raw.width / width, raw.height / height) }
+}
+
+/** Width and height of a photo as shown (EXIF orientation applied), read from its header. */
+async function orientedSize(bytes: Uint8Array): Promise<{ width: number; height: number }> {
+  const metadata = await sharp(bytes).metadata()
+  const swap = (metadata.orientation ?? 1) >= 5
+  return { width: (swap ? metadata.height : metadata.width) ?? 1, height: (swap ? metadata.width : metadata.height) ?? 1 }
+}
+
+/** Decodes with EXIF orientation applied, through `pipeline`, to RGB pixels. */
+async function decodeRaw(bytes: Uint8Array, field: string, pipeline: (image: Sharp) => Sharp): Promise<RawImage> {
   try {
-    const { data, info } = await sharp(loaded.bytes, { failOn: 'error' })
-      .rotate()
-      .resize(DESCRIBE_SIDE, DESCRIBE_SIDE, { fit: 'inside', withoutEnlargement: true })
+    const { data, info } = await pipeline(sharp(bytes, { failOn: 'error' }).rotate())
       .flatten({ background: '#ffffff' })
       .removeAlpha()
       .raw()

@@ -45,6 +45,16 @@ export async function smallFaceJpeg(): Promise<Uint8Array> {
   )
 }
 
+/**
+ * The astronaut at 320x320 on a 1600x1200 canvas (a blurred enlargement of itself): a small face in
+ * a photo larger than the detector's input, as in the quality benchmark's `small-face`.
+ */
+export async function smallFaceInLargePhotoJpeg(): Promise<Uint8Array> {
+  const backdrop = await sharp(ASTRONAUT_PATH).resize(1600, 1200, { fit: 'fill' }).blur(40).png().toBuffer()
+  const small = await sharp(ASTRONAUT_PATH).resize(320, 320).png().toBuffer()
+  return new Uint8Array(await sharp(backdrop).composite([{ input: small, left: 900, top: 560 }]).jpeg({ quality: 90 }).toBuffer())
+}
+
 /** A rectangle in pixels. */
 export interface PixelRegion {
   readonly left: number

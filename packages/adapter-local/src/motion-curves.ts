@@ -17,10 +17,12 @@ export interface FaceState {
   readonly eyebrow: number
   readonly pupilX: number
   readonly pupilY: number
+  /** Breathing, 0..1: the head and neck rise a little (about 0.005 face widths at 1). */
+  readonly breath: number
 }
 
 /** The face as photographed. */
-export const NEUTRAL_FACE: FaceState = { pitch: 0, yaw: 0, roll: 0, smile: 0, blink: 0, wink: 0, eyebrow: 0, pupilX: 0, pupilY: 0 }
+export const NEUTRAL_FACE: FaceState = { pitch: 0, yaw: 0, roll: 0, smile: 0, blink: 0, wink: 0, eyebrow: 0, pupilX: 0, pupilY: 0, breath: 0 }
 
 /** How long each preset plays, in seconds. `live-photo` matches the retired AILabTools clip. */
 export const PRESET_SECONDS: Readonly<Record<PresetName, number>> = {
@@ -52,6 +54,11 @@ function wave(time: number, phase = 0): number {
   return Math.sin(2 * Math.PI * time + phase)
 }
 
+/** One breath over the clip: 0 at both ends with no speed there, 1 in the middle. */
+function breathe(time: number): number {
+  return 0.5 - 0.5 * Math.cos(2 * Math.PI * time)
+}
+
 /**
  * The face state at `time` (0 = start, 1 = end of the clip) of a preset. Every preset starts and
  * ends on the neutral face, so the clips loop seamlessly.
@@ -71,6 +78,8 @@ export function presetFace(preset: PresetName, time: number): FaceState {
         // Small saccades: a glance aside and one down and back; the eyes otherwise hold the camera.
         pupilX: 0.22 * glance(time, 0.16, 0.34) - 0.18 * glance(time, 0.56, 0.7),
         pupilY: -0.12 * glance(time, 0.56, 0.7),
+        // One slow breath over the clip (a raised cosine: still at the loop point).
+        breath: breathe(time),
       }
     case 'nod':
       return { ...NEUTRAL_FACE, pitch: -7 * bump(time, 0.25, 0.5) + 4 * bump(time, 0.72, 0.45) }
@@ -86,6 +95,7 @@ export function presetFace(preset: PresetName, time: number): FaceState {
         roll: 0.8 * wave(time, 2),
         blink: bump(time, 0.7, 0.1),
         pupilX: 0.2 * glance(time, 0.2, 0.45),
+        breath: breathe(time),
       }
   }
 }

@@ -129,8 +129,14 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
       landmarks[index + 1] = (face.points[index + 1]! - region.top) * scaleY
       landmarks[index + 2] = face.points[index + 2]! * (scaleX + scaleY) * 0.5
     }
-    normalizeFaceDepth(landmarks)
     faceBox = { x: (face.box.x - region.left) * scaleX, y: (face.box.y - region.top) * scaleY, width: face.box.width * scaleX, height: face.box.height * scaleY }
+    // A small face in a large photo was found at less than output resolution: its landmarks (the
+    // lids above all) are then a pixel or two off at output size. Find it again in the framed photo.
+    if (detectionScale < 0.99 * Math.max(scaleX, scaleY)) {
+      const refined = await refineLandmarks(photo, width, height, faceBox)
+      if (refined !== undefined) ({ landmarks, faceBox } = refined)
+    }
+    normalizeFaceDepth(landmarks)
     const faceMesh = buildControlMesh(width, height, landmarks)
     mesh = faceMesh
     deformer = createFaceRig(faceMesh, landmarks, { data: photo, width, height })
@@ -156,6 +162,22 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
     warnings,
     timings: { decodeMs: decoded - started, detectMs: detectedAt - decoded, prepareMs: performance.now() - detectedAt },
   }
+}
+
+/**
+ * Landmarks of the face at `expected` found again in the framed photo at output size (RGBA), when
+ * a face is found there whose centre lies within half a face of the expected one.
+ */
+async function refineLandmarks(photo: Uint8Array, width: number, height: number, expected: FaceBox): Promise<{ landmarks: Float64Array; faceBox: FaceBox } | undefined> {
+  const faces = await detectFaces({ data: photo, width, height, channels: 4 })
+  const centerX = expected.x + expected.width / 2
+  const centerY = expected.y + expected.height / 2
+  const size = Math.max(expected.width, expected.height)
+  const nearest = faces
+    .map((face) => ({ face, distance: Math.hypot(face.box.x + face.box.width / 2 - centerX, face.box.y + face.box.height / 2 - centerY) }))
+    .sort((first, second) => first.distance - second.distance)[0]
+  if (nearest === undefined || nearest.distance > 0.5 * size) return undefined
+  return { landmarks: Float64Array.from(nearest.face.points), faceBox: nearest.face.box }
 }
 
 /**
