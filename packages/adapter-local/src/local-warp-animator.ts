@@ -107,6 +107,7 @@ export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAn
               ...(rendered.faceBox === undefined ? {} : { faceBox: rendered.faceBox }),
               frames: rendered.frameCount,
               cached,
+              ...(rendered.encoder === undefined ? {} : { encoder: rendered.encoder }),
               modelLoadMs,
               ...rendered.timings,
             },
