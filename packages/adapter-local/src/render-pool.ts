@@ -56,10 +56,26 @@ interface Slot {
   job?: Job | undefined
 }
 
+const FROM_SOURCES = import.meta.url.endsWith('.ts')
+
 /** The compiled worker next to this module (the package's dist when running from its sources). */
 function defaultWorkerUrl(): URL {
-  const here = import.meta.url
-  return here.endsWith('.ts') ? new URL('../dist/render-worker.js', here) : new URL('./render-worker.js', here)
+  return FROM_SOURCES ? new URL('../dist/render-worker.js', import.meta.url) : new URL('./render-worker.js', import.meta.url)
+}
+
+/**
+ * The parent's Node flags, less the workspace's source condition when running from sources (tests):
+ * the compiled worker imports the other packages' compiled code, as users run it.
+ */
+function workerExecArgv(): string[] {
+  if (!FROM_SOURCES) return process.execArgv
+  const flags: string[] = []
+  for (let index = 0; index < process.execArgv.length; index++) {
+    const flag = process.execArgv[index]!
+    if (flag === '--conditions' || flag === '-C') index++
+    else if (!flag.startsWith('--conditions=')) flags.push(flag)
+  }
+  return flags
 }
 
 /**
@@ -117,7 +133,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
   }
 
   const spawnSlot = (): Slot => {
-    const worker = new Worker(workerUrl)
+    const worker = new Worker(workerUrl, { execArgv: workerExecArgv() })
     const slot: Slot = { worker }
     let failure: Error | undefined
     worker.on('message', (message: WorkerReply) => onReply(slot, message))
