@@ -63,17 +63,23 @@ function defaultWorkerUrl(): URL {
   return FROM_SOURCES ? new URL('../dist/render-worker.js', import.meta.url) : new URL('./render-worker.js', import.meta.url)
 }
 
+/** Flags that make sense for the main script only, with a value unless written `--flag=value`. */
+const MAIN_ONLY_FLAGS = new Set(['-e', '--eval', '-p', '--print', '--input-type'])
+
 /**
- * The parent's Node flags, less the workspace's source condition when running from sources (tests):
- * the compiled worker imports the other packages' compiled code, as users run it.
+ * The parent's Node flags for the workers, less those about the main script (`-e`, `--input-type`)
+ * and, when running from sources (tests), the workspace's source condition: the compiled worker
+ * imports the other packages' compiled code, as users run it.
  */
 function workerExecArgv(): string[] {
-  if (!FROM_SOURCES) return process.execArgv
   const flags: string[] = []
-  for (let index = 0; index < process.execArgv.length; index++) {
-    const flag = process.execArgv[index]!
-    if (flag === '--conditions' || flag === '-C') index++
-    else if (!flag.startsWith('--conditions=')) flags.push(flag)
+  const args = process.execArgv
+  for (let index = 0; index < args.length; index++) {
+    const flag = args[index]!
+    const name = flag.split('=')[0]!
+    const dropped = MAIN_ONLY_FLAGS.has(name) || (FROM_SOURCES && (name === '--conditions' || name === '-C'))
+    if (!dropped) flags.push(flag)
+    else if (!flag.includes('=')) index++
   }
   return flags
 }
