@@ -27,7 +27,8 @@ const animator = createLocal(settings).warp()
 const request = { image: process.env.SAMPLE, motion: { type: 'preset', preset: 'live-photo' } }
 const first = await animator.animate(request)
 await first.output.bytes()
-process.stdout.write(JSON.stringify({ first: true, encoder: first.providerMetadata.local.encoder ?? 'wasm-h264' }) + '\\n')
+const cpu = process.cpuUsage()
+process.stdout.write(JSON.stringify({ first: true, encoder: first.providerMetadata.local.encoder ?? 'wasm-h264', cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n')
 const started = performance.now()
 await (await animator.animate(request)).output.bytes()
 process.stdout.write(JSON.stringify({ warmMs: performance.now() - started }) + '\\n')
@@ -47,7 +48,7 @@ function coldRun(setup) {
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const message = JSON.parse(buffer.slice(0, newline))
         buffer = buffer.slice(newline + 1)
-        if (message.first) Object.assign(result, { coldMs: performance.now() - started, encoder: message.encoder })
+        if (message.first) Object.assign(result, { coldMs: performance.now() - started, encoder: message.encoder, cpuMs: message.cpuMs })
         else result.warmMs = message.warmMs
       }
     })
@@ -77,7 +78,8 @@ for (const setup of setups) {
   const list = results.get(setup)
   const cold = median(list.map((entry) => entry.coldMs))
   const warm = median(list.map((entry) => entry.warmMs))
-  console.log(`  ${setup.name} [${list[0].encoder}]: first clip ${Math.round(cold)} ms (min ${Math.round(Math.min(...list.map((entry) => entry.coldMs)))}), warm clip ${Math.round(warm)} ms, cold / warm ${(cold / warm).toFixed(2)}`)
+  const cpu = median(list.map((entry) => entry.cpuMs))
+  console.log(`  ${setup.name} [${list[0].encoder}]: first clip ${Math.round(cold)} ms (min ${Math.round(Math.min(...list.map((entry) => entry.coldMs)))}; CPU of the process's threads ${Math.round(cpu)} ms), warm clip ${Math.round(warm)} ms, cold / warm ${(cold / warm).toFixed(2)}`)
 }
 const defaultCold = median(results.get(setups[0]).map((entry) => entry.coldMs))
 const base = setups[3]

@@ -1,53 +1,11 @@
 /**
  * A render worker thread of the offline animator's pool (see `render-pool.ts`): its own face
- * runtime and encoder, one job at a time.
+ * runtime and encoder, one job at a time. The face models start loading first (file reads and the
+ * WebAssembly compile proceed in the background) while the rest of the package and its
+ * dependencies are imported, which shortens a cold start.
  * @module
  */
-import { parentPort } from 'node:worker_threads'
-import { toPortraitAnimatorError } from '@portrait-animator/core'
-import { probeNativeEncoder } from './encoder-choice.js'
 import { loadHumanRuntime } from './human-runtime.js'
-import { LOCAL_MODEL_ID, LOCAL_PROVIDER } from './local-errors.js'
-import { renderAnimation } from './render-animation.js'
-import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js'
 
-const port = parentPort
-if (port === null) throw new Error('render-worker.js runs as a worker thread of the render pool.')
-const running = new Map<number, AbortController>()
-const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer)
-
-port.on('message', (message: WorkerRequest) => {
-  if (message.type === 'warm') {
-    // Models and the ffmpeg check load in parallel, before the first job needs them.
-    void loadHumanRuntime().catch(() => undefined)
-    void probeNativeEncoder()
-  } else if (message.type === 'cancel') {
-    running.get(message.id)?.abort(new DOMException('The render was cancelled.', 'AbortError'))
-  } else {
-    void render(message)
-  }
-})
-
-async function render(job: Extract<WorkerRequest, { type: 'render' }>): Promise<void> {
-  const controller = new AbortController()
-  running.set(job.id, controller)
-  try {
-    const loadStarted = performance.now()
-    await loadHumanRuntime()
-    const modelLoadMs = performance.now() - loadStarted
-    const rendered = await renderAnimation(job.image, job.plan, {
-      signal: controller.signal,
-      deadline: job.remainingMs === undefined ? undefined : loadStarted + job.remainingMs,
-      encoder: job.encoder,
-      onProgress: (phase, progress) => reply({ type: 'progress', id: job.id, phase, progress }),
-    })
-    const { bytes } = rendered
-    // Moved, not copied, when the bytes own their buffer (a pooled Buffer's must stay).
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-    reply({ type: 'done', id: job.id, rendered, modelLoadMs }, owned ? [bytes.buffer] : [])
-  } catch (error) {
-    reply({ type: 'failed', id: job.id, error: toPortraitAnimatorError(error, { provider: LOCAL_PROVIDER, modelId: LOCAL_MODEL_ID }).toJSON() })
-  } finally {
-    running.delete(job.id)
-  }
-}
+void loadHumanRuntime().catch(() => undefined)
+await import('./render-worker-jobs.js')
