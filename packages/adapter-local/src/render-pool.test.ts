@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { readMp4Summary } from '@portrait-animator/core'
-import { expectAnimatorError } from '@portrait-animator/core/testing'
+import { expectAnimatorError, waitUntil } from '@portrait-animator/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLocal } from './create-local.js'
 import { astronautBytes, gradientPng } from './local-test-images.test-helpers.js'
@@ -14,6 +16,19 @@ const SETTINGS = { maxSide: 256, fps: 24, noFace: 'error' } as const
 const blink = { image: astronautBytes(), motion: { type: 'preset', preset: 'blink' }, output: { maxSide: 256 } } as const
 const pool = createRenderPool({ size: 2 })
 let folder: string
+const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0
+
+/** The command names of this process's child processes (Linux /proc), e.g. a render's ffmpeg. */
+function childCommands(): string[] {
+  const children = readdirSync(`/proc/${process.pid}/task`).flatMap((task) => readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim().split(' ').filter(Boolean))
+  return children.flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/comm`, 'utf8').trim()]
+    } catch {
+      return []
+    }
+  })
+}
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'render-pool-'))
@@ -58,6 +73,23 @@ describe('offline render pool', () => {
     } finally {
       await single.close()
     }
+  })
+
+  it('stops a running job and its ffmpeg when the pool closes', async () => {
+    const { plan } = planRequest({ ...blink, output: { maxSide: 512 } }, { ...SETTINGS, maxSide: 512 })
+    const closing = createRenderPool({ size: 1 })
+    let ffmpegSeen = false
+    const job = expectAnimatorError(closing.render(blink.image, { ...plan, states: Array.from({ length: 20 }, () => plan.states).flat() }, {
+      onProgress: (phase) => {
+        if (phase === 'rendering') ffmpegSeen ||= childCommands().includes('ffmpeg')
+      },
+    }))
+    await waitUntil(() => ffmpegSeen || !hasFfmpeg, { what: 'the clip to render' })
+    await closing.close()
+    expect(await job).toMatchObject({ kind: 'cancelled' })
+    await waitUntil(() => !childCommands().includes('ffmpeg'), { what: 'no ffmpeg left' })
+    // Nor its half-written file.
+    await waitUntil(() => !readdirSync(tmpdir()).some((name) => name.startsWith(`portrait-animator-${process.pid}-`)), { what: 'no temporary MP4 left' })
   })
 
   it('fails the job of a worker that dies with a retryable error and replaces the worker', async () => {

@@ -35,7 +35,7 @@ export interface RenderPool {
   render(image: Uint8Array, plan: RenderPlan, options?: PoolJobOptions): Promise<PoolRenderResult>
   /** Starts one worker and its model load now, so the first job does not wait for them. */
   warm(): void
-  /** Stops every worker; jobs still running or queued fail with `cancelled`. */
+  /** Stops every worker; jobs still running (stopped between frames) or queued fail with `cancelled`. */
   close(): Promise<void>
 }
 
@@ -57,6 +57,8 @@ interface Slot {
 }
 
 const FROM_SOURCES = import.meta.url.endsWith('.ts')
+/** How long `close` lets running jobs stop by themselves before terminating their workers. */
+const CLOSE_GRACE_MS = 5000
 
 /** The compiled worker next to this module (the package's dist when running from its sources). */
 function defaultWorkerUrl(): URL {
@@ -98,6 +100,8 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
   const queue: Job[] = []
   let nextId = 0
   let closed = false
+  /** While closing: called whenever a worker becomes idle or exits. */
+  let onIdle: (() => void) | undefined
 
   const send = (slot: Slot, message: WorkerRequest): void => slot.worker.postMessage(message)
 
@@ -105,6 +109,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
     slot.job?.detach()
     slot.job = undefined
     slot.worker.unref()
+    onIdle?.()
     dispatch()
   }
 
@@ -135,6 +140,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
         ? localError({ kind: 'cancelled', message: 'The render pool was closed.' })
         : localError({ kind: 'unavailable', retryable: true, message: `A render worker stopped unexpectedly (${error ? error.message : `exit code ${code}`}); a new one takes its place.`, cause: error }))
     }
+    onIdle?.()
     dispatch()
   }
 
@@ -200,6 +206,17 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
         job.detach()
         job.reject(localError({ kind: 'cancelled', message: 'The render pool was closed.' }))
       }
+      // Running jobs stop between frames (their ffmpeg killed, their callers told `cancelled`), then the workers go.
+      for (const slot of slots) if (slot.job !== undefined) send(slot, { type: 'cancel', id: slot.job.id })
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, CLOSE_GRACE_MS)
+        onIdle = () => {
+          if (slots.some((slot) => slot.job !== undefined)) return
+          clearTimeout(timer)
+          resolve()
+        }
+        onIdle()
+      })
       await Promise.all(slots.map((slot) => slot.worker.terminate()))
     },
   }
