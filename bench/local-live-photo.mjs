@@ -21,7 +21,8 @@ const loadStarted = performance.now()
 await loadHumanRuntime()
 const modelLoadMs = performance.now() - loadStarted
 
-const animator = createLocal().warp()
+// On the calling thread (no render pool), so the CPU and phase figures are the renderer's own.
+const animator = createLocal({ workers: 0 }).warp()
 const totals = []
 const cpuTotals = []
 const parts = { detectMs: [], renderMs: [], encodeMs: [] }

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os'
 import type { PortraitAnimator } from '@portrait-animator/core'
+import type { EncoderPreference } from './encoder-choice.js'
 import { MAX_OUTPUT_SIDE } from './local-capabilities.js'
 import { LOCAL_PROVIDER, localError } from './local-errors.js'
 import { createLocalWarpAnimator } from './local-warp-animator.js'
@@ -30,6 +32,22 @@ export interface LocalSettings {
    * @default 'error'
    */
   readonly noFace?: NoFaceBehaviour
+  /**
+   * Worker threads that render clips, each with its own face models (about 150 MB each), so that
+   * several clips render at once and the calling thread stays free; `auto` is one per core, 0
+   * renders on the calling thread. Workers start when clips need them.
+   * @default 'auto'
+   */
+  readonly workers?: number | 'auto'
+  /**
+   * The H.264 encoder of MP4s: `auto` uses an `ffmpeg` on PATH (libx264, several times faster) and
+   * the built-in WebAssembly encoder without one (with a warning); `wasm` always uses the built-in
+   * one; `native` requires ffmpeg. Both write the same profile, level, colour and quantiser;
+   * `providerMetadata.local.encoder` says which ran. The `PORTRAIT_ANIMATOR_H264_ENCODER`
+   * environment variable (`auto`, `native`, `wasm`) applies when this is not set.
+   * @default 'auto'
+   */
+  readonly encoder?: EncoderPreference
 }
 
 /** The offline provider: one model, `warp`. */
@@ -67,7 +85,15 @@ export function createLocal(settings: LocalSettings = {}): LocalProvider {
   if (noFace !== 'error' && noFace !== 'whole-image') {
     throw localError({ kind: 'invalid_config', message: `noFace must be "error" or "whole-image", got ${JSON.stringify(noFace)}.` })
   }
-  const settingsForWarp = { maxSide, fps, noFace, cacheDir: settings.cacheDir }
+  const workers = settings.workers === undefined || settings.workers === 'auto' ? availableParallelism() : settings.workers
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+    throw localError({ kind: 'invalid_config', message: `workers must be "auto" or a whole number from 0 to 64, got ${JSON.stringify(settings.workers)}.` })
+  }
+  const encoder = settings.encoder
+  if (encoder !== undefined && encoder !== 'auto' && encoder !== 'native' && encoder !== 'wasm') {
+    throw localError({ kind: 'invalid_config', message: `encoder must be "auto", "native" or "wasm", got ${JSON.stringify(encoder)}.` })
+  }
+  const settingsForWarp = { maxSide, fps, noFace, cacheDir: settings.cacheDir, workers, encoder }
   return {
     provider: LOCAL_PROVIDER,
     warp: () => createLocalWarpAnimator(settingsForWarp),

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { localError } from './local-errors.js'
 import { registerModelFileRouter, type TensorflowIo } from './model-file-router.js'
 
 /** A tfjs tensor, as far as this package uses it. */
@@ -86,8 +85,10 @@ function humanConfig(): Record<string, unknown> {
  * binaries from `@tensorflow/tfjs-backend-wasm/dist`.
  */
 export function loadHumanRuntime(): Promise<HumanRuntime> {
-  runtime ??= createRuntime().catch((error: unknown) => {
+  runtime ??= createRuntime().catch(async (error: unknown) => {
     runtime = undefined
+    // Imported here: a render worker starts loading the models before the rest of the package.
+    const { localError } = await import('./local-errors.js')
     throw localError({ kind: 'unavailable', retryable: false, message: 'The offline face models could not be loaded.', cause: error })
   })
   return runtime.then((loaded) => loaded)

@@ -18,12 +18,18 @@ import { invalidInput, LOCAL_MODEL_ID, LOCAL_PROVIDER, LOCAL_TARGET } from './lo
 import { loadImage } from './load-image.js'
 import { cacheKey, createOutputCache } from './output-cache.js'
 import { planRequest, type PlanDefaults } from './plan-request.js'
-import { renderAnimation, type RenderedAnimation } from './render-animation.js'
+import { renderAnimation, type RenderedAnimation, type RenderPlan } from './render-animation.js'
+import type { EncoderPreference } from './encoder-choice.js'
+import { createRenderPool, type PoolJobOptions, type PoolRenderResult } from './render-pool.js'
 import { checkLimits } from './render-frames.js'
 
 /** Settings of the mesh-warp animator (see `createLocal`). */
 export interface LocalWarpSettings extends PlanDefaults {
   readonly cacheDir?: string | undefined
+  /** Worker threads rendering clips; 0 renders on the calling thread. */
+  readonly workers?: number | undefined
+  /** The H.264 encoder of MP4s. */
+  readonly encoder?: EncoderPreference | undefined
 }
 
 /**
@@ -32,6 +38,16 @@ export interface LocalWarpSettings extends PlanDefaults {
  */
 export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAnimator {
   const cache = settings.cacheDir === undefined ? undefined : createOutputCache(settings.cacheDir)
+  const pool = (settings.workers ?? 0) > 0 ? createRenderPool({ size: settings.workers!, encoder: settings.encoder }) : undefined
+  /** Renders in the pool, or on this thread without one. */
+  const render = async (image: Uint8Array, plan: RenderPlan, limits: PoolJobOptions): Promise<PoolRenderResult> => {
+    if (pool !== undefined) return pool.render(image, plan, limits)
+    const loadStarted = performance.now()
+    await loadHumanRuntime()
+    const modelLoadMs = performance.now() - loadStarted
+    checkLimits(limits)
+    return { rendered: await renderAnimation(image, plan, { ...limits, encoder: settings.encoder }), modelLoadMs }
+  }
   return {
     specificationVersion: 'v1',
     provider: LOCAL_PROVIDER,
@@ -54,6 +70,8 @@ export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAn
       }
       try {
         report('validating', 0)
+        // The first clip's worker starts and loads its models while the photo is read.
+        pool?.warm()
         checkLimits({ signal, deadline })
         const { plan, warnings } = planRequest(request, settings)
         failIfStrict(request, warnings)
@@ -63,12 +81,8 @@ export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAn
         const cached = rendered !== undefined
         let modelLoadMs = 0
         if (rendered === undefined) {
-          const loadStarted = performance.now()
-          await loadHumanRuntime()
-          modelLoadMs = performance.now() - loadStarted
-          checkLimits({ signal, deadline })
           report('rendering', 0)
-          rendered = await renderAnimation(image.bytes, plan, { signal, deadline, onProgress: report })
+          ;({ rendered, modelLoadMs } = await render(image.bytes, plan, { signal, deadline, onProgress: report }))
           if (cache !== undefined && key !== undefined) await cache.write(key, rendered)
         }
         const requestedSide = request.output?.maxSide
@@ -107,6 +121,7 @@ export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAn
               ...(rendered.faceBox === undefined ? {} : { faceBox: rendered.faceBox }),
               frames: rendered.frameCount,
               cached,
+              ...(rendered.encoder === undefined ? {} : { encoder: rendered.encoder }),
               modelLoadMs,
               ...rendered.timings,
             },

@@ -1,7 +1,7 @@
 import type { Framing, OutputFormat, OutputKind, ProgressPhase, Warning } from '@portrait-animator/core'
 import type { FaceBox } from './face-landmarks.js'
 import type { FaceState } from './motion-curves.js'
-import { createMp4Encoder } from './mp4-encoder.js'
+import { createClipEncoder, type EncoderName, type EncoderPreference } from './encoder-choice.js'
 import { preparePortrait, type NoFaceBehaviour, type PreparedPortrait } from './prepare-portrait.js'
 import { checkLimits, renderFrames } from './render-frames.js'
 import { encodeStill } from './still-encoder.js'
@@ -36,6 +36,8 @@ export interface RenderedAnimation {
   /** The animated face in output pixels. */
   readonly faceBox?: FaceBox
   readonly warnings: readonly Warning[]
+  /** MP4 only: the H.264 encoder that wrote it. */
+  readonly encoder?: EncoderName
   readonly timings: { readonly decodeMs: number; readonly detectMs: number; readonly prepareMs: number; readonly renderMs: number; readonly encodeMs: number }
 }
 
@@ -46,6 +48,8 @@ export interface RenderOptions {
   readonly onProgress?: ((phase: ProgressPhase, progress: number) => void) | undefined
   /** Receives a copy of every rendered frame (RGBA), e.g. for tests or quality reports. */
   readonly onFrame?: ((frame: Uint8Array, index: number, portrait: PreparedPortrait) => void) | undefined
+  /** Which H.264 encoder writes MP4s (see `EncoderPreference`). @default 'auto' */
+  readonly encoder?: EncoderPreference | undefined
 }
 
 /** Prepares the photo, renders every frame of `plan` and encodes them. */
@@ -62,16 +66,18 @@ export async function renderAnimation(image: Uint8Array, plan: RenderPlan, optio
     deadline: options.deadline,
     onFrame: (done: number, total: number) => progress?.('rendering', done / total),
   }
-  const timed = <T>(task: () => T): T => {
+  const timed = async <T>(task: () => T | Promise<T>): Promise<T> => {
     const started = performance.now()
     try {
-      return task()
+      return await task()
     } finally {
       encodeMs += performance.now() - started
     }
   }
   const share = (frame: Uint8Array, index: number): void => options.onFrame?.(Uint8Array.from(frame), index, portrait)
   let bytes: Uint8Array
+  let encoderName: EncoderName | undefined
+  const warnings = [...portrait.warnings]
 
   if (plan.kind === 'image') {
     let still: Uint8Array | undefined
@@ -94,15 +100,17 @@ export async function renderAnimation(image: Uint8Array, plan: RenderPlan, optio
     bytes = await encodeAnimatedWebp({ frames, frameCount, width, height, fps: plan.fps })
     encodeMs += performance.now() - started
   } else {
-    const encoder = await createMp4Encoder({ width, height, fps: plan.fps })
+    const encoder = await createClipEncoder({ width, height, fps: plan.fps, preference: options.encoder })
+    encoderName = encoder.name
+    warnings.push(...encoder.warnings)
     try {
-      await renderFrames(portrait, plan.states, (frame, index) => {
+      await renderFrames(portrait, plan.states, async (frame, index) => {
         share(frame, index)
         // Only the warp's region changes from frame to frame: the encoder converts just that.
-        timed(() => encoder.addFrame(frame, portrait.warp.bounds))
+        await timed(() => encoder.addFrame(frame, portrait.warp.bounds))
       }, loop)
       progress?.('encoding', 0)
-      bytes = timed(() => encoder.finish())
+      bytes = await timed(() => encoder.finish())
     } catch (error) {
       encoder.dispose()
       throw error
@@ -121,7 +129,8 @@ export async function renderAnimation(image: Uint8Array, plan: RenderPlan, optio
     ...(video ? { fps: plan.fps, durationSeconds: frameCount / plan.fps } : {}),
     faces: portrait.faces.length,
     ...(portrait.faceBox === undefined ? {} : { faceBox: portrait.faceBox }),
-    warnings: portrait.warnings,
+    warnings,
+    ...(encoderName === undefined ? {} : { encoder: encoderName }),
     timings: { ...portrait.timings, renderMs: performance.now() - renderStarted - encodeMs, encodeMs },
   }
 }
