@@ -27,7 +27,8 @@ export interface ClipEncoder {
 }
 
 /** Whether the native encoder can be used, and why not. */
-export type NativeProbe = { readonly ok: true } | { readonly ok: false; readonly reason: string }
+/** Whether ffmpeg can encode here; `missing` when there is no ffmpeg at all (wasm is then the normal path, not a degradation). */
+export type NativeProbe = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly missing: boolean }
 
 const ENV_NAME = 'PORTRAIT_ANIMATOR_H264_ENCODER'
 const PROBE_TIMEOUT_MS = 10_000
@@ -62,10 +63,13 @@ function runProbe(ffmpegPath: string): Promise<NativeProbe> {
     child.stderr.on('data', (chunk: string) => {
       if (stderr.length < 2048) stderr += chunk
     })
-    child.once('error', (error) => resolve({ ok: false, reason: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'ffmpeg is not on PATH' : `ffmpeg could not start (${error.message})` }))
+    child.once('error', (error) => {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+      resolve({ ok: false, missing, reason: missing ? 'ffmpeg is not on PATH' : `ffmpeg could not start (${error.message})` })
+    })
     child.once('close', (code, signal) => {
       if (code === 0) resolve({ ok: true })
-      else resolve({ ok: false, reason: `ffmpeg failed its check (${signal ?? `exit code ${code}`}${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''})` })
+      else resolve({ ok: false, missing: false, reason: `ffmpeg failed its check (${signal ?? `exit code ${code}`}${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''})` })
     })
   })
 }
@@ -81,7 +85,9 @@ export async function createClipEncoder(options: Mp4EncoderOptions & { readonly 
       const native = await createNativeMp4Encoder({ ...options, ffmpegPath })
       return { name: 'ffmpeg-libx264', warnings, addFrame: native.addFrame, finish: native.finish, dispose: native.dispose }
     }
-    warnings.push({ type: 'other', provider: LOCAL_PROVIDER, message: `The H.264 encoder is the slower WebAssembly one: ${probe.reason}.` })
+    // No ffmpeg is the ordinary case (`providerMetadata.local.encoder` says which ran); an ffmpeg
+    // that is there but fails is worth a warning.
+    if (!probe.missing) warnings.push({ type: 'other', provider: LOCAL_PROVIDER, message: `The H.264 encoder is the slower WebAssembly one: ${probe.reason}.` })
   }
   const wasm = await createMp4Encoder(options)
   return { name: 'wasm-h264', warnings, addFrame: wasm.addFrame, finish: async () => wasm.finish(), dispose: wasm.dispose }
