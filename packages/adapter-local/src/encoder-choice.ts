@@ -23,7 +23,8 @@ export interface ClipEncoder {
   readonly warnings: readonly Warning[]
   addFrame(rgba: Uint8Array, changed?: PixelBounds): void | Promise<void>
   finish(): Promise<Uint8Array>
-  dispose(): void
+  /** Stops without producing a clip; resolves once any encoder process has exited. */
+  dispose(): void | Promise<void>
 }
 
 /** Whether the native encoder can be used, and why not. */
@@ -75,7 +76,7 @@ function runProbe(ffmpegPath: string): Promise<NativeProbe> {
 }
 
 /** Starts the encoder `preference` asks for (see `EncoderPreference`). */
-export async function createClipEncoder(options: Mp4EncoderOptions & { readonly preference?: EncoderPreference; readonly ffmpegPath?: string }): Promise<ClipEncoder> {
+export async function createClipEncoder(options: Mp4EncoderOptions & { readonly preference?: EncoderPreference; readonly ffmpegPath?: string; readonly signal?: AbortSignal | undefined }): Promise<ClipEncoder> {
   const preference = encoderPreference(options.preference)
   const warnings: Warning[] = []
   if (preference !== 'wasm') {

@@ -20,8 +20,8 @@ export interface NativeMp4Encoder {
   addFrame(rgba: Uint8Array, changed?: PixelBounds): Promise<void>
   /** Closes ffmpeg's input, waits for it and returns the file's bytes (deterministic: no timestamps). */
   finish(): Promise<Uint8Array>
-  /** Kills ffmpeg (if running) and removes its file, without producing one. */
-  dispose(): void
+  /** Kills ffmpeg (if running) and removes its file, without producing one; resolves once ffmpeg has exited. */
+  dispose(): Promise<void>
   /** The ffmpeg process id, while it runs (for tests: an abort must leave no process behind). */
   readonly pid: number | undefined
 }
@@ -63,7 +63,11 @@ export function x264Args(options: Mp4EncoderOptions): string[] {
  * YUV here, with the same conversion as the WebAssembly path, so both paths encode the same pictures.
  * @throws PortraitAnimatorError `unavailable` when ffmpeg cannot be started or fails.
  */
-export async function createNativeMp4Encoder(options: Mp4EncoderOptions & { readonly ffmpegPath: string }): Promise<NativeMp4Encoder> {
+/**
+ * Starts ffmpeg for one clip. An abort of `signal` kills it at once: a frame waiting for the pipe
+ * to drain is released, and a worker that is then terminated leaves no ffmpeg behind.
+ */
+export async function createNativeMp4Encoder(options: Mp4EncoderOptions & { readonly ffmpegPath: string; readonly signal?: AbortSignal | undefined }): Promise<NativeMp4Encoder> {
   if (options.width % 2 !== 0 || options.height % 2 !== 0 || options.width < 2 || options.height < 2) {
     throw new RangeError(`H.264 needs even dimensions, got ${options.width}x${options.height}`)
   }
@@ -95,6 +99,18 @@ export async function createNativeMp4Encoder(options: Mp4EncoderOptions & { read
   const yuv = new Uint8Array((options.width * options.height * 3) / 2)
   let frames = 0
   let disposed = false
+  let stopped: Promise<void> | undefined
+  const onAbort = (): void => void dispose()
+  const dispose = (): Promise<void> => {
+    options.signal?.removeEventListener('abort', onAbort)
+    if (stopped !== undefined) return stopped
+    if (!disposed && running) child.kill('SIGKILL')
+    disposed = true
+    // Resolves once ffmpeg is reaped: a render worker terminated before that would leave a zombie.
+    stopped = exited.then(() => rm(output, { force: true }))
+    return stopped
+  }
+  options.signal?.addEventListener('abort', onAbort, { once: true })
   return {
     get pid() {
       return running ? child.pid : undefined
@@ -113,6 +129,7 @@ export async function createNativeMp4Encoder(options: Mp4EncoderOptions & { read
       }
     },
     async finish() {
+      options.signal?.removeEventListener('abort', onAbort)
       child.stdin.end()
       const code = await exited
       try {
@@ -123,11 +140,6 @@ export async function createNativeMp4Encoder(options: Mp4EncoderOptions & { read
         await rm(output, { force: true })
       }
     },
-    dispose() {
-      if (disposed) return
-      disposed = true
-      if (running) child.kill('SIGKILL')
-      void exited.then(() => rm(output, { force: true }))
-    },
+    dispose,
   }
 }

@@ -100,7 +100,7 @@ export async function renderAnimation(image: Uint8Array, plan: RenderPlan, optio
     bytes = await encodeAnimatedWebp({ frames, frameCount, width, height, fps: plan.fps })
     encodeMs += performance.now() - started
   } else {
-    const encoder = await createClipEncoder({ width, height, fps: plan.fps, preference: options.encoder })
+    const encoder = await createClipEncoder({ width, height, fps: plan.fps, preference: options.encoder, signal: options.signal })
     encoderName = encoder.name
     warnings.push(...encoder.warnings)
     try {
@@ -112,7 +112,7 @@ export async function renderAnimation(image: Uint8Array, plan: RenderPlan, optio
       progress?.('encoding', 0)
       bytes = await timed(() => encoder.finish())
     } catch (error) {
-      encoder.dispose()
+      await encoder.dispose()
       throw error
     }
   }
