@@ -10,7 +10,7 @@ import type { TargetRunner } from './target-runner.js'
 export async function runFallback(runner: TargetRunner, order: readonly string[], prepared: PreparedRequest, context: RequestContext, arm?: string): Promise<AnimationResult> {
   const errors: PortraitAnimatorError[] = []
   for (const [index, id] of order.entries()) {
-    if (runner.skip(id, prepared, context)) continue
+    if (await runner.skip(id, prepared, context)) continue
     try {
       return finishRequest(await runner.run(id, prepared, context, arm), id, context, arm)
     } catch (thrown) {
@@ -32,7 +32,7 @@ export async function runFallback(runner: TargetRunner, order: readonly string[]
 function goesOn(runner: TargetRunner, error: PortraitAnimatorError, id: string, prepared: PreparedRequest, context: RequestContext): boolean {
   const fallBack = KIND_POLICIES[error.kind].fallBack
   if (fallBack === 'stop' || context.signal.aborted) return false
-  if (fallBack === 'if-configured' && ownEntry(runner.config.fallbackOn as Record<string, boolean | undefined> | undefined, error.kind) !== true) return false
+  if (fallBack === 'if-configured' && (ownEntry(runner.config.fallbackOn as Record<string, boolean | undefined> | undefined, error.kind) ?? ownEntry(CONFIG_DEFAULTS.fallbackOn as Record<string, boolean>, error.kind)) !== true) return false
   if (mayHaveCharged(error) && !isFree(runner.entry(id).animator!, prepared.request)) {
     const policy = runner.config.unknownAcceptance ?? CONFIG_DEFAULTS.unknownAcceptance
     if (policy === 'stop') return false
