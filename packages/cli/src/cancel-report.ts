@@ -1,6 +1,5 @@
-import { join, resolve } from 'node:path'
 import { type AnimatorProviderFactory, type JobHandle } from '@portrait-animator/core'
-import { JobJournal, type Router, type RouterEvent } from '@portrait-animator/router'
+import type { Router, RouterEvent } from '@portrait-animator/router'
 
 /** A remote job a request submitted. */
 export interface SubmittedJob {
@@ -38,12 +37,12 @@ export class JobTracker {
 export async function confirmCancellations(router: Router, jobs: readonly SubmittedJob[]): Promise<{ confirmed: SubmittedJob[]; unconfirmed: SubmittedJob[] }> {
   const confirmed: SubmittedJob[] = []
   const unconfirmed: SubmittedJob[] = []
-  const journal = new JobJournal(join(resolve(router.config.config.stateDir ?? '.portrait-animator'), 'journal'))
-  const entries = await journal.list().catch(() => [])
+  const journal = router.journal
+  const entries = (await journal?.list().catch(() => [])) ?? []
   for (const job of jobs) {
     if (await cancelOnce(router, job)) {
       confirmed.push(job)
-      for (const entry of entries.filter((item) => item.handle.jobId === job.handle.jobId)) await journal.complete(entry.id).catch(() => undefined)
+      for (const entry of entries.filter((item) => item.handle.jobId === job.handle.jobId)) await journal?.complete(entry.id).catch(() => undefined)
     } else {
       unconfirmed.push(job)
     }

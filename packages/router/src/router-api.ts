@@ -1,5 +1,6 @@
 import type { AnimationRequest, AnimationResult, AnimatorProviderFactory, CallOptions, Capabilities, CompareEntry, LoadedConfig, PortraitAnimator, PortraitAnimatorError } from '@portrait-animator/core'
 import type { BreakerStore } from './state/breaker-store.js'
+import type { StoredBreakerState } from './state/breaker-store.js'
 import type { JobJournal, JournalEntry } from './state/job-journal-store.js'
 import type { RateLimitStore } from './state/rate-limit-store.js'
 import type { RetirementRecord, RetirementStore } from './retirement-store.js'
@@ -111,4 +112,14 @@ export interface Router extends PortraitAnimator {
    * platform's: see `defaultStateDir`), where the default journal and retirement store live.
    */
   readonly stateDir: string
+  /**
+   * The journal of paid async jobs in force (the one passed in `RouterOptions.journal`, else the
+   * file journal in `stateDir`), absent with `journal: false`. For listing and closing entries
+   * (`portrait-animator state`); `resume()` finishes them.
+   */
+  readonly journal?: JobJournal
+  /** Breakers that are not closed, as the breaker store has them now (shared across processes with a shared store). */
+  breakers(): Promise<Array<{ readonly target: string } & StoredBreakerState>>
+  /** Closes the breaker of `target`. @returns whether it was open or half-open */
+  resetBreaker(target: string): Promise<boolean>
 }

@@ -1,6 +1,5 @@
-import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { JobJournal, type JournalEntry, type RetirementRecord, type Router } from '@portrait-animator/router'
+import { MemoryJobJournal, type JobJournal, type JournalEntry, type RetirementRecord, type Router } from '@portrait-animator/router'
 import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { openRouter } from '../open-router.js'
@@ -35,10 +34,10 @@ export async function stateCommand(args: string[], io: CliIo): Promise<number> {
   if (extra.length > 0 || (action !== undefined && action !== 'clear')) throw new UsageError(`state takes no argument but "clear" (got "${positionals.join(' ')}"); see "portrait-animator state --help".`)
   if (action !== 'clear' && (values.retired || values.journal)) throw new UsageError('--retired and --journal go with "state clear".')
   const router = await openRouter(io, values.config ? { config: values.config } : {})
-  const journal = new JobJournal(join(resolve(router.config.config.stateDir ?? '.portrait-animator'), 'journal'))
+  const journal = router.journal ?? new MemoryJobJournal()
   if (action === 'clear') return clearState(io, router, journal, { retired: values.retired, journal: values.journal, json: values.json === true })
   const [retired, jobs] = [await router.retirements(), await journal.list()]
-  const breakers = router.targets().filter((target) => target.breaker !== 'closed').map((target) => ({ target: target.target, breaker: target.breaker }))
+  const breakers = (await router.breakers()).map((breaker) => ({ target: breaker.target, breaker: breaker.state }))
   if (values.json) {
     io.stdout.write(`${JSON.stringify({ retired, jobs: jobs.map((entry) => jobJson(entry)), breakers }, null, 2)}\n`)
     return EXIT.ok
