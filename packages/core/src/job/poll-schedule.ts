@@ -1,0 +1,66 @@
+import type { PollContext, PollSchedule } from './job-driver.js'
+
+/**
+ * A status check every `intervalMs`, measured from the start of one check to the start of the
+ * next, so slow answers do not stretch the schedule and checks are never closer than `intervalMs`.
+ */
+export function fixedPollSchedule(intervalMs: number): PollSchedule {
+  return (context) => Math.max(0, intervalMs - context.sinceLastCheckMs)
+}
+
+/** Options of `adaptivePollDelay`. */
+export interface AdaptivePollOptions {
+  /**
+   * How long jobs like this one usually take from acceptance to the end, in milliseconds: the
+   * provider's estimate, or what this process has seen (`JobDurations`). Unknown: `undefined`.
+   */
+  readonly expectedMs: number | undefined
+  /**
+   * Status requests allowed per second of the job, the first check included: the `n`th check
+   * (counting from 0) is never sent before `n / maxPerSecond` seconds.
+   * @default 2
+   */
+  readonly maxPerSecond?: number
+  /** Interval near the expected end, where checking often pays. @default 150 */
+  readonly nearIntervalMs?: number
+  /** Longest wait between two checks, so an early failure is still seen. @default 10000 */
+  readonly maxIntervalMs?: number
+}
+
+/**
+ * Milliseconds to wait before the next status check of a job (pure). Checks are sparse early in a
+ * job and frequent near its expected end: before the expected end (less a lead of 15 % of it,
+ * at least two near intervals) it waits for that point, at most `maxIntervalMs` at a time; from
+ * there on it checks every `nearIntervalMs`. Whatever it wants, the total stays within the budget
+ * of `maxPerSecond` checks per second of the job (the accumulated unused budget of the quiet
+ * early part is what the frequent checks near the end spend). With no expectation it checks at
+ * the budget's steady rate.
+ *
+ * @example
+ * ```ts
+ * adaptivePollDelay({ polls: 1, elapsedMs: 20, sinceLastCheckMs: 20 }, { expectedMs: 2_200 }) // 1850: sleep until 1870 ms
+ * ```
+ */
+export function adaptivePollDelay(context: PollContext, options: AdaptivePollOptions): number {
+  const perSecond = options.maxPerSecond ?? 2
+  const near = options.nearIntervalMs ?? 150
+  const longest = options.maxIntervalMs ?? 10_000
+  const { polls, elapsedMs } = context
+  // The check about to be scheduled is number `polls` (from 0): not before polls / perSecond s.
+  const budgetAt = (polls * 1000) / perSecond
+  let wantedAt: number
+  const expected = options.expectedMs
+  if (expected === undefined || !(expected > 0)) {
+    wantedAt = elapsedMs - context.sinceLastCheckMs + 1000 / perSecond
+  } else {
+    const fineFrom = expected - Math.max(2 * near, expected * 0.15)
+    wantedAt = elapsedMs < fineFrom - near ? fineFrom : elapsedMs - context.sinceLastCheckMs + near
+  }
+  const at = Math.max(wantedAt, budgetAt)
+  return Math.round(Math.min(longest, Math.max(0, at - elapsedMs)))
+}
+
+/** `adaptivePollDelay` as a schedule, asking `expectedMs()` afresh before each check. */
+export function adaptivePollSchedule(options: Omit<AdaptivePollOptions, 'expectedMs'> & { readonly expectedMs: () => number | undefined }): PollSchedule {
+  return (context) => adaptivePollDelay(context, { ...options, expectedMs: options.expectedMs() })
+}
