@@ -136,7 +136,7 @@ export function magicHourJobDriver(call: MagicHourCall): JobDriver<MagicHourJob,
 /** A fixed interval when `pollIntervalMs` is set; otherwise adaptive within 2 checks per job-second. */
 function pollScheduleOf(settings: ResolvedSettings, durations: JobDurations): PollSchedule {
   if (settings.pollIntervalMs !== undefined) return fixedPollSchedule(settings.pollIntervalMs)
-  return adaptivePollSchedule({ maxPerSecond: MAX_STATUS_PER_SECOND, expectedMs: () => durations.expectedMs() })
+  return adaptivePollSchedule({ maxPerSecond: MAX_STATUS_PER_SECOND, expected: () => ({ expectedMs: durations.expectedMs(), earliestMs: durations.earliestMs() }) })
 }
 
 /** Validates, uploads and creates the project; the error says how far it got. */

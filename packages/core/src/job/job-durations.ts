@@ -18,6 +18,11 @@ export class JobDurations {
     if (this.#recent.length > this.#size) this.#recent.shift()
   }
 
+  /** The shortest of the recent durations; `undefined` before the first. */
+  earliestMs(): number | undefined {
+    return this.#recent.length === 0 ? undefined : Math.min(...this.#recent)
+  }
+
   /** The median of the recent durations; `undefined` before the first. */
   expectedMs(): number | undefined {
     if (this.#recent.length === 0) return undefined

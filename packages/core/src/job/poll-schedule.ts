@@ -16,8 +16,14 @@ export interface AdaptivePollOptions {
    */
   readonly expectedMs: number | undefined
   /**
-   * Status requests allowed per second of the job, the first check included: the `n`th check
-   * (counting from 0) is never sent before `n / maxPerSecond` seconds.
+   * The earliest such a job has ended lately, when known: frequent checks start one near
+   * interval before it. @default 85 % of `expectedMs`
+   */
+  readonly earliestMs?: number | undefined
+  /**
+   * Status requests allowed per second of the job: after the first (sent at once), the `n`th check
+   * is never sent before `n / maxPerSecond` seconds, so no job is checked more than `maxPerSecond`
+   * times per second of its length.
    * @default 2
    */
   readonly maxPerSecond?: number
@@ -29,16 +35,16 @@ export interface AdaptivePollOptions {
 
 /**
  * Milliseconds to wait before the next status check of a job (pure). Checks are sparse early in a
- * job and frequent near its expected end: before the expected end (less a lead of 15 % of it,
- * at least two near intervals) it waits for that point, at most `maxIntervalMs` at a time; from
- * there on it checks every `nearIntervalMs`. Whatever it wants, the total stays within the budget
+ * job and frequent near its expected end: until one near interval before the earliest expected end
+ * it waits for that point, at most `maxIntervalMs` at a time; from there on it checks every
+ * `nearIntervalMs`. Whatever it wants, the total stays within the budget
  * of `maxPerSecond` checks per second of the job (the accumulated unused budget of the quiet
  * early part is what the frequent checks near the end spend). With no expectation it checks at
  * the budget's steady rate.
  *
  * @example
  * ```ts
- * adaptivePollDelay({ polls: 1, elapsedMs: 20, sinceLastCheckMs: 20 }, { expectedMs: 2_200 }) // 1850: sleep until 1870 ms
+ * adaptivePollDelay({ polls: 1, elapsedMs: 20, sinceLastCheckMs: 20 }, { expectedMs: 2_200, earliestMs: 2_000 }) // 1830: sleep until 1850 ms
  * ```
  */
 export function adaptivePollDelay(context: PollContext, options: AdaptivePollOptions): number {
@@ -46,14 +52,14 @@ export function adaptivePollDelay(context: PollContext, options: AdaptivePollOpt
   const near = options.nearIntervalMs ?? 150
   const longest = options.maxIntervalMs ?? 10_000
   const { polls, elapsedMs } = context
-  // The check about to be scheduled is number `polls` (from 0): not before polls / perSecond s.
-  const budgetAt = (polls * 1000) / perSecond
+  // The check about to be scheduled is the (polls + 1)th: not before (polls + 1) / perSecond s.
+  const budgetAt = ((polls + 1) * 1000) / perSecond
   let wantedAt: number
   const expected = options.expectedMs
   if (expected === undefined || !(expected > 0)) {
     wantedAt = elapsedMs - context.sinceLastCheckMs + 1000 / perSecond
   } else {
-    const fineFrom = expected - Math.max(2 * near, expected * 0.15)
+    const fineFrom = (options.earliestMs ?? expected * 0.85) - near
     wantedAt = elapsedMs < fineFrom - near ? fineFrom : elapsedMs - context.sinceLastCheckMs + near
   }
   const at = Math.max(wantedAt, budgetAt)
@@ -61,6 +67,9 @@ export function adaptivePollDelay(context: PollContext, options: AdaptivePollOpt
 }
 
 /** `adaptivePollDelay` as a schedule, asking `expectedMs()` afresh before each check. */
-export function adaptivePollSchedule(options: Omit<AdaptivePollOptions, 'expectedMs'> & { readonly expectedMs: () => number | undefined }): PollSchedule {
-  return (context) => adaptivePollDelay(context, { ...options, expectedMs: options.expectedMs() })
+export function adaptivePollSchedule(
+  options: Omit<AdaptivePollOptions, 'expectedMs' | 'earliestMs'> & { readonly expected: () => { readonly expectedMs: number | undefined; readonly earliestMs?: number | undefined } },
+): PollSchedule {
+  const { expected, ...rest } = options
+  return (context) => adaptivePollDelay(context, { ...rest, ...expected() })
 }
