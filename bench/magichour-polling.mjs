@@ -116,6 +116,7 @@ try {
       const job = ledgers[item.emulatorIndex].jobs.find((candidate) => candidate.inputDigest === item.digest)
       if (!job || job.outcome !== 'completed') throw new Error(`no completed project for a ${name} call`)
       delays.push(item.at - job.completedAt)
+      if (process.env.VERBOSE) console.log(`${name} #${item.emulatorIndex}: done +${job.completedAt - job.submittedAt} resolved +${item.at - job.submittedAt} checks ${job.statusRequestTimes.map((at) => `+${at - job.submittedAt}`).join(' ')}`)
       const followedMs = Math.max(1, Math.max(...job.statusRequestTimes) - job.submittedAt)
       perJobSecond.push(job.statusRequests / (followedMs / 1000))
       peaks.push(peakPerWindow(job.statusRequestTimes, 1000))

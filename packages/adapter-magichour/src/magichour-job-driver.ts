@@ -36,6 +36,8 @@ const MAX_STATUS_PER_SECOND = 2
 export interface MagicHourJob {
   readonly api: MagicHourApi
   readonly parsed: ParsedHandle
+  /** When the create call answered (ms): the origin of the job times polling learns from. */
+  readonly acceptedAt: number
 }
 
 /** What one call's driver is built from. */
@@ -87,7 +89,8 @@ export function magicHourJobDriver(call: MagicHourCall): JobDriver<MagicHourJob,
       if (state === 'canceled') throw projectCanceled(project, modelId)
       const now = Date.now()
       const submitted = job.parsed.submittedAt.getTime()
-      call.durations.record(now - submitted)
+      // From the create answer, the same origin the poll schedule counts from (not the request's start).
+      call.durations.record(now - job.acceptedAt)
       const result = completedResult(project, {
         modelId,
         handleData: job.parsed.data,
@@ -158,7 +161,7 @@ async function submitProject(call: MagicHourCall, signal: AbortSignal): Promise<
     const submittedAt = new Date()
     const project = await submission.create(paths, api, context)
     const handle = createHandle(modelId, project.id, submittedAt, handleDataOf(submission))
-    return { job: { api, parsed: parseHandle(handle, modelId) }, handle }
+    return { job: { api, parsed: parseHandle(handle, modelId), acceptedAt: Date.now() }, handle }
   } catch (error) {
     if (signal.aborted) throw abortedError(signal, modelId, stage === 'preparing' ? false : 'unknown')
     throw toPortraitAnimatorError(error, { provider: PROVIDER, modelId })

@@ -8,6 +8,9 @@ export function fixedPollSchedule(intervalMs: number): PollSchedule {
   return (context) => Math.max(0, intervalMs - context.sinceLastCheckMs)
 }
 
+/** The shortest early gap worth halving; below it the schedule goes straight to the frequent part. */
+const MIN_EARLY_GAP_MS = 1_000
+
 /** Options of `adaptivePollDelay`. */
 export interface AdaptivePollOptions {
   /**
@@ -36,8 +39,8 @@ export interface AdaptivePollOptions {
 /**
  * Milliseconds to wait before the next status check of a job (pure). Checks are sparse early in a
  * job and frequent near its expected end: until one near interval before the earliest expected end
- * it waits for that point, at most `maxIntervalMs` at a time; from there on it checks every
- * `nearIntervalMs`. Whatever it wants, the total stays within the budget
+ * it checks halfway to that point (while the halves last 1 s or more, and at most `maxIntervalMs`
+ * apart), then at that point; from there on it checks every `nearIntervalMs`. Whatever it wants, the total stays within the budget
  * of `maxPerSecond` checks per second of the job (the accumulated unused budget of the quiet
  * early part is what the frequent checks near the end spend). With no expectation it checks at
  * the budget's steady rate.
@@ -60,7 +63,14 @@ export function adaptivePollDelay(context: PollContext, options: AdaptivePollOpt
     wantedAt = elapsedMs - context.sinceLastCheckMs + 1000 / perSecond
   } else {
     const fineFrom = (options.earliestMs ?? expected * 0.85) - near
-    wantedAt = elapsedMs < fineFrom - near ? fineFrom : elapsedMs - context.sinceLastCheckMs + near
+    if (elapsedMs < fineFrom - near) {
+      // Halfway to the frequent part while halves stay long: an expectation that is too long (a slow
+      // job learned earlier) still sees an early end, and the times learned from it come down.
+      const half = (fineFrom - elapsedMs) / 2
+      wantedAt = half >= MIN_EARLY_GAP_MS ? elapsedMs + half : fineFrom
+    } else {
+      wantedAt = elapsedMs - context.sinceLastCheckMs + near
+    }
   }
   const at = Math.max(wantedAt, budgetAt)
   return Math.round(Math.min(longest, Math.max(0, at - elapsedMs)))
