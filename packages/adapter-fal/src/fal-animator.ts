@@ -1,5 +1,4 @@
 import {
-  abortError,
   PortraitAnimatorError,
   redact,
   type AnimationRequest,
@@ -10,6 +9,8 @@ import {
   type JobStatus,
   type JsonValue,
   type PortraitAnimator,
+  runJob,
+  startJob,
   withDeadline,
   validateCallOptions,
   validateRequest,
@@ -17,8 +18,8 @@ import {
 import { settleOnAbort } from './fal-call.js'
 import { BUNDLED_DRIVING_CLIP, readBundledDrivingClip, type DrivingClipUploads } from './fal-driving-clip.js'
 import { falAbortError } from './fal-errors.js'
-import { followFalJob, type FalStreamSupport } from './fal-follow.js'
 import { createFalJobHandle, readFalJobHandle, type FalJobData } from './fal-job-handle.js'
+import { falJobDriver, type FalStreamSupport, type FalSubmittedJob } from './fal-job-driver.js'
 import { FalJobTracker } from './fal-job-tracker.js'
 import { prepareFalMedia, toUploadFile, type FalPreparedMedia } from './fal-media.js'
 import type { FalMediaField, FalModelDefinition, FalRequestPlan } from './fal-model.js'
@@ -36,13 +37,6 @@ export interface FalRuntime {
   readonly drivingClipUploads: DrivingClipUploads
   /** Where the bundled driving clip is read from. @default the package's `assets/` */
   readonly drivingClipLocation?: URL
-}
-
-/** A submitted job, with what following it needs. */
-interface SubmittedJob {
-  readonly handle: JobHandle
-  readonly job: FalJobReference
-  readonly data: FalJobData
 }
 
 /**
@@ -66,7 +60,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     })
   }
 
-  async function submit(request: AnimationRequest, signal: AbortSignal | undefined, tracker: FalJobTracker): Promise<SubmittedJob> {
+  async function submit(request: AnimationRequest, signal: AbortSignal, tracker: FalJobTracker): Promise<{ job: FalSubmittedJob; handle: JobHandle }> {
     tracker.phase('validating')
     const plan = definition.plan(request)
     const prepared: (FalPreparedMedia | 'bundled')[] = []
@@ -84,8 +78,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     const data = jobData(plan)
     return {
       handle: createFalJobHandle({ modelId, requestId, submittedAt, ...data }),
-      job: { modelId, endpointId, requestId },
-      data,
+      job: { reference: { modelId, endpointId, requestId }, data },
     }
   }
 
@@ -126,77 +119,30 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     return queue.upload(toUploadFile(prepared.media), { modelId, signal })
   }
 
-  async function finish(submitted: SubmittedJob, signal: AbortSignal | undefined, tracker: FalJobTracker, startedAt: Date): Promise<AnimationResult> {
-    const { job, data } = submitted
-    await followFalJob({
-      queue,
-      job,
-      mode: settings.statusMode,
-      pollIntervalMs: settings.pollIntervalMs,
-      streamSupport: runtime.streamSupport,
-      signal,
-      onStatus: (status) => tracker.status(status),
-    })
-    const outcome = await queue.result(job, signal)
-    if (!outcome.ok) throw outcome.error
-    const completedAt = new Date()
-    const result = buildFalResult({
-      modelId,
-      endpointId,
-      requestId: job.requestId,
-      file: definition.readOutput(outcome.data),
-      output: { kind: data.outputKind, format: data.outputFormat },
-      warnings: data.warnings,
-      outputLifetimeSeconds: data.outputLifetimeSeconds,
-      completedAt,
-      startedAt,
-      timings: tracker.timings(completedAt.getTime()),
-      inferenceSeconds: tracker.inferenceSeconds,
-      logs: tracker.logs,
-      http: runtime.http,
-      baseUrl: settings.baseUrl,
-      trustedOutputHosts: settings.trustedOutputHosts,
-    })
-    tracker.phase('completed')
-    return result
-  }
-
-  /** After an abort or a deadline with a job running: cancel it remotely, then report the abort. */
-  async function abandon(job: FalJobReference, signal: AbortSignal, cause: unknown): Promise<PortraitAnimatorError> {
-    let note: string
-    try {
-      const answer = await queue.cancel(job, AbortSignal.timeout(settings.cancelTimeoutMs))
-      note = answer === 'already-completed' ? 'it had already completed at fal' : 'fal was asked to cancel it'
-    } catch {
-      note = 'fal did not confirm its cancellation'
-    }
-    const kind = abortError(signal).kind
-    return new PortraitAnimatorError({
-      kind,
-      message: `The fal request ${job.requestId} ${kind === 'timeout' ? 'passed its deadline' : 'was cancelled'}; ${note}.`,
-      provider: 'fal',
-      modelId,
-      requestId: job.requestId,
-      accepted: true,
-      cause,
-    })
-  }
-
   /** The request's shape and the call options, checked before anything is read or sent. */
   function validateCall(request: AnimationRequest, options: CallOptions): void {
     validateRequest(request, { provider: 'fal', modelId })
     validateCallOptions(options, { provider: 'fal', modelId })
   }
 
-  async function announce(submitted: SubmittedJob, options: CallOptions): Promise<void> {
-    if (!options.onJobStarted) return
-    try {
-      await options.onJobStarted(submitted.handle)
-    } catch (error) {
-      // Nobody will follow a job whose handle could not be recorded: stop it rather than leave it running.
-      await queue.cancel(submitted.job, AbortSignal.timeout(settings.cancelTimeoutMs)).catch(() => undefined)
-      throw error
-    }
+  /** The shared job runtime's driver for one call. */
+  function driver(request: AnimationRequest, options: CallOptions, startedAt: Date) {
+    const tracker = new FalJobTracker({ target, startedAt: startedAt.getTime(), onProgress: options.onProgress })
+    return falJobDriver({
+      definition,
+      settings,
+      queue,
+      http: runtime.http,
+      streamSupport: runtime.streamSupport,
+      tracker,
+      startedAt,
+      submit: (signal) => submit(request, signal, tracker),
+    })
+  }
+
+  /** What the job runtime takes from the call options, with fal's cancel timeout. */
+  function jobOptions(options: CallOptions) {
+    return { ...options, cancelTimeoutMs: settings.cancelTimeoutMs }
   }
 
   return {
@@ -207,34 +153,12 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
 
     async animate(request: AnimationRequest, options: CallOptions = {}): Promise<AnimationResult> {
       validateCall(request, options)
-      const startedAt = new Date()
-      const { signal, end } = callSignal(options)
-      const tracker = new FalJobTracker({ target, startedAt: startedAt.getTime(), onProgress: options.onProgress })
-      try {
-        const submitted = await submit(request, signal, tracker)
-        try {
-          await announce(submitted, options)
-          return await finish(submitted, signal, tracker, startedAt)
-        } catch (error) {
-          if (signal?.aborted) throw await abandon(submitted.job, signal, error)
-          throw error
-        }
-      } finally {
-        end()
-      }
+      return runJob(driver(request, options, new Date()), jobOptions(options))
     },
 
     async start(request: AnimationRequest, options: CallOptions = {}): Promise<JobHandle> {
       validateCall(request, options)
-      const { signal, end } = callSignal(options)
-      const tracker = new FalJobTracker({ target, startedAt: Date.now(), onProgress: options.onProgress })
-      try {
-        const submitted = await submit(request, signal, tracker)
-        await announce(submitted, options)
-        return submitted.handle
-      } finally {
-        end()
-      }
+      return startJob(driver(request, options, new Date()), jobOptions(options))
     },
 
     async status(handle: JobHandle, options: CallOptions = {}): Promise<JobStatus> {

@@ -1,7 +1,7 @@
-import type { AnimationRequest, OutputFormat, Warning } from '@portrait-animator/core'
+import { enforceStrict, type AnimationRequest, type OutputFormat, type Warning } from '@portrait-animator/core'
 import { FAL_IMAGE_LIMITS, falCapabilities } from './fal-capabilities.js'
 import { FAL_EXPRESSION_CONTROLS, mapFalExpression } from './fal-expression.js'
-import { definedFields, enforceStrict, outputWishWarnings, readOutputWith, type FalModelDefinition, type FalRequestPlan, unsupportedMotion } from './fal-model.js'
+import { definedFields, outputWishWarnings, readOutputWith, type FalModelDefinition, type FalRequestPlan, unsupportedMotion } from './fal-model.js'
 import { falLivePortraitImageOptionsSchema, parseFalOptions } from './fal-options.js'
 import { falImageOutputSchema } from './fal-schemas.js'
 
@@ -31,7 +31,7 @@ function planLivePortraitImage(request: AnimationRequest): FalRequestPlan {
   const options = parseFalOptions(request, falLivePortraitImageOptionsSchema, MODEL_ID)
   const expression = mapFalExpression(motion, { strict: request.strict === true, modelId: MODEL_ID })
   const warnings: Warning[] = [...expression.warnings, ...outputWishWarnings(request, { kind: 'image', formats: ['jpeg', 'png'] }, MODEL_ID)]
-  enforceStrict(request, warnings, MODEL_ID)
+  enforceStrict(request, warnings, { provider: 'fal', modelId: MODEL_ID })
   const wished = request.output?.format
   const format: OutputFormat = options.output_format ?? (wished === 'png' || wished === 'jpeg' ? wished : 'jpeg')
   return {

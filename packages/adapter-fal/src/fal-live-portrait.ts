@@ -1,6 +1,6 @@
-import { PortraitAnimatorError, type AnimationRequest, type Warning } from '@portrait-animator/core'
+import { PortraitAnimatorError, type AnimationRequest, type Warning, enforceStrict } from '@portrait-animator/core'
 import { FAL_IMAGE_LIMITS, FAL_VIDEO_LIMITS, falCapabilities } from './fal-capabilities.js'
-import { definedFields, enforceStrict, outputWishWarnings, readOutputWith, type FalMediaField, type FalModelDefinition, type FalRequestPlan, unsupportedMotion } from './fal-model.js'
+import { definedFields, outputWishWarnings, readOutputWith, type FalMediaField, type FalModelDefinition, type FalRequestPlan, unsupportedMotion } from './fal-model.js'
 import { falLivePortraitOptionsSchema, parseFalOptions } from './fal-options.js'
 import { falVideoOutputSchema } from './fal-schemas.js'
 
@@ -59,7 +59,7 @@ function planLivePortrait(request: AnimationRequest): FalRequestPlan {
       field: 'motion.preset',
     })
   }
-  enforceStrict(request, warnings, MODEL_ID)
+  enforceStrict(request, warnings, { provider: 'fal', modelId: MODEL_ID })
   return {
     fields: definedFields({ ...derived, ...options }),
     media: [image, video],

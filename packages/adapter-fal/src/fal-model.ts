@@ -78,24 +78,6 @@ export function outputWishWarnings(request: AnimationRequest, output: { readonly
   return warnings
 }
 
-/**
- * In strict mode, any warning fails the request before a call: a clamped value is
- * `invalid_input`, a setting ignored or served another way is `unsupported`.
- */
-export function enforceStrict(request: AnimationRequest, warnings: readonly Warning[], modelId: string): void {
-  if (request.strict !== true) return
-  const first = warnings[0]
-  if (!first) return
-  throw new PortraitAnimatorError({
-    kind: first.type === 'clamped' ? 'invalid_input' : 'unsupported',
-    message: `Strict mode: ${first.message}`,
-    provider: 'fal',
-    modelId,
-    ...(first.setting ? { field: first.setting } : {}),
-    rule: 'strict',
-  })
-}
-
 /** Reads a model output with a schema; a mismatch is a `provider_error`. */
 export function readOutputWith<T>(parse: (data: unknown) => { success: true; data: T } | { success: false }, data: unknown, modelId: string): T {
   const parsed = parse(data)

@@ -1,4 +1,4 @@
-import { PortraitAnimatorError, type AnimationRequest } from '@portrait-animator/core'
+import { parseProviderOptions, type AnimationRequest } from '@portrait-animator/core'
 import { z } from 'zod'
 
 /** fal's expression fields in fal's own units and ranges. */
@@ -75,34 +75,10 @@ const DERIVED_FIELDS: Readonly<Record<string, string>> = {
 }
 
 /**
- * Reads and validates `request.providerOptions.fal` with the model's schema.
+ * Reads and validates `request.providerOptions.fal` with the model's schema (core's one
+ * provider-option parser; the media URL fields say where their media come from instead).
  * @throws PortraitAnimatorError `invalid_input` with field `providerOptions.fal.<name>`.
  */
-export function parseFalOptions<Schema extends z.ZodType<Record<string, unknown>>>(
-  request: AnimationRequest,
-  schema: Schema,
-  modelId: string,
-): z.output<Schema> {
-  const raw = request.providerOptions?.fal ?? {}
-  const parsed = schema.safeParse(raw)
-  if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]
-  const keys = issue?.code === 'unrecognized_keys' ? issue.keys : []
-  const name = keys[0] ?? issue?.path.map(String).join('.') ?? ''
-  const field = name ? `providerOptions.fal.${name}` : 'providerOptions.fal'
-  const derived = name ? DERIVED_FIELDS[name] : undefined
-  const message = derived
-    ? `Invalid ${field}: it is set from ${derived}; give the media there instead.`
-    : keys.length > 0
-      ? `Invalid ${field}: fal's ${modelId} model has no field ${keys.join(', ')}.`
-      : `Invalid ${field}: ${issue?.message ?? 'invalid value'}.`
-  throw new PortraitAnimatorError({
-    kind: 'invalid_input',
-    message,
-    provider: 'fal',
-    modelId,
-    field,
-    rule: 'provider-options',
-    ...(derived || keys.length > 0 ? { actual: name } : {}),
-  })
+export function parseFalOptions<Schema extends z.ZodType<Record<string, unknown>>>(request: AnimationRequest, schema: Schema, modelId: string): z.output<Schema> {
+  return parseProviderOptions(request, schema, { provider: 'fal', modelId, derivedFields: DERIVED_FIELDS })
 }

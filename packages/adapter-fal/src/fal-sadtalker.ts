@@ -1,6 +1,6 @@
-import { PortraitAnimatorError, type AnimationRequest, type Warning } from '@portrait-animator/core'
+import { PortraitAnimatorError, type AnimationRequest, type Warning, enforceStrict } from '@portrait-animator/core'
 import { FAL_AUDIO_LIMITS, FAL_IMAGE_LIMITS, falCapabilities } from './fal-capabilities.js'
-import { definedFields, enforceStrict, outputWishWarnings, readOutputWith, type FalModelDefinition, type FalRequestPlan, unsupportedMotion } from './fal-model.js'
+import { definedFields, outputWishWarnings, readOutputWith, type FalModelDefinition, type FalRequestPlan, unsupportedMotion } from './fal-model.js'
 import { falSadTalkerOptionsSchema, parseFalOptions } from './fal-options.js'
 import { falVideoOutputSchema } from './fal-schemas.js'
 
@@ -34,7 +34,7 @@ function planSadTalker(request: AnimationRequest): FalRequestPlan {
       provider: 'fal',
     })
   }
-  enforceStrict(request, warnings, MODEL_ID)
+  enforceStrict(request, warnings, { provider: 'fal', modelId: MODEL_ID })
   return {
     fields: definedFields({ ...options }),
     media: [

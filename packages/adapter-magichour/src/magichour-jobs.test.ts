@@ -171,7 +171,8 @@ describe('abort and deadline while the project runs', () => {
     const error = await animation.catch((caught: unknown) => caught)
     expect(PortraitAnimatorError.isInstance(error)).toBe(true)
     expect(error).toMatchObject({ kind: 'cancelled', accepted: true, retryable: false })
-    expect(server.calls('GET', '/v1/video-projects/cm0abort')).toHaveLength(0)
+    // The first status check goes out at once (no sleep before it); the abort then wakes the long sleep.
+    expect(server.calls('GET', '/v1/video-projects/cm0abort').length).toBeLessThanOrEqual(1)
     expect(server.calls('DELETE', '/v1/video-projects/cm0abort')).toHaveLength(1)
   })
 

@@ -1,4 +1,4 @@
-import { PortraitAnimatorError, type AnimationRequest } from '@portrait-animator/core'
+import { parseProviderOptions as parseCoreProviderOptions, type AnimationRequest } from '@portrait-animator/core'
 import { z } from 'zod'
 import { PROVIDER } from './magichour-limits.js'
 
@@ -58,30 +58,10 @@ export const imageToVideoOptionsSchema = z
 export type ImageToVideoOptions = z.output<typeof imageToVideoOptionsSchema>
 
 /**
- * Validates `request.providerOptions.magichour` with `schema`.
+ * Validates `request.providerOptions.magichour` with `schema` (core's one provider-option parser).
  *
  * @throws PortraitAnimatorError `invalid_input` naming the option (`providerOptions.magichour.style.intensity`).
  */
 export function parseProviderOptions<Schema extends z.ZodType>(request: AnimationRequest, schema: Schema, modelId: string): z.output<Schema> {
-  const raw = request.providerOptions?.[PROVIDER] ?? {}
-  const parsed = schema.safeParse(raw)
-  if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]!
-  const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
-  const path = [...issue.path, ...(keys.length > 0 ? [keys[0]!] : [])].map(String)
-  const field = ['providerOptions', PROVIDER, ...path].join('.')
-  const message = issue.code === 'unrecognized_keys' ? `unknown option${keys.length > 1 ? 's' : ''} ${keys.map((key) => `"${key}"`).join(', ')}` : issue.message
-  return fail(field, message, modelId)
-}
-
-function fail(field: string, message: string, modelId: string): never {
-  throw new PortraitAnimatorError({
-    kind: 'invalid_input',
-    message: `Invalid ${field}: ${message}.`,
-    provider: PROVIDER,
-    modelId,
-    field,
-    rule: 'provider-option',
-    accepted: false,
-  })
+  return parseCoreProviderOptions(request, schema, { provider: PROVIDER, modelId })
 }

@@ -16,9 +16,11 @@ export interface MagicHourSettings {
    */
   readonly baseUrl?: string
   /**
-   * Milliseconds between two status checks of a project. Magic Hour renders take minutes, so the
-   * default keeps well under any rate limit; lower it for the emulator.
-   * @default 2000
+   * Milliseconds between two status checks of a project (from the start of one to the next).
+   * Unset, polling is adaptive: the first check at once, then sparse early and every 150 ms near
+   * the end expected from this process's recent projects, never more than 2 checks per second of
+   * the project.
+   * @default adaptive
    */
   readonly pollIntervalMs?: number
   /**
@@ -58,7 +60,8 @@ export interface MagicHourSettings {
 export interface ResolvedSettings {
   readonly apiKey: string | undefined
   readonly baseUrl: string
-  readonly pollIntervalMs: number
+  /** `undefined`: adaptive polling. */
+  readonly pollIntervalMs: number | undefined
   readonly requestTimeoutMs: number
   readonly usdPerCredit: number
   readonly allowPrivateNetwork: boolean
@@ -99,7 +102,7 @@ export function resolveSettings(settings: MagicHourSettings | Readonly<Record<st
   return {
     apiKey,
     baseUrl: (value.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
-    pollIntervalMs: value.pollIntervalMs ?? 2000,
+    pollIntervalMs: value.pollIntervalMs,
     requestTimeoutMs: value.requestTimeoutMs ?? 30_000,
     usdPerCredit: value.usdPerCredit ?? DEFAULT_USD_PER_CREDIT,
     allowPrivateNetwork: value.allowPrivateNetwork ?? false,

@@ -101,8 +101,10 @@ export const talkingPhotoModel: MagicHourModel = {
     const mode = (parsed.success ? parsed.data.style?.generationMode : undefined) ?? DEFAULT_MODE
     const start = motion.startSeconds ?? 0
     if (motion.endSeconds !== undefined) return estimateFor(Math.max(0, motion.endSeconds - start), mode, usdPerCredit, 'from startSeconds and endSeconds')
-    const bytes = motion.audio instanceof Uint8Array ? motion.audio : motion.audio instanceof ArrayBuffer ? new Uint8Array(motion.audio) : undefined
-    const duration = bytes === undefined ? undefined : probeMedia(bytes).durationSeconds
+    const audio = motion.audio
+    const bytes = audio instanceof Uint8Array ? audio : audio instanceof ArrayBuffer ? new Uint8Array(audio) : undefined
+    const loaded = typeof audio === 'object' && 'durationSeconds' in audio ? audio.durationSeconds : undefined
+    const duration = loaded ?? (bytes === undefined ? undefined : probeMedia(bytes).durationSeconds)
     if (duration !== undefined) return estimateFor(Math.min(MAX_CLIP_SECONDS, Math.max(0, duration - start)), mode, usdPerCredit, "from the audio's duration")
     return estimateFor(MAX_CLIP_SECONDS, mode, usdPerCredit, `upper bound: the audio is not read before the call, so the longest clip (${MAX_CLIP_SECONDS} s) is assumed`)
   },

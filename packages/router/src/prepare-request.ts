@@ -1,6 +1,6 @@
 import { PortraitAnimatorError, assertPublicUrl, checkMediaLimits, isRemoteUrl, loadMedia, type AnimationRequest, type LoadedMedia, type MediaInput, type MediaLimits, type MediaRole, type PortraitAnimator } from '@portrait-animator/core'
 
-/** A request whose local media were read once, so every target sees the same bytes. */
+/** A request whose local media were read and checked once, so every target reuses the same loaded media. */
 export interface PreparedRequest {
   readonly request: AnimationRequest
   /** Checks one target's input limits; returns the `invalid_input` error when they reject the request. */
@@ -45,7 +45,8 @@ export async function prepareRequest(request: AnimationRequest, options: Prepare
       ...(role === 'image' && options.maxImagePixels !== undefined ? { maxPixels: options.maxImagePixels } : {}),
     })
     slots.push({ field, role, media })
-    return media.bytes
+    // The loaded object itself: each target's loadMedia reuses it instead of reading and decoding again.
+    return media
   }
   const image = await prepare(request.image, 'image', 'image')
   let motion = request.motion

@@ -1,14 +1,15 @@
 import { abortError, toPortraitAnimatorError } from '../errors/index.js'
-import type { ImageFormat, MediaInput, MediaRole } from '../spec/index.js'
+import type { ImageFormat, MediaFormat, MediaInput, MediaRole } from '../spec/index.js'
 import { assertImageDecodes } from './decode-image.js'
 import { describeUnrecognised } from './describe-unrecognised.js'
 import type { LoadMediaOptions, LoadedMedia } from './loaded-media.js'
-import { mediaError } from './media-error.js'
+import { maxBytesError, mediaError } from './media-error.js'
 import { mimeTypeOf, roleOf } from './media-formats.js'
 import { probeMedia } from './probe-media.js'
 import { readMediaInput } from './read-media-input.js'
 import type { RawMedia } from './read-media-input.js'
 import { safeFileName } from './safe-file-name.js'
+import { isVerifiedMedia, looksLikeLoadedMedia, markVerified } from './verified-media.js'
 
 /** Default hard cap on bytes read or downloaded: 200 MB. */
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -25,6 +26,12 @@ const ARTICLE: Readonly<Record<MediaRole, string>> = { image: 'an image', audio:
  * intact headers but cut-short pixel data is refused before any provider sees it.
  * Target-specific limits are checked afterwards with `checkMediaLimits`.
  *
+ * The result is frozen and may itself be passed as a `MediaInput` (the router does, so each input
+ * is read and decoded once per request, whatever the number of targets tried): it is then reused,
+ * with only the role, `maxBytes` and `maxPixels` checked against what it carries, as long as its
+ * bytes are still the ones checked. A look-alike object not made by `loadMedia`, or one whose bytes
+ * changed since, is read and checked again from its bytes.
+ *
  * @throws PortraitAnimatorError `invalid_input` naming `field` and the broken `rule`; `cancelled`
  *   or `timeout` when `signal` fires.
  * @example
@@ -35,18 +42,52 @@ const ARTICLE: Readonly<Record<MediaRole, string>> = { image: 'an image', audio:
  * ```
  */
 export async function loadMedia(input: MediaInput, options: LoadMediaOptions): Promise<LoadedMedia> {
+  if (isVerifiedMedia(input)) return reuse(input, options)
   try {
     options.signal?.throwIfAborted()
-    const raw = await readMediaInput(input, { ...options, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES })
+    const source = looksLikeLoadedMedia(input) ? input.bytes : input
+    const raw = await readMediaInput(source, { ...options, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES })
     options.signal?.throwIfAborted()
     const media = inspect(raw, options)
     // Headers first (a 60000x60000 claim never reaches the decoder), then every pixel.
     if (media.role === 'image') await assertImageDecodes(media.bytes, media.format as ImageFormat, { field: options.field, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS })
+    return markVerified(media)
+  } catch (error) {
+    if (options.signal?.aborted) throw abortError(options.signal)
+    throw toPortraitAnimatorError(error)
+  }
+}
+
+/** A media object already loaded and checked: only this call's role and caps are checked again. */
+function reuse(media: LoadedMedia, options: LoadMediaOptions): LoadedMedia {
+  try {
+    options.signal?.throwIfAborted()
+    checkRole(media.format, options)
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
+    if (media.bytes.byteLength > maxBytes) throw maxBytesError(options.field, maxBytes, media.bytes.byteLength, 'the data')
+    if (media.width !== undefined && media.height !== undefined) checkSize(media.width, media.height, media.role, options)
     return media
   } catch (error) {
     if (options.signal?.aborted) throw abortError(options.signal)
     throw toPortraitAnimatorError(error)
   }
+}
+
+/** The detected format must have the role the field expects. */
+function checkRole(format: MediaFormat, options: LoadMediaOptions): MediaRole {
+  const { field, expect } = options
+  const role = roleOf(format)
+  if (role !== expect) {
+    throw mediaError({
+      field,
+      rule: 'format',
+      limit: expect,
+      actual: `${role} (${format})`,
+      limitText: ARTICLE[expect],
+      problem: `expected ${ARTICLE[expect]} but got ${ARTICLE[role]} (${format.toUpperCase()})`,
+    })
+  }
+  return role
 }
 
 function inspect(raw: RawMedia, options: LoadMediaOptions): LoadedMedia {
@@ -76,17 +117,7 @@ function inspect(raw: RawMedia, options: LoadMediaOptions): LoadedMedia {
       problem: `the content is ${found.label === 'unknown binary data' ? 'not a recognised media format' : `${found.label}, which is not supported`}`,
     })
   }
-  const role = roleOf(format)
-  if (role !== expect) {
-    throw mediaError({
-      field,
-      rule: 'format',
-      limit: expect,
-      actual: `${role} (${format})`,
-      limitText: ARTICLE[expect],
-      problem: `expected ${ARTICLE[expect]} but got ${ARTICLE[role]} (${format.toUpperCase()})`,
-    })
-  }
+  const role = checkRole(format, options)
   // A size read from the header is judged first: a 60000x60000 claim is rejected on its own.
   if (probe.width !== undefined && probe.height !== undefined) checkSize(probe.width, probe.height, role, options)
   if (probe.truncated === true) {

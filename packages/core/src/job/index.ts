@@ -1,0 +1,8 @@
+export type { AcceptedJob, CancelOutcome, JobDriver, JobPoll, PollContext, PollSchedule } from './job-driver.js'
+export { systemClock, type JobClock } from './job-clock.js'
+export { followJob } from './follow-job.js'
+export { cancelJob, runJob, startJob, type JobRunOptions } from './run-job.js'
+export { adaptivePollDelay, adaptivePollSchedule, fixedPollSchedule, type AdaptivePollOptions } from './poll-schedule.js'
+export { JobDurations } from './job-durations.js'
+export { enforceStrict, strictWarningsError } from './strict-warnings.js'
+export { parseProviderOptions, type ProviderOptionsContext } from './parse-provider-options.js'

@@ -1,0 +1,110 @@
+import { withDeadline } from '../runtime/index.js'
+import type { CallOptions, JobHandle } from '../spec/index.js'
+import { followJob } from './follow-job.js'
+import { systemClock, type JobClock } from './job-clock.js'
+import type { CancelOutcome, JobDriver } from './job-driver.js'
+
+/** The call options the job runtime owns, plus its own knobs. */
+export interface JobRunOptions extends Pick<CallOptions, 'signal' | 'timeoutMs' | 'onJobStarted'> {
+  /**
+   * How long a cancel sent after an abort, a deadline or a failed `onJobStarted` may take.
+   * @default 5000
+   */
+  readonly cancelTimeoutMs?: number
+  /** @default the system clock */
+  readonly clock?: JobClock
+}
+
+const DEFAULT_CANCEL_TIMEOUT_MS = 5_000
+
+/** Whether the call already cancelled its job (so an abort right after does not cancel twice). */
+interface CancelState {
+  cancel?: CancelOutcome
+}
+
+/**
+ * Runs one call's job to its result: submits, hands the handle to `onJobStarted` (and cancels the
+ * job when that fails: nobody could follow it), follows it, and builds the result. The call's
+ * deadline (`timeoutMs`) and the caller's signal are one signal passed to every step; when it fires
+ * after the job was accepted, the job is cancelled remotely and the call ends with the driver's
+ * `abortError`. Nothing stays listening on the caller's signal once the call has ended.
+ *
+ * @example
+ * ```ts
+ * return runJob(driverFor(request), { signal: options.signal, timeoutMs: options.timeoutMs, onJobStarted: options.onJobStarted })
+ * ```
+ */
+export async function runJob<Job, Done, Result>(driver: JobDriver<Job, Done, Result>, options: JobRunOptions = {}): Promise<Result> {
+  const deadline = withDeadline(options.signal, options.timeoutMs)
+  const signal = deadline.signal
+  try {
+    const { job, handle } = await driver.submit(signal)
+    const state: CancelState = {}
+    try {
+      await announce(driver, job, handle, options, state)
+      return await driver.result(job, await followJob(driver, job, signal, options.clock ?? systemClock), signal)
+    } catch (error) {
+      if (!signal.aborted) throw error
+      const cancel = state.cancel ?? (await cancelJob(driver, job, options))
+      throw driver.abortError(signal, { job, cancel, cause: error })
+    }
+  } finally {
+    deadline.clear()
+  }
+}
+
+/**
+ * Submits one call's job and hands its handle to `onJobStarted`, for `start()`: the caller follows
+ * it later with `status()`. Same deadline and `onJobStarted` rules as `runJob`.
+ */
+export async function startJob<Job>(driver: Pick<JobDriver<Job, unknown, unknown>, 'submit' | 'cancel' | 'abortError' | 'announceFailed'>, options: JobRunOptions = {}): Promise<JobHandle> {
+  const deadline = withDeadline(options.signal, options.timeoutMs)
+  const signal = deadline.signal
+  try {
+    const { job, handle } = await driver.submit(signal)
+    const state: CancelState = {}
+    try {
+      await announce(driver, job, handle, options, state)
+      return handle
+    } catch (error) {
+      if (!signal.aborted) throw error
+      const cancel = state.cancel ?? (await cancelJob(driver, job, options))
+      throw driver.abortError(signal, { job, cancel, cause: error })
+    }
+  } finally {
+    deadline.clear()
+  }
+}
+
+/**
+ * `onJobStarted` with the handle. A failure there leaves nobody to follow the job, so it is
+ * cancelled and the call fails (with `announceFailed`'s error when the driver words it).
+ */
+async function announce<Job>(
+  driver: Pick<JobDriver<Job, unknown, unknown>, 'cancel' | 'announceFailed'>,
+  job: Job,
+  handle: JobHandle,
+  options: JobRunOptions,
+  state: CancelState,
+): Promise<void> {
+  if (!options.onJobStarted) return
+  try {
+    await options.onJobStarted(handle)
+  } catch (error) {
+    const cancel = await cancelJob(driver, job, options)
+    state.cancel = cancel
+    throw driver.announceFailed ? driver.announceFailed(error, { job, cancel }) : error
+  }
+}
+
+/** Asks the provider to cancel, within `cancelTimeoutMs`, whatever the call's own signal says. */
+export async function cancelJob<Job>(driver: Pick<JobDriver<Job, unknown, unknown>, 'cancel'>, job: Job, options: Pick<JobRunOptions, 'cancelTimeoutMs'> = {}): Promise<CancelOutcome> {
+  const limit = withDeadline(undefined, options.cancelTimeoutMs ?? DEFAULT_CANCEL_TIMEOUT_MS)
+  try {
+    return { confirmed: true, answer: await driver.cancel(job, limit.signal) }
+  } catch (error) {
+    return { confirmed: false, error }
+  } finally {
+    limit.clear()
+  }
+}
