@@ -21,6 +21,7 @@ import { followFalJob, type FalStreamSupport } from './fal-follow.js'
 import { createFalJobHandle, readFalJobHandle, type FalJobData } from './fal-job-handle.js'
 import { FalJobTracker } from './fal-job-tracker.js'
 import { prepareFalMedia, toUploadFile, type FalPreparedMedia } from './fal-media.js'
+import type { FalUploads } from './fal-uploads.js'
 import type { FalMediaField, FalModelDefinition, FalRequestPlan } from './fal-model.js'
 import type { FalJobReference, FalQueue } from './fal-queue.js'
 import { buildFalResult } from './fal-result.js'
@@ -34,6 +35,8 @@ export interface FalRuntime {
   readonly http: HttpClient
   readonly streamSupport: FalStreamSupport
   readonly drivingClipUploads: DrivingClipUploads
+  /** Inputs uploaded to fal storage, once each, within the concurrency cap. */
+  readonly uploads: FalUploads
   /** Where the bundled driving clip is read from. @default the package's `assets/` */
   readonly drivingClipLocation?: URL
 }
@@ -118,12 +121,12 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
       // Shared by concurrent calls, so not tied to one caller's signal; each caller still stops at once on abort.
       const shared = runtime.drivingClipUploads.get(async () => {
         const bytes = await readBundledDrivingClip(runtime.drivingClipLocation ?? BUNDLED_DRIVING_CLIP)
-        return queue.upload(toUploadFile({ bytes, fileName: 'live-photo-driving.mp4', mimeType: 'video/mp4' }), { modelId })
+        return runtime.uploads.limit(() => queue.upload(toUploadFile({ bytes, fileName: 'live-photo-driving.mp4', mimeType: 'video/mp4' }), { modelId }))
       })
       return settleOnAbort(shared, signal, onAbort)
     }
     tracker.phase('uploading', `Uploading ${media.field} to fal storage.`)
-    return queue.upload(toUploadFile(prepared.media), { modelId, signal })
+    return runtime.uploads.url(prepared.media, { modelId, signal })
   }
 
   async function finish(submitted: SubmittedJob, signal: AbortSignal | undefined, tracker: FalJobTracker, startedAt: Date): Promise<AnimationResult> {

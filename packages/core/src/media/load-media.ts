@@ -134,6 +134,7 @@ function inspect(raw: RawMedia, options: LoadMediaOptions): LoadedMedia {
     source: raw.source,
     fileName: safeFileName(raw.name, format),
     ...(raw.url === undefined ? {} : { url: raw.url }),
+    ...(raw.path === undefined ? {} : { path: raw.path }),
   }
 }
 

@@ -28,6 +28,8 @@ export interface LoadedMedia {
   readonly fileName: string
   /** The original URL (query string included) when `source` is `url`. */
   readonly url?: string
+  /** The absolute path of the file read, when `source` is `path` (uploads read it again from disk). */
+  readonly path?: string
 }
 
 /** Options of `loadMedia`. */
