@@ -17,6 +17,7 @@ import { abortedError, createCallScope, type CallScope } from './magichour-abort
 import type { MagicHourApi } from './magichour-api.js'
 import { projectCanceled, projectFailure, type Accepted } from './magichour-errors.js'
 import { uploadAssets } from './magichour-inputs.js'
+import type { MagicHourUploads } from './magichour-uploads.js'
 import { createHandle, parseHandle, type ParsedHandle } from './magichour-job-handle.js'
 import { API_KEY_VARIABLE, PROVIDER } from './magichour-limits.js'
 import type { MagicHourAnimator, MagicHourModel, Submission } from './magichour-model.js'
@@ -41,6 +42,8 @@ export interface AnimatorDependencies {
   readonly api: () => MagicHourApi | undefined
   readonly http: HttpClient
   readonly isAllowedHost: (url: string) => boolean
+  /** The provider's uploads: each distinct asset once, within its concurrency cap. */
+  readonly uploads: MagicHourUploads
 }
 
 /** How far a call got: decides `accepted` when it fails. */
@@ -90,7 +93,7 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
       if (request.strict === true) failOnWarnings(submission.warnings, modelId)
       const call = { signal: scope.signal, modelId }
       if (submission.assets.some((asset) => asset.kind === 'media')) progress(options, scope, 'uploading')
-      const paths = await uploadAssets(submission.assets, { api, http: dependencies.http, call, isAllowedHost: dependencies.isAllowedHost })
+      const paths = await uploadAssets(submission.assets, { api, http: dependencies.http, call, isAllowedHost: dependencies.isAllowedHost, uploads: dependencies.uploads })
       progress(options, scope, 'submitting')
       scope.signal.throwIfAborted()
       stage = 'creating'
