@@ -1,4 +1,4 @@
-import { ConcurrencyLimit, mediaDigest, SharedUploads, uploadFile, type LoadedMedia } from '@portrait-animator/core'
+import { ConcurrencyLimit, SharedUploads, uploadFile, type LoadedMedia } from '@portrait-animator/core'
 import { settleOnAbort } from './fal-call.js'
 import { falAbortError } from './fal-errors.js'
 import type { FalQueue } from './fal-queue.js'
@@ -27,7 +27,7 @@ export class FalUploads {
    * waiting at once when its signal fires.
    */
   async url(media: LoadedMedia, context: { readonly modelId: string; readonly signal?: AbortSignal | undefined }): Promise<string> {
-    const digest = mediaDigest(media.bytes)
+    const digest = media.sha256
     const shared = this.#shared.get(
       digest,
       () => this.#limit.run(async () => this.queue.upload(await uploadFile(media, digest), { modelId: context.modelId })),

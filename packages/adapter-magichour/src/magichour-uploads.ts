@@ -1,4 +1,4 @@
-import { ConcurrencyLimit, extensionOf, mediaDigest, SharedUploads, uploadFile, type HttpClient, type LoadedMedia } from '@portrait-animator/core'
+import { ConcurrencyLimit, extensionOf, SharedUploads, uploadFile, type HttpClient, type LoadedMedia } from '@portrait-animator/core'
 import type { MagicHourApi } from './magichour-api.js'
 
 /** The default of `maxConcurrentUploads`. */
@@ -46,7 +46,7 @@ export class MagicHourUploads {
 
   /** The `file_path` of each asset, in order: reused, in flight, or uploaded now. */
   filePaths(assets: readonly AssetToUpload[], context: UploadContext): Promise<string>[] {
-    const digests = assets.map((asset) => mediaDigest(asset.media.bytes))
+    const digests = assets.map((asset) => asset.media.sha256)
     const uploads = new Map<string, Promise<StoredAsset>>()
     const missing = new Map<string, AssetToUpload>()
     for (const [index, digest] of digests.entries()) {

@@ -1,7 +1,6 @@
 import type { EmulatorRuntime } from './emulator-runtime.js'
 import { falFaultReply, falPlainError } from './fal-errors.js'
 import { falAccount } from './fal-auth.js'
-import { inputDigest } from './input-digest.js'
 import { emptyReply, jsonReply } from './reply.js'
 import type { Route } from './router.js'
 
@@ -73,7 +72,7 @@ export function falStorageRoutes(runtime: EmulatorRuntime): Route[] {
         const bytes = await context.readBody(MAX_UPLOAD_BYTES)
         const contentType = context.request.headers['content-type'] || upload.contentType
         runtime.files.put(upload.path, { bytes, contentType })
-        runtime.ledger.recordUpload({ provider: 'fal', inputDigest: inputDigest(bytes), bytes: bytes.byteLength, contentType })
+        runtime.ledger.recordUpload({ provider: 'fal', bytes, contentType })
         pending.delete(context.params.token ?? '')
         return emptyReply(200)
       },
@@ -107,7 +106,7 @@ export function falStorageRoutes(runtime: EmulatorRuntime): Route[] {
         const parts = [...upload.parts.entries()].sort(([left], [right]) => left - right).map(([, bytes]) => bytes)
         const bytes = Buffer.concat(parts)
         runtime.files.put(upload.path, { bytes, contentType: upload.contentType })
-        runtime.ledger.recordUpload({ provider: 'fal', inputDigest: inputDigest(bytes), bytes: bytes.byteLength, contentType: upload.contentType })
+        runtime.ledger.recordUpload({ provider: 'fal', bytes, contentType: upload.contentType })
         pending.delete(token)
         return jsonReply(200, { url: runtime.url(upload.path) })
       },

@@ -1,4 +1,5 @@
 import { accountId } from './account-id.js'
+import { inputDigest } from './input-digest.js'
 
 /** The three providers the emulator speaks. */
 export type ProviderName = 'ailab' | 'fal' | 'magichour'
@@ -123,7 +124,7 @@ type MutableJob = { -readonly [Key in keyof JobRecord]: JobRecord[Key] } & {
 export class Ledger implements LedgerView {
   readonly #entries: LedgerEntry[] = []
   readonly #jobs = new Map<string, MutableJob>()
-  readonly #uploads: UploadRecord[] = []
+  readonly #uploads: { provider: ProviderName; bytes: Uint8Array; contentType: string; at: number; inputDigest?: string }[] = []
   readonly #beforeRead: (() => void)[] = []
 
   /** Registers work to run before every read, so that lazily computed job states are settled. */
@@ -184,14 +185,18 @@ export class Ledger implements LedgerView {
     this.#jobs.get(requestId)?.webhookDeliveries.push(delivery)
   }
 
-  recordUpload(upload: Omit<UploadRecord, 'at'>): void {
+  /** Records a stored upload; its digest is computed when the ledger is read, not on the hot path. */
+  recordUpload(upload: { readonly provider: ProviderName; readonly bytes: Uint8Array; readonly contentType: string }): void {
     this.#uploads.push({ ...upload, at: Date.now() })
   }
 
   uploads(filter: { readonly provider?: ProviderName; readonly inputDigest?: string } = {}): UploadRecord[] {
-    return this.#uploads.filter(
-      (upload) => (filter.provider === undefined || upload.provider === filter.provider) && (filter.inputDigest === undefined || upload.inputDigest === filter.inputDigest),
-    )
+    return this.#uploads
+      .map((upload) => {
+        upload.inputDigest ??= inputDigest(upload.bytes)
+        return { provider: upload.provider, inputDigest: upload.inputDigest, bytes: upload.bytes.byteLength, contentType: upload.contentType, at: upload.at }
+      })
+      .filter((upload) => (filter.provider === undefined || upload.provider === filter.provider) && (filter.inputDigest === undefined || upload.inputDigest === filter.inputDigest))
   }
 
   clear(): void {

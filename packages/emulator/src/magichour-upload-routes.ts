@@ -1,6 +1,5 @@
 import type { EmulatorRuntime } from './emulator-runtime.js'
 import { magicHourError, magicHourFaultReply, magicHourJsonRequest, storageError, storageFaultReply } from './magichour-errors.js'
-import { inputDigest } from './input-digest.js'
 import { emptyReply, jsonReply } from './reply.js'
 import type { Route } from './router.js'
 import { checkSignedPath, signPath } from './signed-url.js'
@@ -73,7 +72,7 @@ export function magicHourUploadRoutes(runtime: EmulatorRuntime): Route[] {
         const bytes = await context.readBody(MAX_UPLOAD_BYTES)
         const contentType = context.request.headers['content-type'] ?? 'application/octet-stream'
         runtime.files.put(context.params.filePath ?? '', { bytes, contentType })
-        runtime.ledger.recordUpload({ provider: 'magichour', inputDigest: inputDigest(bytes), bytes: bytes.byteLength, contentType })
+        runtime.ledger.recordUpload({ provider: 'magichour', bytes, contentType })
         return emptyReply(200, { etag: `"${runtime.ids.hex(32)}"` })
       },
     },

@@ -28,7 +28,7 @@ interface Entry<T> {
  * @example
  * ```ts
  * const uploads = new SharedUploads<string>()
- * const url = await uploads.get(mediaDigest(bytes), () => upload(bytes), () => Date.now() + 3_600_000)
+ * const url = await uploads.get(media.sha256, () => upload(bytes), () => Date.now() + 3_600_000)
  * ```
  */
 export class SharedUploads<T> {

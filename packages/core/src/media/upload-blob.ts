@@ -20,7 +20,7 @@ export interface UploadFileSource {
  *
  * A `File` made from a Blob shares the Blob's memory, so the name and type cost nothing.
  *
- * @param digest `mediaDigest(media.bytes)`, so a buffer changed after an earlier upload is not
+ * @param digest `media.sha256` (or `mediaDigest(media.bytes)`), so a buffer changed after an earlier upload is not
  *   served from that upload's Blob.
  */
 export async function uploadFile(media: UploadFileSource, digest: string): Promise<File> {
