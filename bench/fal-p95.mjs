@@ -57,7 +57,7 @@ async function measure(side) {
   )
   const seconds = (performance.now() - started) / 1000
   const times = outcomes.filter((outcome) => outcome.status === 'fulfilled').map((outcome) => outcome.value).sort((a, b) => a - b)
-  const failures = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => String(outcome.reason?.kind ?? outcome.reason?.message ?? outcome.reason))
+  const failures = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => `${outcome.reason?.kind ?? "error"}: ${outcome.reason?.message ?? outcome.reason}`)
   await emulator.stop()
   await rm(folder, { recursive: true, force: true })
   return { side, jobs: JOBS, retries: run.retries?.() ?? 0, seconds, failed: failures.length, firstFailure: failures[0], p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times.at(-1) }

@@ -17,6 +17,7 @@
 //   npx tsc -b packages/cli && node --expose-gc bench/router-memory.mjs [jobs]
 //   node --expose-gc bench/router-memory.mjs [jobs] --target magichour/image-to-video --image FILE   (one target, JSON line)
 //   node --expose-gc bench/router-memory.mjs [jobs] --target sdk:fal --image FILE   (the SDK anchor, JSON line)
+//   node --expose-gc bench/router-memory.mjs [jobs] --sdk-only   (only the side-by-side pair)
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -29,7 +30,7 @@ const BUDGET_RSS_MB = 250
 const BUDGET_SDK_RATIO = 1.05
 const SAMPLE_PNG = fileURLToPath(new URL('../examples/assets/astronaut.png', import.meta.url))
 const OUTPUT_BYTES = 20 * 1024 * 1024
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: 'string' }, image: { type: 'string' } } })
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: 'string' }, image: { type: 'string' }, 'sdk-only': { type: 'boolean' } } })
 const JOBS = Number(positionals[0] ?? process.env.JOBS ?? 200)
 const PROVIDERS = {
   'fal/live-portrait': { adapter: 'fal', apiKey: 'bench-id:bench-secret', settings: {} },
@@ -100,7 +101,7 @@ if (values.target) {
   const imageKb = (await stat(imagePath)).size / 1024
   console.log(`memory benchmark: node ${process.version}, ${availableParallelism()} cores, ${JOBS} jobs at once through the router, each output ${OUTPUT_BYTES / 1024 / 1024} MB saved to disk, input a ${imageKb.toFixed(0)} KB JPEG portrait`)
   let allPass = true
-  for (const target of Object.keys(PROVIDERS)) {
+  for (const target of values['sdk-only'] ? [] : Object.keys(PROVIDERS)) {
     const figures = runInProcess(target, imagePath)
     if (!figures) {
       allPass = false
@@ -113,7 +114,7 @@ if (values.target) {
   await rm(scratch, { recursive: true, force: true })
   console.log(`budget (peak RSS <= ${BUDGET_RSS_MB} MB, every target): ${allPass ? 'PASS' : 'FAIL'}`)
 
-  console.log(`side by side with fal's SDK: ${JOBS} jobs at once, input the ${((await stat(SAMPLE_PNG)).size / 1024).toFixed(0)} KB sample PNG, outputs saved to disk`)
+  console.log(`side by side with fal's SDK: ${JOBS} jobs at once, input the ${((await stat(SAMPLE_PNG)).size / 1000).toFixed(0)} kB sample PNG, outputs saved to disk`)
   const ours = runInProcess('fal/live-portrait', SAMPLE_PNG)
   const sdk = runInProcess('sdk:fal', SAMPLE_PNG)
   if (ours) console.log(describe(ours))

@@ -9,7 +9,18 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createFalClient } from '@fal-ai/client'
-import { falFetch } from '@portrait-animator/emulator'
+
+/** fal's API hosts, sent to the emulator (as the emulator's `falFetch` does; inlined so this process loads nothing of the project). */
+const FAL_HOSTS = new Set(['queue.fal.run', 'fal.run', 'rest.fal.ai', 'rest.alpha.fal.ai'])
+function falFetch(baseUrl) {
+  return (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
+    if (url.protocol !== 'https:' || !FAL_HOSTS.has(url.hostname)) return fetch(input, init)
+    const path = url.hostname === 'fal.run' ? `/fal-run${url.pathname}` : url.pathname
+    const target = `${baseUrl}${path}${url.search}`
+    return typeof input === 'string' || input instanceof URL ? fetch(target, init) : fetch(new Request(target, input), init)
+  }
+}
 
 const DRIVING_CLIP = new URL('../../packages/adapter-fal/assets/live-photo-driving.mp4', import.meta.url)
 
