@@ -46,7 +46,7 @@ export async function loadMedia(input: MediaInput, options: LoadMediaOptions): P
     // the same bytes while they are remembered (200 jobs with one portrait decode it once).
     if (media.role === 'image') {
       const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
-      await decodedOnce(`${media.sha256}:${maxPixels}`, () => assertImageDecodes(media.bytes, media.format as ImageFormat, { field: options.field, maxPixels }))
+      await decodedOnce(`${media.sha256}:${maxPixels}:${options.field}`, () => assertImageDecodes(media.bytes, media.format as ImageFormat, { field: options.field, maxPixels }))
     }
     return media
   } catch (error) {
