@@ -9,9 +9,15 @@
 // caller's), with every video output padded to 20 MB (an MP4 `free` box: still playable) and jobs
 // of 2 s. Every saved file is checked for its size and MP4 header, then all are deleted.
 //
+// Side by side (issue 17): fal/live-portrait with the 791 KB sample PNG as the input, against fal's
+// own SDK doing the same jobs with one shared Blob (`bench/support/fal-sdk-anchor.mjs`), each in a
+// process of its own, with the ratio of the two peaks. Target: at most 1.05x the SDK's peak.
+//
 // Run after building:
 //   npx tsc -b packages/cli && node --expose-gc bench/router-memory.mjs [jobs]
 //   node --expose-gc bench/router-memory.mjs [jobs] --target magichour/image-to-video --image FILE   (one target, JSON line)
+//   node --expose-gc bench/router-memory.mjs [jobs] --target sdk:fal --image FILE   (the SDK anchor, JSON line)
+//   node --expose-gc bench/router-memory.mjs [jobs] --sdk-only   (only the side-by-side pair)
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -21,36 +27,51 @@ import { parseArgs } from 'node:util'
 import { startEmulatorProcess } from './support/emulator-process.mjs'
 
 const BUDGET_RSS_MB = 250
+const BUDGET_SDK_RATIO = 1.05
+const SAMPLE_PNG = fileURLToPath(new URL('../examples/assets/astronaut.png', import.meta.url))
 const OUTPUT_BYTES = 20 * 1024 * 1024
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: 'string' }, image: { type: 'string' } } })
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: 'string' }, image: { type: 'string' }, 'sdk-only': { type: 'boolean' } } })
 const JOBS = Number(positionals[0] ?? process.env.JOBS ?? 200)
 const PROVIDERS = {
   'fal/live-portrait': { adapter: 'fal', apiKey: 'bench-id:bench-secret', settings: {} },
   'magichour/image-to-video': { adapter: 'magichour', apiKey: 'bench-memory-key', settings: { pollIntervalMs: 500 } },
 }
 
-/** Runs `JOBS` jobs at once through a router to `target`, saving every output; returns the figures. */
-async function measure(target, imagePath) {
+/** One job through a one-target router, or through fal's SDK for `sdk:fal`; resolves with the saved file. */
+async function jobRunner(target, image, baseUrl, folder) {
+  if (target === 'sdk:fal') {
+    const { falSdkAnchor } = await import('./support/fal-sdk-anchor.mjs')
+    const sdk = await falSdkAnchor({ baseUrl, image, folder })
+    const run = async (index) => {
+      const path = await sdk.run(index)
+      return { path, bytes: (await stat(path)).size }
+    }
+    return Object.assign(run, { retries: () => sdk.retries })
+  }
   const { createRouter } = await import('@portrait-animator/router')
-  const image = new Uint8Array(await readFile(imagePath))
-  const emulator = await startEmulatorProcess(['--job-ms', '2000', '--output-padding', String(OUTPUT_BYTES)])
-  const folder = await mkdtemp(join(tmpdir(), 'pa-bench-memory-'))
   const providerName = target.split('/')[0]
   const router = await createRouter({
-    providers: { [providerName]: { ...PROVIDERS[target], baseUrl: emulator.baseUrl } },
+    providers: { [providerName]: { ...PROVIDERS[target], baseUrl } },
     routes: { default: { strategy: 'fallback', targets: [target] } },
     stateDir: join(folder, 'state'),
   })
+  return async (index) => {
+    const result = await router.animate({ image, motion: { type: 'preset', preset: 'live-photo' } })
+    if (result.servedBy.target !== target) throw new Error(`served by ${result.servedBy.target}`)
+    return result.output.save(join(folder, `live-${index}.mp4`))
+  }
+}
+
+/** Runs `JOBS` jobs at once to `target`, saving every output; returns the figures. */
+async function measure(target, imagePath) {
+  const image = new Uint8Array(await readFile(imagePath))
+  const emulator = await startEmulatorProcess(['--job-ms', '2000', '--output-padding', String(OUTPUT_BYTES)])
+  const folder = await mkdtemp(join(tmpdir(), 'pa-bench-memory-'))
+  const run = await jobRunner(target, image, emulator.baseUrl, folder)
   globalThis.gc?.()
   const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024
   const started = performance.now()
-  const saved = await Promise.all(
-    Array.from({ length: JOBS }, async (_, index) => {
-      const result = await router.animate({ image, motion: { type: 'preset', preset: 'live-photo' } })
-      if (result.servedBy.target !== target) throw new Error(`served by ${result.servedBy.target}`)
-      return result.output.save(join(folder, `live-${index}.mp4`))
-    }),
-  )
+  const saved = await Promise.all(Array.from({ length: JOBS }, (_, index) => run(index)))
   const seconds = (performance.now() - started) / 1000
   const peakRssMb = process.resourceUsage().maxRSS / 1024
   let totalBytes = 0
@@ -65,7 +86,7 @@ async function measure(target, imagePath) {
   }
   await emulator.stop()
   await rm(folder, { recursive: true, force: true })
-  return { target, files: saved.length, totalMb: totalBytes / 1024 / 1024, seconds, rssBeforeMb, peakRssMb }
+  return { target, retries: run.retries?.() ?? 0, files: saved.length, totalMb: totalBytes / 1024 / 1024, seconds, rssBeforeMb, peakRssMb }
 }
 
 if (values.target) {
@@ -80,22 +101,41 @@ if (values.target) {
   const imageKb = (await stat(imagePath)).size / 1024
   console.log(`memory benchmark: node ${process.version}, ${availableParallelism()} cores, ${JOBS} jobs at once through the router, each output ${OUTPUT_BYTES / 1024 / 1024} MB saved to disk, input a ${imageKb.toFixed(0)} KB JPEG portrait`)
   let allPass = true
-  for (const target of Object.keys(PROVIDERS)) {
-    const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), String(JOBS), '--target', target, '--image', imagePath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-    const line = run.stdout.trim().split('\n').at(-1)
-    if (run.status !== 0 || !line) {
-      console.log(`${target}: the run failed (exit ${run.status})`)
+  for (const target of values['sdk-only'] ? [] : Object.keys(PROVIDERS)) {
+    const figures = runInProcess(target, imagePath)
+    if (!figures) {
       allPass = false
       continue
     }
-    const figures = JSON.parse(line)
     const pass = figures.peakRssMb <= BUDGET_RSS_MB && figures.files === JOBS
     allPass &&= pass
-    console.log(
-      `${target}: saved ${figures.files} files, ${figures.totalMb.toFixed(0)} MB in ${figures.seconds.toFixed(1)} s; RSS ${figures.rssBeforeMb.toFixed(0)} MB before the jobs (libraries loaded), peak ${figures.peakRssMb.toFixed(0)} MB: ${pass ? 'PASS' : 'FAIL'}`,
-    )
+    console.log(`${describe(figures)}: ${pass ? 'PASS' : 'FAIL'}`)
   }
   await rm(scratch, { recursive: true, force: true })
   console.log(`budget (peak RSS <= ${BUDGET_RSS_MB} MB, every target): ${allPass ? 'PASS' : 'FAIL'}`)
-  process.exitCode = allPass ? 0 : 1
+
+  console.log(`side by side with fal's SDK: ${JOBS} jobs at once, input the ${((await stat(SAMPLE_PNG)).size / 1000).toFixed(0)} kB sample PNG, outputs saved to disk`)
+  const ours = runInProcess('fal/live-portrait', SAMPLE_PNG)
+  const sdk = runInProcess('sdk:fal', SAMPLE_PNG)
+  if (ours) console.log(describe(ours))
+  if (sdk) console.log(`${describe(sdk)} (one shared Blob, fal.subscribe streaming)`)
+  const ratio = ours && sdk ? ours.peakRssMb / sdk.peakRssMb : Number.NaN
+  const sdkPass = ratio <= BUDGET_SDK_RATIO
+  console.log(`peak RSS ratio, fal/live-portrait / SDK: ${ratio.toFixed(3)} (target <= ${BUDGET_SDK_RATIO}): ${sdkPass ? 'PASS' : 'FAIL'}`)
+  process.exitCode = allPass && sdkPass ? 0 : 1
+}
+
+/** Measures one target in a process of its own; `undefined` (and a line saying so) when it failed. */
+function runInProcess(target, imagePath) {
+  const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), String(JOBS), '--target', target, '--image', imagePath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = run.stdout.trim().split('\n').at(-1)
+  if (run.status !== 0 || !line) {
+    console.log(`${target}: the run failed (exit ${run.status})`)
+    return undefined
+  }
+  return JSON.parse(line)
+}
+
+function describe(figures) {
+  return `${figures.target}: saved ${figures.files} files, ${figures.totalMb.toFixed(0)} MB in ${figures.seconds.toFixed(1)} s; RSS ${figures.rssBeforeMb.toFixed(0)} MB before the jobs (libraries loaded), peak ${figures.peakRssMb.toFixed(0)} MB${figures.retries ? `; ${figures.retries} jobs run again after a transport failure` : ''}`
 }

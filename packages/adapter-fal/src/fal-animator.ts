@@ -22,6 +22,7 @@ import { createFalJobHandle, readFalJobHandle, type FalJobData } from './fal-job
 import { falJobDriver, type FalStreamSupport, type FalSubmittedJob } from './fal-job-driver.js'
 import { FalJobTracker } from './fal-job-tracker.js'
 import { prepareFalMedia, toUploadFile, type FalPreparedMedia } from './fal-media.js'
+import type { FalUploads } from './fal-uploads.js'
 import type { FalMediaField, FalModelDefinition, FalRequestPlan } from './fal-model.js'
 import type { FalJobReference, FalQueue } from './fal-queue.js'
 import { buildFalResult } from './fal-result.js'
@@ -35,6 +36,8 @@ export interface FalRuntime {
   readonly http: HttpClient
   readonly streamSupport: FalStreamSupport
   readonly drivingClipUploads: DrivingClipUploads
+  /** Inputs uploaded to fal storage, once each, within the concurrency cap. */
+  readonly uploads: FalUploads
   /** Where the bundled driving clip is read from. @default the package's `assets/` */
   readonly drivingClipLocation?: URL
 }
@@ -111,12 +114,12 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
       // Shared by concurrent calls, so not tied to one caller's signal; each caller still stops at once on abort.
       const shared = runtime.drivingClipUploads.get(async () => {
         const bytes = await readBundledDrivingClip(runtime.drivingClipLocation ?? BUNDLED_DRIVING_CLIP)
-        return queue.upload(toUploadFile({ bytes, fileName: 'live-photo-driving.mp4', mimeType: 'video/mp4' }), { modelId })
+        return runtime.uploads.limit(() => queue.upload(toUploadFile({ bytes, fileName: 'live-photo-driving.mp4', mimeType: 'video/mp4' }), { modelId }))
       })
       return settleOnAbort(shared, signal, onAbort)
     }
     tracker.phase('uploading', `Uploading ${media.field} to fal storage.`)
-    return queue.upload(toUploadFile(prepared.media), { modelId, signal })
+    return runtime.uploads.url(prepared.media, { modelId, signal })
   }
 
   /** The request's shape and the call options, checked before anything is read or sent. */

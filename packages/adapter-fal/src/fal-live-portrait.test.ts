@@ -70,7 +70,9 @@ describe('fal/live-portrait on the wire', () => {
     expect(Buffer.from(clipUploads[0]?.body as Uint8Array).equals(clip)).toBe(true)
     const bodies = fake.find('POST', SUBMIT_URL).map((request) => JSON.parse(String(request.body)) as Record<string, unknown>)
     expect(bodies[0]).toEqual({ image_url: 'https://v3.fal.media/files/u1/image.png', video_url: 'https://v3.fal.media/files/u2/live-photo-driving.mp4', flag_pasteback: false })
-    expect(bodies[1]).toEqual({ image_url: 'https://v3.fal.media/files/u3/image.png', video_url: 'https://v3.fal.media/files/u2/live-photo-driving.mp4', flag_pasteback: true })
+    // The same portrait is not uploaded twice either.
+    expect(fake.find('PUT', /upload\.fal\.example/)).toHaveLength(2)
+    expect(bodies[1]).toEqual({ image_url: 'https://v3.fal.media/files/u1/image.png', video_url: 'https://v3.fal.media/files/u2/live-photo-driving.mp4', flag_pasteback: true })
     for (const result of [first, second]) {
       expect(result.warnings).toEqual([expect.objectContaining({ type: 'translated', setting: 'motion.preset', provider: 'fal' })])
       expect(result.warnings[0]?.message).toMatch(/bundled clip/)

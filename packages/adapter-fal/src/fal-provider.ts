@@ -1,3 +1,4 @@
+import { FalUploads } from './fal-uploads.js'
 import { createFalClient } from '@fal-ai/client'
 import {
   createHttpClient,
@@ -69,16 +70,18 @@ export function createFal(settings: FalSettings = {}): FalProvider {
     fetch: createFalFetch({ baseUrl: resolved.baseUrl, fetch: resolved.fetch, calls, requestTimeoutMs: resolved.requestTimeoutMs }),
     suppressLocalCredentialsWarning: true,
   })
+  const queue = new FalQueue({
+    client,
+    calls,
+    priority: resolved.priority,
+    webhookUrl: resolved.webhookUrl,
+    outputLifetimeSeconds: resolved.outputLifetimeSeconds,
+    uploadLifetimeSeconds: resolved.uploadLifetimeSeconds,
+  })
   const runtime: FalRuntime = {
     settings: resolved,
-    queue: new FalQueue({
-      client,
-      calls,
-      priority: resolved.priority,
-      webhookUrl: resolved.webhookUrl,
-      outputLifetimeSeconds: resolved.outputLifetimeSeconds,
-      uploadLifetimeSeconds: resolved.uploadLifetimeSeconds,
-    }),
+    queue,
+    uploads: new FalUploads(queue, resolved.uploadLifetimeSeconds, resolved.maxConcurrentUploads),
     http: createHttpClient({ provider: 'fal', timeoutMs: resolved.requestTimeoutMs, ...(resolved.fetch ? { fetch: resolved.fetch } : {}) }),
     streamSupport: { state: 'unknown' },
     drivingClipUploads: new DrivingClipUploads(resolved.uploadLifetimeSeconds),

@@ -59,6 +59,13 @@ export interface FalSettings {
    */
   readonly uploadLifetimeSeconds?: FalLifetime
   /**
+   * Uploads to fal storage running at once, for this provider instance. Each distinct input (by
+   * SHA-256 of its bytes) is uploaded once and reused while its upload lives, so 200 jobs with the
+   * same portrait make one upload.
+   * @default 8
+   */
+  readonly maxConcurrentUploads?: number
+  /**
    * A URL fal can fetch for the driving clip of the `live-photo` preset, so the clip bundled with
    * this package is not uploaded again.
    * @default the bundled clip, uploaded once per process and reused while its upload lives
@@ -101,6 +108,7 @@ export interface ResolvedFalSettings {
   readonly statusMode: FalStatusMode
   readonly outputLifetimeSeconds: FalLifetime | undefined
   readonly uploadLifetimeSeconds: FalLifetime
+  readonly maxConcurrentUploads: number
   readonly drivingVideoUrl: string | undefined
   readonly allowPrivateNetwork: boolean
   readonly webhookUrl: string | undefined
@@ -109,6 +117,9 @@ export interface ResolvedFalSettings {
   readonly cancelTimeoutMs: number
   readonly trustedOutputHosts: readonly string[]
 }
+
+/** The default of `maxConcurrentUploads`: enough to fill a link, few enough to hold little memory. */
+export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8
 
 /** The smallest polling interval: two status requests per second per job at most. */
 export const MIN_POLL_INTERVAL_MS = 500
@@ -124,6 +135,7 @@ const settingsSchema = z.object({
   statusMode: z.enum(['auto', 'streaming', 'polling']).optional(),
   outputLifetimeSeconds: lifetime.optional(),
   uploadLifetimeSeconds: lifetime.optional(),
+  maxConcurrentUploads: z.number().int().min(1).max(1024).optional(),
   drivingVideoUrl: httpUrl.optional(),
   allowPrivateNetwork: z.boolean().optional(),
   webhookUrl: httpUrl.optional(),
@@ -169,6 +181,7 @@ export function resolveFalSettings(settings: FalSettings, env: NodeJS.ProcessEnv
     statusMode: value.statusMode ?? 'auto',
     outputLifetimeSeconds: value.outputLifetimeSeconds,
     uploadLifetimeSeconds: value.uploadLifetimeSeconds ?? 86_400,
+    maxConcurrentUploads: value.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS,
     drivingVideoUrl: value.drivingVideoUrl,
     allowPrivateNetwork: value.allowPrivateNetwork ?? false,
     webhookUrl: value.webhookUrl,

@@ -21,6 +21,7 @@ import { API_KEY_VARIABLE, PROVIDER } from './magichour-limits.js'
 import type { MagicHourAnimator, MagicHourModel } from './magichour-model.js'
 import { jobStatusOf } from './magichour-result.js'
 import type { ResolvedSettings } from './magichour-settings.js'
+import type { MagicHourUploads } from './magichour-uploads.js'
 
 /** What an animator is built from. */
 export interface AnimatorDependencies {
@@ -30,6 +31,8 @@ export interface AnimatorDependencies {
   readonly api: () => MagicHourApi | undefined
   readonly http: HttpClient
   readonly isAllowedHost: (url: string) => boolean
+  /** The provider's uploads: each distinct asset once, within its concurrency cap. */
+  readonly uploads: MagicHourUploads
 }
 
 /**
@@ -83,7 +86,7 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
       request,
       startedAt,
       durations,
-      sources: { http: dependencies.http, isAllowedHost: dependencies.isAllowedHost },
+      sources: { http: dependencies.http, isAllowedHost: dependencies.isAllowedHost, uploads: dependencies.uploads },
       progress: (phase, message) => progress(options, startedAt, phase, message),
     })
   }

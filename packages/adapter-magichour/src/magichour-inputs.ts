@@ -2,7 +2,6 @@ import {
   PortraitAnimatorError,
   assertPublicUrl,
   checkMediaLimits,
-  extensionOf,
   isRemoteUrl,
   loadMedia,
   type HttpClient,
@@ -11,8 +10,10 @@ import {
   type MediaLimits,
 } from '@portrait-animator/core'
 import type { ApiCall, MagicHourApi } from './magichour-api.js'
+import { raceAbort } from './magichour-abort.js'
 import { untrustedHostError } from './magichour-hosts.js'
 import { PROVIDER, URL_EXTENSIONS } from './magichour-limits.js'
+import type { MagicHourUploads } from './magichour-uploads.js'
 
 /** An input ready to hand to Magic Hour: a URL it fetches itself, or media to upload. */
 export type PreparedAsset =
@@ -82,13 +83,16 @@ export interface UploadOptions {
   readonly http: HttpClient
   readonly call: ApiCall & { readonly modelId: string }
   readonly isAllowedHost: (url: string) => boolean
+  /** The provider's uploads, shared by its calls. */
+  readonly uploads: MagicHourUploads
 }
 
 /**
- * Uploads every `media` asset: one `POST /v1/files/upload-urls` for all of them (`type` and the
- * extension of the DETECTED format), then a `PUT` of the raw bytes to each pre-signed URL, without
- * any credentials. Returns the value for each asset's `*_file_path`, in order: the uploaded
- * `file_path`, or the URL as it was given.
+ * Uploads every `media` asset not uploaded already: one `POST /v1/files/upload-urls` for those
+ * (`type` and the extension of the DETECTED format), then a `PUT` of the raw bytes to each
+ * pre-signed URL, without any credentials. An asset uploaded before (same bytes) and still fresh,
+ * or being uploaded for another call, is not uploaded again. Returns the value for each asset's
+ * `*_file_path`, in order: the uploaded `file_path`, or the URL as it was given.
  *
  * @throws PortraitAnimatorError with `accepted: false`: nothing has been submitted yet.
  */
@@ -96,37 +100,31 @@ export async function uploadAssets(assets: readonly PreparedAsset[], options: Up
   const pending = assets.flatMap((asset, index) => (asset.kind === 'media' ? [{ index, media: asset.media, role: asset.role }] : []))
   const paths = assets.map((asset) => (asset.kind === 'url' ? asset.url : ''))
   if (pending.length === 0) return paths
-  const targets = await options.api.createUploadUrls(
-    pending.map((item) => ({ type: item.role, extension: extensionOf(item.media.format) })),
-    options.call,
-  )
-  await Promise.all(
-    pending.map(async (item, order) => {
-      const target = targets[order]!
-      await put(target.upload_url, item.media, item.role, options)
-      paths[item.index] = target.file_path
-    }),
-  )
-  return paths
-}
-
-async function put(url: string, media: LoadedMedia, role: string, options: UploadOptions): Promise<void> {
   const modelId = options.call.modelId
-  if (!options.isAllowedHost(url)) throw untrustedHostError(url, `an upload URL for the ${role}`, modelId, false)
-  const response = await options.http.request(url, { method: 'PUT', body: media.bytes, signal: options.call.signal }).catch((error: unknown) => {
+  const uploads = options.uploads.filePaths(pending, {
+    api: options.api,
+    http: options.http,
+    modelId,
+    checkHost: (url, role) => {
+      if (!options.isAllowedHost(url)) throw untrustedHostError(url, `an upload URL for the ${role}`, modelId, false)
+    },
+    putFailed: (status, retryAfterMs, role, fileName) =>
+      new PortraitAnimatorError({
+        kind: status >= 500 ? 'unavailable' : 'provider_error',
+        message: `Uploading the ${role} (${fileName}) to Magic Hour's storage failed with HTTP ${status}.`,
+        provider: PROVIDER,
+        modelId,
+        statusCode: status,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        accepted: false,
+      }),
+  })
+  // The uploads are shared with other calls: this call stops waiting when its signal fires, they go on.
+  const filePaths = await raceAbort(Promise.all(uploads), options.call.signal).catch((error: unknown) => {
     throw attribute(error, modelId, false)
   })
-  await response.discard()
-  if (response.ok) return
-  throw new PortraitAnimatorError({
-    kind: response.status >= 500 ? 'unavailable' : 'provider_error',
-    message: `Uploading the ${role} (${media.fileName}) to Magic Hour's storage failed with HTTP ${response.status}.`,
-    provider: PROVIDER,
-    modelId,
-    statusCode: response.status,
-    ...(response.retryAfterMs === undefined ? {} : { retryAfterMs: response.retryAfterMs }),
-    accepted: false,
-  })
+  for (const [order, item] of pending.entries()) paths[item.index] = filePaths[order]!
+  return paths
 }
 
 /**

@@ -22,6 +22,7 @@ import type { MagicHourModel, Submission } from './magichour-model.js'
 import { completedResult, stateOf } from './magichour-result.js'
 import type { MagicHourProject } from './magichour-schemas.js'
 import type { ResolvedSettings } from './magichour-settings.js'
+import type { MagicHourUploads } from './magichour-uploads.js'
 
 /** Consecutive failed status checks (5xx, 429, lost connections) tolerated while a project runs. */
 const MAX_POLL_FAILURES = 5
@@ -49,7 +50,7 @@ export interface MagicHourCall {
   /** When the call started (ms). */
   readonly startedAt: number
   readonly durations: JobDurations
-  readonly sources: { readonly http: HttpClient; readonly isAllowedHost: (url: string) => boolean }
+  readonly sources: { readonly http: HttpClient; readonly isAllowedHost: (url: string) => boolean; readonly uploads: MagicHourUploads }
   readonly progress: (phase: ProgressPhase, message?: string) => void
 }
 
@@ -154,7 +155,7 @@ async function submitProject(call: MagicHourCall, signal: AbortSignal): Promise<
     enforceStrict(call.request, submission.warnings, { provider: PROVIDER, modelId })
     const context = { signal, modelId }
     if (submission.assets.some((asset) => asset.kind === 'media')) call.progress('uploading')
-    const paths = await uploadAssets(submission.assets, { api, http: call.sources.http, call: context, isAllowedHost: call.sources.isAllowedHost })
+    const paths = await uploadAssets(submission.assets, { api, http: call.sources.http, call: context, isAllowedHost: call.sources.isAllowedHost, uploads: call.sources.uploads })
     call.progress('submitting')
     signal.throwIfAborted()
     stage = 'creating'

@@ -13,6 +13,7 @@ import { API_KEY_VARIABLE, PROVIDER } from './magichour-limits.js'
 import type { MagicHourAnimator, MagicHourModel, MagicHourModelId } from './magichour-model.js'
 import { resolveSettings, type MagicHourSettings } from './magichour-settings.js'
 import { talkingPhotoModel } from './magichour-talking-photo.js'
+import { MagicHourUploads } from './magichour-uploads.js'
 
 /** Magic Hour as a provider: its two models as `PortraitAnimator`s. */
 export interface MagicHourProvider extends AnimatorProvider {
@@ -69,6 +70,7 @@ export function createMagicHour(settings: MagicHourSettings = {}): MagicHourProv
     return api
   }
   const isAllowedHost = createHostPolicy(new URL(resolved.baseUrl).origin, resolved.downloadHosts)
+  const uploads = new MagicHourUploads(resolved.maxConcurrentUploads)
   const animators = new Map<MagicHourModelId, MagicHourAnimator>()
   const animator = (modelId: string): MagicHourAnimator => {
     if (!(modelId in MODELS)) {
@@ -82,7 +84,7 @@ export function createMagicHour(settings: MagicHourSettings = {}): MagicHourProv
     const id = modelId as MagicHourModelId
     let existing = animators.get(id)
     if (existing === undefined) {
-      existing = createMagicHourAnimator({ model: MODELS[id], settings: resolved, api: getApi, http, isAllowedHost })
+      existing = createMagicHourAnimator({ model: MODELS[id], settings: resolved, api: getApi, http, isAllowedHost, uploads })
       animators.set(id, existing)
     }
     return existing

@@ -2,6 +2,7 @@ import { PortraitAnimatorError, registerSecret } from '@portrait-animator/core'
 import { z } from 'zod'
 import { API_KEY_VARIABLE, DEFAULT_BASE_URL, PROVIDER } from './magichour-limits.js'
 import { DEFAULT_USD_PER_CREDIT } from './magichour-pricing.js'
+import { DEFAULT_MAX_CONCURRENT_UPLOADS } from './magichour-uploads.js'
 
 /** Options of `createMagicHour` (and the router's `settings` for the `magichour` adapter). */
 export interface MagicHourSettings {
@@ -48,6 +49,13 @@ export interface MagicHourSettings {
    */
   readonly downloadHosts?: readonly string[]
   /**
+   * Uploads (PUTs to Magic Hour's storage) running at once, for this provider instance. Each
+   * distinct asset (by SHA-256 of its bytes) is uploaded once and reused while its upload URL would
+   * still be valid, so 200 jobs with the same portrait make one upload.
+   * @default 8
+   */
+  readonly maxConcurrentUploads?: number
+  /**
    * The fetch used for uploads (PUT to the pre-signed URL), downloads and URL inputs. The API calls
    * themselves go through the `magic-hour` SDK, which uses node-fetch and cannot take one: point
    * `baseUrl` at a local server instead.
@@ -66,6 +74,7 @@ export interface ResolvedSettings {
   readonly usdPerCredit: number
   readonly allowPrivateNetwork: boolean
   readonly downloadHosts: readonly string[]
+  readonly maxConcurrentUploads: number
   readonly fetch: typeof globalThis.fetch | undefined
 }
 
@@ -79,6 +88,7 @@ const settingsSchema = z.strictObject({
   usdPerCredit: z.number().min(0).max(1).optional(),
   allowPrivateNetwork: z.boolean().optional(),
   downloadHosts: z.array(z.string().min(1)).optional(),
+  maxConcurrentUploads: z.number().int().min(1).max(1024).optional(),
   fetch: z.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'must be a fetch function').optional(),
 })
 
@@ -107,6 +117,7 @@ export function resolveSettings(settings: MagicHourSettings | Readonly<Record<st
     usdPerCredit: value.usdPerCredit ?? DEFAULT_USD_PER_CREDIT,
     allowPrivateNetwork: value.allowPrivateNetwork ?? false,
     downloadHosts: (value.downloadHosts ?? []).map((host) => host.toLowerCase().replace(/^\*?\./, '')),
+    maxConcurrentUploads: value.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS,
     fetch: value.fetch,
   }
 }

@@ -72,6 +72,7 @@ export function falStorageRoutes(runtime: EmulatorRuntime): Route[] {
         const bytes = await context.readBody(MAX_UPLOAD_BYTES)
         const contentType = context.request.headers['content-type'] || upload.contentType
         runtime.files.put(upload.path, { bytes, contentType })
+        runtime.ledger.recordUpload({ provider: 'fal', bytes, contentType })
         pending.delete(context.params.token ?? '')
         return emptyReply(200)
       },
@@ -103,7 +104,9 @@ export function falStorageRoutes(runtime: EmulatorRuntime): Route[] {
         const upload = pending.get(token)
         if (!upload) return falPlainError(404, 'Unknown or expired upload URL')
         const parts = [...upload.parts.entries()].sort(([left], [right]) => left - right).map(([, bytes]) => bytes)
-        runtime.files.put(upload.path, { bytes: Buffer.concat(parts), contentType: upload.contentType })
+        const bytes = Buffer.concat(parts)
+        runtime.files.put(upload.path, { bytes, contentType: upload.contentType })
+        runtime.ledger.recordUpload({ provider: 'fal', bytes, contentType: upload.contentType })
         pending.delete(token)
         return jsonReply(200, { url: runtime.url(upload.path) })
       },

@@ -18,6 +18,7 @@ export type {
   LedgerFilter,
   LedgerView,
   ProviderName,
+  UploadRecord,
   WebhookDelivery,
 } from './ledger.js'
 export { accountId } from './account-id.js'

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { createFalClient } from '@fal-ai/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { accountId } from './account-id.js'
@@ -36,6 +37,21 @@ describe('ledger', () => {
     expect(job.completionSeenAt).toBeGreaterThanOrEqual(job.completedAt!)
   })
 
+  it('records every stored upload with the digest of its bytes, for fal and Magic Hour', async () => {
+    const fal = createFalClient({ credentials: FAL_KEY, fetch: falFetch(emulator.baseUrl) })
+    const bytes = await createTestPortrait({ format: 'png' })
+    const before = emulator.ledger.uploads().length
+    await fal.storage.upload(new Blob([new Uint8Array(bytes)], { type: 'image/png' }))
+    await fal.storage.upload(new Blob([new Uint8Array(bytes)], { type: 'image/png' }))
+    const digest = createHash('sha256').update(bytes).digest('hex')
+    expect(emulator.ledger.uploads({ provider: 'fal', inputDigest: digest })).toMatchObject([
+      { provider: 'fal', bytes: bytes.byteLength, contentType: 'image/png' },
+      { provider: 'fal', bytes: bytes.byteLength, contentType: 'image/png' },
+    ])
+    expect(emulator.ledger.uploads()).toHaveLength(before + 2)
+    expect(emulator.ledger.uploads({ provider: 'magichour' })).toHaveLength(0)
+  })
+
   it('shows the cost of a blind retry: a reset after acceptance, retried, is two charges for one logical request', async () => {
     const form = async (): Promise<FormData> => {
       const body = new FormData()
@@ -63,6 +79,6 @@ describe('ledger', () => {
     expect(emulator.ledger.entries().length).toBeGreaterThan(0)
     const response = await fetch(`${emulator.baseUrl}/__emulator/reset`, { method: 'POST' })
     expect(response.status).toBe(204)
-    expect(emulator.ledger.toJSON()).toEqual({ entries: [], jobs: [] })
+    expect(emulator.ledger.toJSON()).toEqual({ entries: [], jobs: [], uploads: [] })
   })
 })

@@ -1,4 +1,5 @@
 import { accountId } from './account-id.js'
+import { inputDigest } from './input-digest.js'
 
 /** The three providers the emulator speaks. */
 export type ProviderName = 'ailab' | 'fal' | 'magichour'
@@ -69,6 +70,17 @@ export interface JobRecord {
   readonly webhookDeliveries: readonly WebhookDelivery[]
 }
 
+/** One file stored by a provider's upload (a fal storage PUT, a Magic Hour pre-signed PUT). */
+export interface UploadRecord {
+  readonly provider: ProviderName
+  /** SHA-256 (hex) of the uploaded bytes. */
+  readonly inputDigest: string
+  readonly bytes: number
+  readonly contentType: string
+  /** Epoch milliseconds when the upload was stored. */
+  readonly at: number
+}
+
 /** Narrows ledger queries. Every field is optional; `key` is hashed to an account. */
 export interface LedgerFilter {
   readonly provider?: ProviderName
@@ -95,10 +107,12 @@ export interface LedgerView {
   job(requestId: string): JobRecord | undefined
   /** Status polls received for one job (0 for an unknown id). */
   statusRequests(requestId: string): number
+  /** Every completed upload, oldest first: how many times each input was uploaded. */
+  uploads(filter?: { readonly provider?: ProviderName; readonly inputDigest?: string }): UploadRecord[]
   /** The ledger's account name for a key (same as `accountId`). */
   accountOf(key: string): string
   /** Plain data for `GET /__emulator/ledger`. */
-  toJSON(): { entries: LedgerEntry[]; jobs: JobRecord[] }
+  toJSON(): { entries: LedgerEntry[]; jobs: JobRecord[]; uploads: UploadRecord[] }
 }
 
 type MutableJob = { -readonly [Key in keyof JobRecord]: JobRecord[Key] } & {
@@ -110,6 +124,7 @@ type MutableJob = { -readonly [Key in keyof JobRecord]: JobRecord[Key] } & {
 export class Ledger implements LedgerView {
   readonly #entries: LedgerEntry[] = []
   readonly #jobs = new Map<string, MutableJob>()
+  readonly #uploads: { provider: ProviderName; bytes: Uint8Array; contentType: string; at: number; inputDigest?: string }[] = []
   readonly #beforeRead: (() => void)[] = []
 
   /** Registers work to run before every read, so that lazily computed job states are settled. */
@@ -170,7 +185,22 @@ export class Ledger implements LedgerView {
     this.#jobs.get(requestId)?.webhookDeliveries.push(delivery)
   }
 
+  /** Records a stored upload; its digest is computed when the ledger is read, not on the hot path. */
+  recordUpload(upload: { readonly provider: ProviderName; readonly bytes: Uint8Array; readonly contentType: string }): void {
+    this.#uploads.push({ ...upload, at: Date.now() })
+  }
+
+  uploads(filter: { readonly provider?: ProviderName; readonly inputDigest?: string } = {}): UploadRecord[] {
+    return this.#uploads
+      .map((upload) => {
+        upload.inputDigest ??= inputDigest(upload.bytes)
+        return { provider: upload.provider, inputDigest: upload.inputDigest, bytes: upload.bytes.byteLength, contentType: upload.contentType, at: upload.at }
+      })
+      .filter((upload) => (filter.provider === undefined || upload.provider === filter.provider) && (filter.inputDigest === undefined || upload.inputDigest === filter.inputDigest))
+  }
+
   clear(): void {
+    this.#uploads.length = 0
     this.#entries.length = 0
     this.#jobs.clear()
   }
@@ -241,8 +271,8 @@ export class Ledger implements LedgerView {
     return accountId(key)
   }
 
-  toJSON(): { entries: LedgerEntry[]; jobs: JobRecord[] } {
-    return { entries: this.entries(), jobs: this.jobs() }
+  toJSON(): { entries: LedgerEntry[]; jobs: JobRecord[]; uploads: UploadRecord[] } {
+    return { entries: this.entries(), jobs: this.jobs(), uploads: this.uploads() }
   }
 
   #settle(): void {

@@ -72,6 +72,7 @@ export function magicHourUploadRoutes(runtime: EmulatorRuntime): Route[] {
         const bytes = await context.readBody(MAX_UPLOAD_BYTES)
         const contentType = context.request.headers['content-type'] ?? 'application/octet-stream'
         runtime.files.put(context.params.filePath ?? '', { bytes, contentType })
+        runtime.ledger.recordUpload({ provider: 'magichour', bytes, contentType })
         return emptyReply(200, { etag: `"${runtime.ids.hex(32)}"` })
       },
     },

@@ -74,6 +74,14 @@ routes.set('/big', (_request, response) => {
   for (let index = 0; index < 10; index++) response.write(Buffer.alloc(100_000))
   response.end()
 })
+routes.set('/slowish', (_request, response) => {
+  // Answers after 150 ms, the body in two chunks 50 ms apart: well within a 2 s timeout each.
+  setTimeout(() => {
+    response.writeHead(200, { 'content-length': '20000' })
+    response.write(Buffer.alloc(10_000, 3))
+    setTimeout(() => response.end(Buffer.alloc(10_000, 4)), 50)
+  }, 150)
+})
 routes.set('/file', (_request, response) => response.writeHead(200).end(Buffer.from('complete file')))
 routes.set('/gone', (_request, response) => response.writeHead(410).end('gone'))
 
@@ -130,6 +138,14 @@ describe('createHttpClient against a real server on 127.0.0.1', () => {
     expect((await expectAnimatorError(stalled.bytes())).kind).toBe('timeout')
     const steady = await createHttpClient({ provider: 'test', timeoutMs: 1_000 }).request(`${base}/steady`)
     expect((await steady.bytes()).byteLength).toBe(6000) // 1.5 s in all, never 1 s without a chunk
+  })
+
+  it('does not time out requests waiting for a pooled connection: only the wait for each answer counts', async () => {
+    // 64 downloads on 4 connections: the last ones wait about 16 x 200 ms = 3.2 s for a connection,
+    // longer than the 2 s timeout, but each answer comes within it once the request is sent.
+    const pooled = createHttpClient({ provider: 'test', timeoutMs: 2_000, connectionsPerOrigin: 4 })
+    const sizes = await Promise.all(Array.from({ length: 64 }, async () => (await (await pooled.request(`${base}/slowish`)).bytes()).byteLength))
+    expect(sizes).toEqual(Array.from({ length: 64 }, () => 20_000))
   })
 
   it('maps a reset mid-body to a retryable unavailable error', async () => {

@@ -2,15 +2,50 @@ import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { PortraitAnimatorError, redact } from '../errors/index.js'
 import { writeFileAtomic } from '../output/index.js'
-import { networkError } from './network-error.js'
+import { networkError, networkErrorCode } from './network-error.js'
 import { parseRetryAfter } from './retry-after.js'
 
-/** One pooled agent per process: keep-alive connections shared by every client that does not bring its own. */
-let sharedAgent: Agent | undefined
-function defaultDispatcher(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, connections: 64 })
-  return sharedAgent
+/** Connections per origin in the shared pool, unless a client asks for another size. */
+export const DEFAULT_CONNECTIONS_PER_ORIGIN = 256
+
+/**
+ * Pooled agents shared by every client that does not bring its own, one per pool size: keep-alive
+ * connections, a pool of its own for each origin (so downloads from a CDN never wait behind API
+ * calls to another host), with at most that many connections per origin.
+ */
+const sharedAgents = new Map<number, Agent>()
+function sharedAgent(connections: number): Agent {
+  let agent = sharedAgents.get(connections)
+  if (agent === undefined) {
+    agent = new Agent({ keepAliveTimeout: 10_000, connections })
+    sharedAgents.set(connections, agent)
+  }
+  return agent
 }
+
+/**
+ * `dispatcher` with undici's own timeouts set on every request: `headersTimeout` starts when the
+ * request is written to a connection (not while it waits for one in the pool), and `bodyTimeout`
+ * between two chunks of the body while it is being read (not while the reader applies
+ * backpressure). One composed dispatcher per dispatcher and timeout.
+ */
+const timedDispatchers = new WeakMap<Dispatcher, Map<number, Dispatcher>>()
+function withTimeouts(dispatcher: Dispatcher, timeoutMs: number): Dispatcher {
+  let byTimeout = timedDispatchers.get(dispatcher)
+  if (byTimeout === undefined) {
+    byTimeout = new Map()
+    timedDispatchers.set(dispatcher, byTimeout)
+  }
+  let timed = byTimeout.get(timeoutMs)
+  if (timed === undefined) {
+    timed = dispatcher.compose((dispatch) => (options, handler) => dispatch({ ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler))
+    byTimeout.set(timeoutMs, timed)
+  }
+  return timed
+}
+
+/** undici's codes for its own header and body timeouts. */
+const UNDICI_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
 /** Options for `createHttpClient`. */
 export interface HttpClientOptions {
@@ -25,10 +60,18 @@ export interface HttpClientOptions {
   readonly dispatcher?: Dispatcher
   /**
    * Milliseconds to wait for the response headers, and then for each chunk of the body: a slow but
-   * steady download never times out, a stalled one does.
+   * steady download never times out, a stalled one does. With undici's fetch (the default) the
+   * clock starts when the request is sent on a connection, so a request waiting for a free
+   * connection in the pool does not time out; with a custom `fetch` it starts when `request` is called.
    * @default 30_000
    */
   readonly timeoutMs?: number
+  /**
+   * Connections per origin in the shared pool (ignored with `fetch` or `dispatcher`). Requests
+   * beyond it wait for a free connection without their timeout running.
+   * @default 256
+   */
+  readonly connectionsPerOrigin?: number
   /** Headers sent with every request (authorization goes here). */
   readonly headers?: Readonly<Record<string, string>>
 }
@@ -103,11 +146,14 @@ const DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const provider = options.provider
   const clientTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const dispatcher = (): Dispatcher => options.dispatcher ?? sharedAgent(options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN)
 
   async function request(url: string, requestOptions: HttpRequestOptions = {}): Promise<HttpResponse> {
     const timeoutMs = requestOptions.timeoutMs ?? clientTimeout
     const maxBytes = requestOptions.maxBytes ?? DEFAULT_MAX_BYTES
-    const watchdog = new Watchdog(timeoutMs, requestOptions.signal)
+    // undici times the wait for the headers of requests it dispatches itself (from when they are
+    // sent on a connection); only a custom fetch needs the watchdog's clock before the headers.
+    const watchdog = new Watchdog(timeoutMs, requestOptions.signal, options.fetch !== undefined)
     const headers: Record<string, string> = { ...options.headers, ...requestOptions.headers }
     let body = requestOptions.body
     if (body instanceof FormData) {
@@ -126,12 +172,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const init = { method: requestOptions.method ?? 'GET', headers, body, signal: watchdog.signal, redirect: 'manual' as const }
       response = options.fetch
         ? await options.fetch(url, init as RequestInit)
-        : ((await undiciFetch(url, { ...init, dispatcher: options.dispatcher ?? defaultDispatcher() } as never)) as unknown as Response)
+        : ((await undiciFetch(url, { ...init, dispatcher: withTimeouts(dispatcher(), timeoutMs) } as never)) as unknown as Response)
     } catch (error) {
       watchdog.stop()
       throw watchdog.explain(error, { provider, url, sent: true })
     }
-    watchdog.touch()
+    // From the headers on, the body must keep coming: the clock runs whatever the dispatcher.
+    watchdog.startClock()
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
 
     let consumed = false
@@ -259,8 +306,10 @@ function declaredLength(headers: Headers): number | undefined {
 }
 
 /**
- * One abort controller per request that fires on the caller's signal or when no progress
- * (headers, then each body chunk) has been seen for `timeoutMs`.
+ * One abort controller per request that fires on the caller's signal or when no progress has been
+ * seen for `timeoutMs`: the headers (only when `clocked`, i.e. a custom fetch that undici does not
+ * time), then each body chunk read (always, from `startClock`). It also names undici's own header
+ * and body timeouts as timeouts.
  */
 class Watchdog {
   readonly signal: AbortSignal
@@ -272,6 +321,7 @@ class Watchdog {
   constructor(
     private readonly timeoutMs: number,
     private readonly callerSignal: AbortSignal | undefined,
+    private clocked: boolean,
   ) {
     this.signal = this.controller.signal
     if (callerSignal?.aborted) this.controller.abort(callerSignal.reason)
@@ -279,10 +329,16 @@ class Watchdog {
     this.touch()
   }
 
+  /** The headers arrived: the clock runs from now on, restarted by every chunk. */
+  startClock(): void {
+    this.clocked = true
+    this.touch()
+  }
+
   /** Progress was seen: restart the clock. */
   touch(): void {
     if (this.timer) clearTimeout(this.timer)
-    if (this.controller.signal.aborted) return
+    if (!this.clocked || this.controller.signal.aborted) return
     this.timer = setTimeout(() => {
       this.timedOut = true
       this.controller.abort(new DOMException('The request timed out.', 'TimeoutError'))
@@ -313,7 +369,8 @@ class Watchdog {
         cause: error,
       })
     }
-    if (this.timedOut) {
+    const code = networkErrorCode(error)
+    if (this.timedOut || (code !== undefined && UNDICI_TIMEOUT_CODES.has(code))) {
       return new PortraitAnimatorError({
         kind: 'timeout',
         message: `${context.provider} did not answer within ${this.timeoutMs} ms.`,

@@ -5,7 +5,7 @@ import { checkMediaLimits } from './check-media-limits.js'
 import type { LoadedMedia } from './loaded-media.js'
 
 function media(overrides: Partial<LoadedMedia>): LoadedMedia {
-  return { bytes: new Uint8Array(1000), format: 'jpeg', mimeType: 'image/jpeg', role: 'image', width: 1024, height: 768, source: 'bytes', fileName: 'image.jpg', ...overrides }
+  return { bytes: new Uint8Array(1000), format: 'jpeg', mimeType: 'image/jpeg', role: 'image', width: 1024, height: 768, source: 'bytes', fileName: 'image.jpg', sha256: '0'.repeat(64), ...overrides }
 }
 
 /** AILabTools-like image limits: JPEG/PNG/BMP, at most 5 MB, below 4096x4096. */

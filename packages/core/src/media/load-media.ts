@@ -1,6 +1,7 @@
 import { abortError, toPortraitAnimatorError } from '../errors/index.js'
 import type { ImageFormat, MediaFormat, MediaInput, MediaRole } from '../spec/index.js'
 import { assertImageDecodes } from './decode-image.js'
+import { mediaDigest } from './media-digest.js'
 import { describeUnrecognised } from './describe-unrecognised.js'
 import type { LoadMediaOptions, LoadedMedia } from './loaded-media.js'
 import { maxBytesError, mediaError } from './media-error.js'
@@ -48,9 +49,14 @@ export async function loadMedia(input: MediaInput, options: LoadMediaOptions): P
     const source = looksLikeLoadedMedia(input) ? input.bytes : input
     const raw = await readMediaInput(source, { ...options, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES })
     options.signal?.throwIfAborted()
-    const media = inspect(raw, options)
-    // Headers first (a 60000x60000 claim never reaches the decoder), then every pixel.
-    if (media.role === 'image') await assertImageDecodes(media.bytes, media.format as ImageFormat, { field: options.field, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS })
+    const inspected = inspect(raw, options)
+    const media: LoadedMedia = { ...inspected, sha256: await mediaDigest(inspected.bytes) }
+    // Headers first (a 60000x60000 claim never reaches the decoder), then every pixel, once for
+    // the same bytes while they are remembered (200 jobs with one portrait decode it once).
+    if (media.role === 'image') {
+      const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS
+      await decodedOnce(`${media.sha256}:${maxPixels}:${options.field}`, () => assertImageDecodes(media.bytes, media.format as ImageFormat, { field: options.field, maxPixels }))
+    }
     return markVerified(media)
   } catch (error) {
     if (options.signal?.aborted) throw abortError(options.signal)
@@ -90,7 +96,24 @@ function checkRole(format: MediaFormat, options: LoadMediaOptions): MediaRole {
   return role
 }
 
-function inspect(raw: RawMedia, options: LoadMediaOptions): LoadedMedia {
+
+/** Digests (and pixel caps) of images that decoded completely, or are being decoded; the newest kept. */
+const decoded = new Map<string, Promise<void>>()
+const MAX_DECODED = 256
+
+/** Runs `decode` unless the same key decoded already; a failure is not remembered. */
+async function decodedOnce(key: string, decode: () => Promise<void>): Promise<void> {
+  let done = decoded.get(key)
+  if (done === undefined) {
+    done = decode()
+    decoded.set(key, done)
+    if (decoded.size > MAX_DECODED) decoded.delete(decoded.keys().next().value!)
+    done.catch(() => decoded.delete(key))
+  }
+  return done
+}
+
+function inspect(raw: RawMedia, options: LoadMediaOptions): Omit<LoadedMedia, 'sha256'> {
   const { field, expect } = options
   const { bytes } = raw
   if (bytes.byteLength === 0) {
@@ -165,6 +188,7 @@ function inspect(raw: RawMedia, options: LoadMediaOptions): LoadedMedia {
     source: raw.source,
     fileName: safeFileName(raw.name, format),
     ...(raw.url === undefined ? {} : { url: raw.url }),
+    ...(raw.path === undefined ? {} : { path: raw.path }),
   }
 }
 

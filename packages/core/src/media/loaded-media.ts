@@ -28,6 +28,10 @@ export interface LoadedMedia {
   readonly fileName: string
   /** The original URL (query string included) when `source` is `url`. */
   readonly url?: string
+  /** SHA-256 of `bytes` in hex (see `mediaDigest`): what uploads and decode checks are keyed by. */
+  readonly sha256: string
+  /** The absolute path of the file read, when `source` is `path` (uploads read it again from disk). */
+  readonly path?: string
 }
 
 /** Options of `loadMedia`. */

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { MediaInput } from '../spec/index.js'
 import { decodeDataUri } from './data-uri.js'
 import { describeUrl } from './describe-url.js'
@@ -14,6 +15,24 @@ export interface RawMedia {
   /** A name to derive `fileName` from (path basename, URL basename, `File.name`). */
   readonly name?: string
   readonly url?: string
+  /** The local file, when `source` is `path`. */
+  readonly path?: string
+}
+
+/**
+ * The bytes of each Blob read so far: a Blob cannot change, so many jobs given the same Blob share
+ * one copy of its bytes instead of one each. Held as long as the Blob is.
+ */
+const blobReads = new WeakMap<Blob, Promise<Uint8Array>>()
+
+function blobBytes(blob: Blob): Promise<Uint8Array> {
+  let read = blobReads.get(blob)
+  if (read === undefined) {
+    read = blob.arrayBuffer().then((buffer) => new Uint8Array(buffer))
+    read.catch(() => blobReads.delete(blob))
+    blobReads.set(blob, read)
+  }
+  return read
 }
 
 /** Schemes that make a string a URL rather than a relative path, even without `//`. */
@@ -40,7 +59,7 @@ export async function readMediaInput(input: MediaInput, options: LoadMediaOption
   if (typeof Blob !== 'undefined' && input instanceof Blob) {
     if (input.size > maxBytes) throw maxBytesError(field, maxBytes, input.size, 'the blob')
     const name = (input as Partial<File>).name
-    const bytes = new Uint8Array(await input.arrayBuffer())
+    const bytes = await blobBytes(input)
     return typeof name === 'string' && name !== '' ? { bytes, source: 'blob', name } : { bytes, source: 'blob' }
   }
   throw mediaError({
@@ -84,7 +103,8 @@ async function readString(input: string, options: LoadMediaOptions & { readonly 
   // Paths keep their exact spelling: a file name may really end in a space.
   const name = input.split(/[\\/]/).pop()
   const bytes = await readMediaFile(input, options.field, options.maxBytes, options.signal)
-  return name === undefined || name === '' ? { bytes, source: 'path' } : { bytes, source: 'path', name }
+  const path = resolve(input)
+  return name === undefined || name === '' ? { bytes, source: 'path', path } : { bytes, source: 'path', name, path }
 }
 
 async function readUrl(url: URL, options: LoadMediaOptions & { readonly maxBytes: number }): Promise<RawMedia> {

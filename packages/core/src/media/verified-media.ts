@@ -4,8 +4,9 @@ import type { LoadedMedia } from './loaded-media.js'
 /** Media objects `loadMedia` produced and checked, with the digest of their bytes at that time. */
 const verified = new WeakMap<object, string>()
 
+/** SHA-256 in hex, as `LoadedMedia.sha256` (which `mediaDigest` computed off the main thread). */
 function digestOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('base64')
+  return createHash('sha256').update(bytes).digest('hex')
 }
 
 /**
@@ -15,7 +16,7 @@ function digestOf(bytes: Uint8Array): string {
  */
 export function markVerified(media: LoadedMedia): LoadedMedia {
   const frozen = Object.freeze(media)
-  verified.set(frozen, digestOf(frozen.bytes))
+  verified.set(frozen, frozen.sha256)
   return frozen
 }
 
