@@ -42,6 +42,12 @@ export interface PortraitAnimatorErrorOptions {
    * a resubmission cannot pay twice; `'unknown'` means the request was sent but no answer came.
    */
   readonly accepted?: boolean | 'unknown'
+  /**
+   * The provider's job may still be running and be charged: it was cancelled or timed out here,
+   * but the provider did not confirm its cancellation. The router keeps such a job in its journal,
+   * so `resume` can collect the result instead of paying again.
+   */
+  readonly jobMayRun?: boolean
   /** For router failures: every attempt made, in order. */
   readonly attempts?: readonly Attempt[]
   /**
@@ -82,6 +88,7 @@ export class PortraitAnimatorError extends Error {
   declare readonly limit?: string | number
   declare readonly actual?: string | number
   declare readonly accepted?: boolean | 'unknown'
+  declare readonly jobMayRun?: boolean
   declare readonly attempts?: readonly Attempt[]
 
   constructor(options: PortraitAnimatorErrorOptions) {
@@ -101,6 +108,7 @@ export class PortraitAnimatorError extends Error {
       limit: typeof options.limit === 'string' ? redact(options.limit) : options.limit,
       actual: typeof options.actual === 'string' ? redact(options.actual) : options.actual,
       accepted: options.accepted,
+      jobMayRun: options.jobMayRun,
       attempts: options.attempts,
     }
     for (const [key, value] of Object.entries(optional)) {
@@ -143,6 +151,7 @@ export class PortraitAnimatorError extends Error {
       limit: this.limit,
       actual: this.actual,
       accepted: this.accepted,
+      jobMayRun: this.jobMayRun,
       attempts: this.attempts,
     }
   }

@@ -119,12 +119,20 @@ describe('runJob', () => {
     expect(steps.cancels).toEqual(['job-1'])
   })
 
-  it('a failed cancel is reported, not thrown', async () => {
+  it('a failed cancel is reported, not thrown, and marks the job as one that may still run', async () => {
     const steps = script([running])
     const controller = new AbortController()
     controller.abort()
     const stubborn = driver(steps, fakeClock(), { cancel: () => Promise.reject(new Error('no')) })
-    await expect(runJob(stubborn, { signal: controller.signal })).rejects.toMatchObject({ message: 'stopped (cancel failed)' })
+    await expect(runJob(stubborn, { signal: controller.signal })).rejects.toMatchObject({ message: 'stopped (cancel failed)', jobMayRun: true })
+  })
+
+  it('a confirmed cancel does not mark the job as one that may still run', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    const error = (await runJob(driver(script([running]), fakeClock()), { signal: controller.signal }).catch((caught: unknown) => caught)) as PortraitAnimatorError
+    expect(error.message).toBe('stopped (cancel asked)')
+    expect(error.jobMayRun).toBeUndefined()
   })
 
   it('leaves no listener on the caller signal, however the call ends', async () => {

@@ -1,3 +1,4 @@
+import type { PortraitAnimatorError } from '../errors/index.js'
 import { withDeadline } from '../runtime/index.js'
 import type { CallOptions, JobHandle } from '../spec/index.js'
 import { followJob } from './follow-job.js'
@@ -46,7 +47,7 @@ export async function runJob<Job, Done, Result>(driver: JobDriver<Job, Done, Res
     } catch (error) {
       if (!signal.aborted) throw error
       const cancel = state.cancel ?? (await cancelJob(driver, job, options))
-      throw driver.abortError(signal, { job, cancel, cause: error })
+      throw abortedJobError(driver, signal, { job, cancel, cause: error })
     }
   } finally {
     deadline.clear()
@@ -69,7 +70,7 @@ export async function startJob<Job>(driver: Pick<JobDriver<Job, unknown, unknown
     } catch (error) {
       if (!signal.aborted) throw error
       const cancel = state.cancel ?? (await cancelJob(driver, job, options))
-      throw driver.abortError(signal, { job, cancel, cause: error })
+      throw abortedJobError(driver, signal, { job, cancel, cause: error })
     }
   } finally {
     deadline.clear()
@@ -107,4 +108,10 @@ export async function cancelJob<Job>(driver: Pick<JobDriver<Job, unknown, unknow
   } finally {
     limit.clear()
   }
+}
+
+/** The driver's abort error, marked `jobMayRun` when the provider did not confirm the cancellation. */
+function abortedJobError<Job>(driver: Pick<JobDriver<Job, unknown, unknown>, 'abortError'>, signal: AbortSignal, context: { readonly job: Job; readonly cancel: CancelOutcome; readonly cause: unknown }): PortraitAnimatorError {
+  const error = driver.abortError(signal, context)
+  return context.cancel.confirmed ? error : error.with({ jobMayRun: true })
 }

@@ -33,7 +33,8 @@ export function attemptDeadline(requestSignal: AbortSignal, timeoutMs: number | 
  * target). An error that did not come from an abort is returned as it is.
  */
 export function abortedAttemptError(error: PortraitAnimatorError, context: RequestContext, deadline: AttemptDeadline, target: TargetName): PortraitAnimatorError {
-  const names = { provider: target.providerName, modelId: target.modelId }
+  // Whether the provider's job may still run travels with the error (the journal keeps such jobs).
+  const names = { provider: target.providerName, modelId: target.modelId, ...(error.jobMayRun ? { jobMayRun: true } : {}) }
   if (context.signal.aborted) {
     return context.deadlinePassed
       ? new PortraitAnimatorError({ kind: 'timeout', message: 'The request passed its deadline.', ...names, accepted: error.accepted ?? 'unknown', cause: error })

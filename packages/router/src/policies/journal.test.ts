@@ -36,4 +36,10 @@ describe('journal policy', () => {
     await attempt.ended(new PortraitAnimatorError({ kind: 'timeout', message: 'did not stop', accepted: 'unknown' }))
     expect(await journal.list()).toHaveLength(1)
   })
+
+  it('keeps the entry of a job whose cancellation the provider did not confirm (jobMayRun)', async () => {
+    const { journal, attempt } = await started()
+    await attempt.ended(new PortraitAnimatorError({ kind: 'cancelled', message: 'fal did not confirm its cancellation', accepted: true, jobMayRun: true }))
+    expect(await journal.list()).toEqual([expect.objectContaining({ handle })])
+  })
 })

@@ -43,14 +43,14 @@ export class AttemptJournal {
 
   /**
    * The attempt ended (with `error` when it failed): close the entry. A job that failed, or that the
-   * adapter cancelled on the provider after an abort or a deadline, has ended too. Only a job
-   * whose adapter did not stop (`accepted: 'unknown'`) stays journaled: it may still finish, and
-   * `resume` collects it.
+   * adapter cancelled on the provider after an abort or a deadline, has ended too. A job whose
+   * adapter did not stop (`accepted: 'unknown'`), or whose cancellation the provider did not
+   * confirm (`jobMayRun`), stays journaled: it may still finish, and `resume` collects it.
    * @returns the closed entry's id, if any
    */
   async ended(error?: PortraitAnimatorError): Promise<string | undefined> {
     const id = this.id
-    if (!id || error?.accepted === 'unknown') return undefined
+    if (!id || error?.accepted === 'unknown' || error?.jobMayRun === true) return undefined
     this.id = undefined
     await this.settings.journal?.complete(id)
     return id
