@@ -1,6 +1,7 @@
 import { PortraitAnimatorError } from '@portrait-animator/core'
 import type { CliIo } from './cli-io.js'
 import { animateCommand } from './commands/animate.js'
+import { batchCommand } from './commands/batch.js'
 import { compareCommand } from './commands/compare.js'
 import { configCommand } from './commands/config.js'
 import { emulatorCommand } from './commands/emulator.js'
@@ -8,6 +9,7 @@ import { measureCommand } from './commands/measure.js'
 import { providersCommand } from './commands/providers.js'
 import { resumeCommand } from './commands/resume.js'
 import { serveCommand } from './commands/serve.js'
+import { workerCommand } from './commands/worker.js'
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js'
 
 export const MAIN_HELP = `portrait-animator: turn a still portrait into motion through any provider.
@@ -23,6 +25,8 @@ Commands:
   serve               an AILabTools-compatible Live Photos server backed by the router
   emulator            start the provider emulator (AILabTools, fal, Magic Hour on loopback)
   resume              finish async jobs left in the journal by an interrupted run
+  batch INPUT...      animate many portraits (in this process, or on a Redis queue with workers)
+  worker              serve the batch queue in Redis (run one or more per machine)
 
 Run "portrait-animator <command> --help" for a command's options and examples.
 
@@ -45,6 +49,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   serve: serveCommand,
   emulator: emulatorCommand,
   resume: resumeCommand,
+  batch: batchCommand,
+  worker: workerCommand,
 }
 
 /** Runs the CLI with `args` (without the node and script paths) and resolves with the exit code. */

@@ -13,7 +13,7 @@ export interface TestRedis {
   readonly port: number
   /** Stops the server (SIGTERM, then SIGKILL) and removes its folder. */
   stop(): Promise<void>
-  /** Stops the server abruptly and starts it again on the same port (no persistence: data is lost). */
+  /** Kills the server (SIGKILL) and starts it again on the same port; data survives only when `persistent`. */
   restart(): Promise<void>
 }
 
@@ -31,7 +31,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts a real `redis-server` (Debian's package; `.ci/run` installs it) on a free loopback port,
- * without persistence (`--save '' --appendonly no`), and resolves once it answers PING. BullMQ's
+ * without persistence (`--save '' --appendonly no`; `persistent: true` turns the append-only file
+ * on, synced on every write, for a test that restarts Redis), and resolves once it answers PING. BullMQ's
  * Lua scripts need a real server, so tests never mock Redis.
  *
  * @example
@@ -41,13 +42,15 @@ export async function freePort(): Promise<number> {
  * const store = new RedisRetirementStore(new Redis(redis.url))
  * ```
  */
-export async function startRedisServer(options: { readonly binary?: string } = {}): Promise<TestRedis> {
+export async function startRedisServer(options: { readonly binary?: string; readonly persistent?: boolean } = {}): Promise<TestRedis> {
   const port = await freePort()
   const directory = await mkdtemp(join(tmpdir(), 'pa-redis-'))
   const binary = options.binary ?? process.env.REDIS_SERVER ?? 'redis-server'
   let child: ChildProcess | undefined
   const launch = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], { stdio: 'ignore' })
+    // persistent: an append-only file synced on every write, so restart() keeps the data (a Redis restart test).
+    const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', directory], { stdio: 'ignore' })
     const failed = new Promise<never>((_resolve, reject) => child!.once('error', (error) => reject(new Error(`could not start ${binary} (install Debian's redis-server): ${error.message}`))))
     await Promise.race([failed, waitUntil(() => ping(port), { what: `redis-server on port ${port}`, intervalMs: 20 })])
   }
