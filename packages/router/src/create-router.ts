@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { CONFIG_DEFAULTS, PortraitAnimatorError, loadConfig, ownEntry, toPortraitAnimatorError, validateCallOptions, validateRequest, type AnimationRequest, type AnimationResult, type PortraitAnimator, type RouteConfig, type RouterConfig } from '@portrait-animator/core'
 import { followJob } from './follow-job.js'
-import { JobJournal } from './job-journal.js'
+import { FileJobJournal } from './state/file-job-journal.js'
+import { MemoryBreakerStore } from './state/memory-breaker-store.js'
+import { MemoryRateLimitStore } from './state/memory-rate-limit-store.js'
 import { prepareRequest, type PreparedRequest } from './prepare-request.js'
 import { RequestContext } from './request-context.js'
 import { FileRetirementStore } from './file-retirement-store.js'
@@ -36,9 +38,11 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
     ...(options.env ? { env: options.env } : {}),
     extraAdapters: Object.keys(options.factories ?? {}),
   })
-  const targets = await buildTargets(loaded, { ...(options.factories ? { factories: options.factories } : {}), ...(options.animators ? { animators: options.animators } : {}), now })
+  const breakerStore = options.breakerStore ?? new MemoryBreakerStore(now)
+  const rateLimitStore = options.rateLimitStore ?? new MemoryRateLimitStore({ now })
+  const targets = await buildTargets(loaded, { ...(options.factories ? { factories: options.factories } : {}), ...(options.animators ? { animators: options.animators } : {}), now, breakerStore, rateLimitStore })
   const stateDir = resolve(loaded.config.stateDir ?? '.portrait-animator')
-  const journal = (loaded.config.journal ?? CONFIG_DEFAULTS.journal) ? new JobJournal(join(stateDir, 'journal')) : undefined
+  const journal = options.journal ?? ((loaded.config.journal ?? CONFIG_DEFAULTS.journal) ? new FileJobJournal(join(stateDir, 'journal')) : undefined)
   const retirements = options.retirementStore ?? new FileRetirementStore(stateDir, { recheckAfterMs: loaded.config.breaker?.retiredRecheckMs ?? CONFIG_DEFAULTS.breaker.retiredRecheckMs, now })
   for (const record of await retirements.list().catch(() => [])) {
     const entry = targets.get(record.target)
@@ -79,7 +83,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
     now,
     random,
     entry: (id) => targets.get(id)!,
-    skip: (id, prepared, context) => skipCheck(targets.get(id)!, prepared, context, { ...(budgetUsd === undefined ? {} : { maxUsdPerRequest: budgetUsd }), now }),
+    skip: async (id, prepared, context) => skipCheck(targets.get(id)!, prepared, context, { ...(budgetUsd === undefined ? {} : { maxUsdPerRequest: budgetUsd }), now }),
     run: (id, prepared, context, arm) => runTarget(targets.get(id)!, prepared.request, context, deps, arm),
     sideContext: (parent, requestId, callOptions) => new RequestContext(parent.route, requestId, callOptions, requestTimeoutMs, listeners, now),
     inBackground(work) {
@@ -170,7 +174,8 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
           await journal.complete(entry.id)
         } catch (thrown) {
           const error = toPortraitAnimatorError(thrown, { provider: animator.provider, modelId: animator.modelId })
-          if (error.kind !== 'cancelled' && error.kind !== 'unavailable') await journal.complete(entry.id)
+          // Kept only when it may still finish: the provider could not be reached, or this resume was interrupted.
+          if (error.kind !== 'unavailable' && resumeOptions.signal?.aborted !== true) await journal.complete(entry.id)
           outcomes.push({ entry, error })
         }
       }
@@ -185,7 +190,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
           configured: entry.animator !== undefined && entry.unconfiguredReason === undefined,
           ...(reason ? { reason } : {}),
           ...(entry.animator ? { capabilities: entry.animator.capabilities } : {}),
-          breaker: entry.breaker.state.state,
+          breaker: entry.breaker.view.state,
         }
       })
     },
@@ -200,7 +205,7 @@ export async function createRouter(config?: RouterConfig | string, options: Rout
     async forgetRetirement(target, endpoint) {
       const forgotten = await retirements.forget(target, endpoint)
       const entry = targets.get(target)
-      if (entry && entry.breaker.state.state === 'retired' && (endpoint === undefined || endpoint === entry.endpoint)) entry.breaker.reinstate()
+      if (entry && entry.breaker.view.state === 'retired' && (endpoint === undefined || endpoint === entry.endpoint)) entry.breaker.reinstate()
       return forgotten
     },
     async settle() {

@@ -1,5 +1,7 @@
 import type { AnimationRequest, AnimationResult, AnimatorProviderFactory, CallOptions, Capabilities, CompareEntry, LoadedConfig, PortraitAnimator, PortraitAnimatorError } from '@portrait-animator/core'
-import type { JournalEntry } from './job-journal.js'
+import type { BreakerStore } from './state/breaker-store.js'
+import type { JobJournal, JournalEntry } from './state/job-journal-store.js'
+import type { RateLimitStore } from './state/rate-limit-store.js'
 import type { RetirementRecord, RetirementStore } from './retirement-store.js'
 import type { RouterEventListener } from './router-events.js'
 
@@ -29,6 +31,22 @@ export interface RouterOptions {
    * records are rechecked after `breaker.retiredRecheckMs`
    */
   readonly retirementStore?: RetirementStore
+  /**
+   * Where circuit breakers are kept. Share one store (Redis) between workers so a breaker opens for
+   * all of them and exactly one probes a half-open target. @default a `MemoryBreakerStore` of this router
+   */
+  readonly breakerStore?: BreakerStore
+  /**
+   * Where per-target limits (`limits.concurrency`, `limits.ratePerSecond`) and 429 pauses are
+   * counted, keyed by target id. @default a `MemoryRateLimitStore` of this router
+   */
+  readonly rateLimitStore?: RateLimitStore
+  /**
+   * Where paid async jobs are journaled before they are followed, for `resume()`. Given here, it is
+   * used even when the config says `journal: false`. @default a `FileJobJournal` in `<stateDir>/journal`
+   * (none with `journal: false`)
+   */
+  readonly journal?: JobJournal
   /** Milliseconds between `status()` polls when resuming journaled jobs. @default 500 */
   readonly resumePollIntervalMs?: number
 }

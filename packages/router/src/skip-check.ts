@@ -17,13 +17,12 @@ export interface SkipSettings {
  * retired, unconfigured, remembered retirement, capabilities, input limits, budget, unknown
  * acceptance, and last the breaker (whose half-open probe `tryAcquire` takes).
  */
-export function skipCheck(entry: TargetEntry, prepared: PreparedRequest, context: RequestContext, settings: SkipSettings): boolean {
+export async function skipCheck(entry: TargetEntry, prepared: PreparedRequest, context: RequestContext, settings: SkipSettings): Promise<boolean> {
   const animator = entry.animator
   const lifecycle = animator?.capabilities.lifecycle
   if (lifecycle && lifecycle.status === 'retired' && !entry.customBaseUrl) return skipped(context, entry, 'retired', `retired by the provider: ${lifecycle.note}`)
   if (!animator || entry.unconfiguredReason) return skipped(context, entry, 'unconfigured', `not configured: ${entry.unconfiguredReason ?? 'no animator'}`)
-  const state = entry.breaker.state
-  if (state.state === 'retired') return skipped(context, entry, 'retired', 'answered "retired" before; not called again')
+  if (entry.breaker.view.state === 'retired') return skipped(context, entry, 'retired', 'answered "retired" before; not called again')
   const unsupported = unsupportedReason(animator.capabilities, prepared.request)
   if (unsupported) return skipped(context, entry, 'unsupported', unsupported)
   const rejection = prepared.rejection(animator)
@@ -39,7 +38,8 @@ export function skipCheck(entry: TargetEntry, prepared: PreparedRequest, context
   if (context.paidTargetsBlocked && !isFree(animator, prepared.request)) {
     return skipped(context, entry, 'unknown-acceptance', 'an earlier paid target may have accepted this request; not risking a second charge')
   }
-  if (!entry.breaker.tryAcquire()) {
+  if (!(await entry.breaker.tryAcquire())) {
+    const state = await entry.breaker.state()
     const until = state.state === 'open' ? ` for ${Math.max(0, Math.round((state.untilMs - settings.now()) / 1000))} s` : ''
     return skipped(context, entry, 'breaker-open', `circuit open after repeated failures${until}`)
   }

@@ -34,7 +34,7 @@ export async function compareTargets(runner: TargetRunner, ids: readonly string[
 
 async function compareOne(runner: TargetRunner, id: string, prepared: PreparedRequest, context: RequestContext): Promise<CompareEntry> {
   const started = runner.now()
-  if (runner.skip(id, prepared, context)) {
+  if (await runner.skip(id, prepared, context)) {
     const reason = context.attempts.at(-1)?.reason ?? 'skipped'
     return { target: id, ok: false, error: new PortraitAnimatorError({ kind: 'unsupported', message: `${id} was skipped: ${reason}`, attempts: context.attempts }), durationMs: 0 }
   }

@@ -10,7 +10,7 @@ import type { TargetRunner } from './target-runner.js'
 export async function runFallback(runner: TargetRunner, order: readonly string[], prepared: PreparedRequest, context: RequestContext, arm?: string): Promise<AnimationResult> {
   const errors: PortraitAnimatorError[] = []
   for (const [index, id] of order.entries()) {
-    if (runner.skip(id, prepared, context)) continue
+    if (await runner.skip(id, prepared, context)) continue
     try {
       return finishRequest(await runner.run(id, prepared, context, arm), id, context, arm)
     } catch (thrown) {

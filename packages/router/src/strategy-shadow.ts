@@ -18,7 +18,7 @@ async function shadowRun(runner: TargetRunner, id: string, prepared: PreparedReq
   const shadowContext = runner.sideContext(context, `${context.requestId}-shadow`, {})
   const started = runner.now()
   try {
-    if (runner.skip(id, prepared, shadowContext)) return
+    if (await runner.skip(id, prepared, shadowContext)) return
     await runner.run(id, prepared, shadowContext)
     context.emit({ type: 'shadow-result', target: id, ok: true, durationMs: runner.now() - started })
   } catch (thrown) {

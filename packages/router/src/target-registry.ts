@@ -1,8 +1,10 @@
 import { CONFIG_DEFAULTS, ownEntry, registerSecret, type AnimatorProvider, type AnimatorProviderFactory, type LoadedConfig, type PortraitAnimator, type ResolvedProvider } from '@portrait-animator/core'
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js'
-import { CircuitBreaker } from './circuit-breaker.js'
+import { TargetBreaker } from './policies/breaker.js'
+import { TargetLimiter } from './policies/limiter.js'
 import { VENDOR_ENDPOINT } from './retirement-store.js'
-import { TargetLimiter } from './target-limiter.js'
+import type { BreakerStore } from './state/breaker-store.js'
+import type { RateLimitStore } from './state/rate-limit-store.js'
 
 /** Everything the router keeps about one target. */
 export interface TargetEntry {
@@ -18,7 +20,7 @@ export interface TargetEntry {
   readonly customBaseUrl: boolean
   /** The endpoint a retirement is remembered for: the `baseUrl`, or `vendor` (see `RetirementRecord`). */
   readonly endpoint: string
-  readonly breaker: CircuitBreaker
+  readonly breaker: TargetBreaker
   readonly limiter: TargetLimiter
   readonly backoff: BackoffPolicy
   readonly timeoutMs?: number
@@ -31,6 +33,10 @@ export interface ProviderSources {
   /** Ready animators by target id (`fal/live-portrait`); take precedence over everything. */
   readonly animators?: Readonly<Record<string, PortraitAnimator>>
   readonly now: () => number
+  /** Where every target's breaker is kept. */
+  readonly breakerStore: BreakerStore
+  /** Where every target's limits are counted. */
+  readonly rateLimitStore: RateLimitStore
 }
 
 /** Every target id the configuration mentions, in first-mention order. */
@@ -48,6 +54,10 @@ export async function buildTargets(loaded: LoadedConfig, sources: ProviderSource
   const config = loaded.config
   const providers = new Map<string, { provider?: AnimatorProvider; reason?: string }>()
   const entries = new Map<string, TargetEntry>()
+  const breakerSettings = {
+    failureThreshold: config.breaker?.failureThreshold ?? CONFIG_DEFAULTS.breaker.failureThreshold,
+    cooldownMs: config.breaker?.cooldownMs ?? CONFIG_DEFAULTS.breaker.cooldownMs,
+  }
   for (const id of referencedTargets(loaded)) {
     const [providerName = '', modelId = ''] = id.split('/')
     const resolved = loaded.providers.get(providerName)!
@@ -75,8 +85,8 @@ export async function buildTargets(loaded: LoadedConfig, sources: ProviderSource
       ...(unconfiguredReason ? { unconfiguredReason } : {}),
       customBaseUrl: resolved.baseUrl !== undefined,
       endpoint: resolved.baseUrl ?? VENDOR_ENDPOINT,
-      breaker: new CircuitBreaker(config.breaker?.failureThreshold ?? CONFIG_DEFAULTS.breaker.failureThreshold, config.breaker?.cooldownMs ?? CONFIG_DEFAULTS.breaker.cooldownMs, sources.now),
-      limiter: new TargetLimiter(settings?.limits?.concurrency, settings?.limits?.ratePerSecond, sources.now),
+      breaker: new TargetBreaker(sources.breakerStore, id, breakerSettings, sources.now),
+      limiter: new TargetLimiter(sources.rateLimitStore, id, { ...settings?.limits }),
       backoff: {
         maxAttempts: retry.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts,
         baseDelayMs: retry.baseDelayMs ?? DEFAULT_BACKOFF.baseDelayMs,

@@ -15,7 +15,7 @@ export interface TargetRunner {
   /** The target `id` (known to be in the config). */
   entry(id: string): TargetEntry
   /** True (and the skip recorded on `context`) when `id` must not be called for this request. */
-  skip(id: string, prepared: PreparedRequest, context: RequestContext): boolean
+  skip(id: string, prepared: PreparedRequest, context: RequestContext): Promise<boolean>
   /** Calls `id` with retries; records every attempt on `context`. */
   run(id: string, prepared: PreparedRequest, context: RequestContext, arm?: string): Promise<AnimationResult>
   /** A context of its own for a run beside `parent` (a compare entry, a shadow run). */

@@ -1,26 +1,13 @@
 import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic, type JobHandle } from '@portrait-animator/core'
-
-/** One unfinished async job, as written before polling starts. */
-export interface JournalEntry {
-  readonly version: 1
-  /** Unique per job: `<request id>-<n>`. */
-  readonly id: string
-  readonly route: string
-  readonly target: string
-  readonly handle: JobHandle
-  /** The request's `context`, so a resumed job can be matched to what asked for it. */
-  readonly context?: Readonly<Record<string, string>>
-  readonly startedAt: string
-}
+import { writeFileAtomic } from '@portrait-animator/core'
+import type { JobJournal, JournalEntry } from './job-journal-store.js'
 
 /**
- * A file-based journal of async jobs: one JSON file per job, written atomically and flushed to
- * disk before the job is followed, removed when it ends. After a crash, `list()` gives the jobs
- * to resume instead of paying for new ones.
+ * The default journal: one JSON file per job in `directory` (`<stateDir>/journal/<id>.job.json`),
+ * written atomically and flushed to disk before the job is followed, removed when it ends.
  */
-export class JobJournal {
+export class FileJobJournal implements JobJournal {
   constructor(readonly directory: string) {}
 
   async record(entry: JournalEntry): Promise<void> {
