@@ -4,6 +4,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { ANIMATION_QUEUE, type AnimationJobData, type AnimationJobResult } from './animation-job.js'
 import { loadWorkerConfig } from './load-worker-config.js'
+import { RedisBreakerStore } from './redis-breaker-store.js'
 import { connectRedis } from './redis-connection.js'
 import { RedisJobJournal } from './redis-job-journal.js'
 import { RedisRateLimitStore } from './redis-rate-limit-store.js'
@@ -78,11 +79,14 @@ export async function startAnimationWorker(options: AnimationWorkerOptions): Pro
   const loaded = await loadWorkerConfig(options.config, options.env)
   const redis: Redis = connectRedis(options.redisUrl)
   const store = { ...(options.prefix ? { prefix: options.prefix } : {}) }
+  const rateLimitStore = new RedisRateLimitStore(redis, store)
   const routers = new WorkerRouters({
     loaded,
     ...(options.env ? { env: options.env } : {}),
     retirements: new RedisRetirementStore(redis, store),
-    factories: await sharedLimitFactories(loaded, new RedisRateLimitStore(redis, store)),
+    breakerStore: new RedisBreakerStore(redis, store),
+    rateLimitStore,
+    factories: await sharedLimitFactories(loaded, rateLimitStore),
     ...(options.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.resumePollIntervalMs ? { resumePollIntervalMs: options.resumePollIntervalMs } : {}),

@@ -1,12 +1,12 @@
-import { JobJournal, type JournalEntry } from '@portrait-animator/router'
+import { FileJobJournal, type JournalEntry } from '@portrait-animator/router'
 import type { JobHandleJournal } from './run-animation-job.js'
 
 /** The router's file journal, looked up by job id: the in-process batch's journal of provider handles. */
 export class FileHandleJournal implements JobHandleJournal {
-  private readonly files: JobJournal
+  private readonly files: FileJobJournal
 
   constructor(directory: string) {
-    this.files = new JobJournal(directory)
+    this.files = new FileJobJournal(directory)
   }
 
   record(entry: JournalEntry): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import type { JobJournalStore, JournalEntry } from '@portrait-animator/router'
+import type { JobJournal, JournalEntry } from '@portrait-animator/router'
 import { keyOf, type RedisStoreOptions } from './redis-keys.js'
 
 /**
@@ -10,7 +10,7 @@ import { keyOf, type RedisStoreOptions } from './redis-keys.js'
  * before Redis itself crashes can be lost; run Redis with `appendonly yes` (and `appendfsync
  * everysec` or `always`) when that matters (see docs/scaling.md).
  */
-export class RedisJobJournal implements JobJournalStore {
+export class RedisJobJournal implements JobJournal {
   private readonly key: string
 
   constructor(private readonly redis: Redis, options: RedisStoreOptions = {}) {

@@ -21,29 +21,55 @@ const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `
 
-// KEYS: slots zset, starts zset, pause key. ARGV: concurrency (-1: none), calls per window (-1:
-// none), windowMs, member, leaseMs. Returns 0 when taken, a wait in ms, or -1 (no slot free).
+// KEYS: slots zset, starts zset, pause key, waiters zset, waiter-seen hash, ticket counter.
+// ARGV: concurrency (-1: none), calls per window (-1: none), windowMs, member, leaseMs, ticketTtlMs.
+// Callers wait in line (first come, first served): a caller is let through only when it is among
+// the first `free` waiters. Returns 0 when taken, a wait in ms, or -1 (ask again soon).
 const ACQUIRE = `${NOW}
+local member = ARGV[4]
+if not redis.call('ZSCORE', KEYS[4], member) then redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[6]), member) end
+redis.call('HSET', KEYS[5], member, now + tonumber(ARGV[6]))
+while true do
+  local head = redis.call('ZRANGE', KEYS[4], 0, 0)[1]
+  if not head or tonumber(redis.call('HGET', KEYS[5], head) or '0') >= now then break end
+  redis.call('ZREM', KEYS[4], head)
+  redis.call('HDEL', KEYS[5], head)
+end
+redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[6]) * 2)
+redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[6]) * 2)
+redis.call('PEXPIRE', KEYS[6], tonumber(ARGV[6]) * 2)
 local paused = tonumber(redis.call('GET', KEYS[3]) or '0')
 if now < paused then return paused - now end
+local free = 1000000
 local concurrency = tonumber(ARGV[1])
 if concurrency >= 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-  if redis.call('ZCARD', KEYS[1]) >= concurrency then return -1 end
+  free = concurrency - redis.call('ZCARD', KEYS[1])
 end
 local calls = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
+local rateWait = 0
 if calls > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-  if redis.call('ZCARD', KEYS[2]) >= calls then
+  local left = calls - redis.call('ZCARD', KEYS[2])
+  if left <= 0 then
     local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-    return math.max(1, tonumber(oldest[2]) + window - now + 1)
+    rateWait = math.max(1, tonumber(oldest[2]) + window - now + 1)
   end
-  redis.call('ZADD', KEYS[2], now, ARGV[4])
+  free = math.min(free, left)
+end
+if redis.call('ZRANK', KEYS[4], member) >= free then
+  if rateWait > 0 and redis.call('ZRANK', KEYS[4], member) == 0 then return rateWait end
+  return -1
+end
+redis.call('ZREM', KEYS[4], member)
+redis.call('HDEL', KEYS[5], member)
+if calls > 0 then
+  redis.call('ZADD', KEYS[2], now, member)
   redis.call('PEXPIRE', KEYS[2], window * 2)
 end
 if concurrency >= 0 then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), ARGV[4])
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), member)
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]) * 2)
 end
 return 0`
@@ -60,11 +86,15 @@ local untilMs = now + tonumber(ARGV[1])
 if untilMs > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
 return 0`
 
+/** How long a waiter keeps its place in line without asking again (a dead process's place lapses). */
+const TICKET_TTL_MS = 10_000
+
 /**
  * Per-key call limits counted in Redis, so a provider's limit holds across every process and
  * machine using the same key. The rate is a sliding-window log: no window of one second (or of
  * `1/ratePerSecond` seconds for rates below 1) ever holds more starts than the limit. Concurrency
- * slots are leased and renewed, so a dead process frees its slots. `pause()` (after a 429 with
+ * slots are leased and renewed, so a dead process frees its slots. Waiting callers are served
+ * first come, first served across processes. `pause()` (after a 429 with
  * Retry-After) holds every caller of the key until then.
  */
 export class RedisRateLimitStore implements RateLimitStore {
@@ -82,12 +112,18 @@ export class RedisRateLimitStore implements RateLimitStore {
     const rate = limits.ratePerSecond === undefined || !Number.isFinite(limits.ratePerSecond) ? undefined : limits.ratePerSecond
     const calls = rate === undefined ? -1 : rate >= 1 ? Math.floor(rate) : 1
     const windowMs = rate === undefined || rate >= 1 ? 1000 : Math.ceil(1000 / rate)
-    const keys = [this.keyOf(key, 'slots'), this.keyOf(key, 'starts'), this.keyOf(key, 'paused')]
-    for (;;) {
-      signal?.throwIfAborted()
-      const wait = Number(await this.redis.eval(ACQUIRE, 3, ...keys, concurrency, calls, windowMs, member, this.leaseMs))
-      if (wait === 0) break
-      await sleep(wait < 0 ? this.pollMs + Math.floor(Math.random() * this.pollMs) : wait, signal)
+    const keys = [this.keyOf(key, 'slots'), this.keyOf(key, 'starts'), this.keyOf(key, 'paused'), this.keyOf(key, 'waiters'), this.keyOf(key, 'waiter-seen'), this.keyOf(key, 'tickets')]
+    try {
+      for (;;) {
+        signal?.throwIfAborted()
+        const wait = Number(await this.redis.eval(ACQUIRE, keys.length, ...keys, concurrency, calls, windowMs, member, this.leaseMs, TICKET_TTL_MS))
+        if (wait === 0) break
+        // Waits stay well under the ticket's lifetime, so a waiter keeps its place in line.
+        await sleep(wait < 0 ? this.pollMs + Math.floor(Math.random() * this.pollMs) : Math.min(wait, TICKET_TTL_MS / 4), signal)
+      }
+    } catch (error) {
+      await this.redis.multi().zrem(keys[3]!, member).hdel(keys[4]!, member).exec().catch(() => undefined)
+      throw error
     }
     if (concurrency < 0) return async () => undefined
     const renew = setInterval(() => void this.redis.eval(RENEW, 1, keys[0]!, member, this.leaseMs).catch(() => undefined), Math.max(100, Math.floor(this.leaseMs / 3)))

@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { waitUntil } from '@portrait-animator/core/testing'
 import type { JobHandle } from '@portrait-animator/core'
-import { MemoryRetirementStore, type RetirementRecord } from '@portrait-animator/router'
+import type { RetirementRecord } from '@portrait-animator/router'
+import { breakerStoreContract, jobJournalContract, retirementStoreContract } from '@portrait-animator/router/testing'
 import { RedisBreakerStore } from './redis-breaker-store.js'
 import { RedisJobJournal } from './redis-job-journal.js'
 import { RedisRateLimitStore } from './redis-rate-limit-store.js'
@@ -24,44 +26,19 @@ beforeEach(() => {
 })
 const opts = () => ({ prefix: `t${prefix}:` })
 
-const DAY = 24 * 60 * 60 * 1000
 const START = Date.parse('2026-01-01T00:00:00Z')
 const record = (target: string, endpoint: string, atMs = START): RetirementRecord => ({ target, endpoint, at: new Date(atMs).toISOString(), reason: 'ERROR_AI_NOT_EXISTS' })
 
-// The same scenarios as the router's memory and file retirement stores.
-describe.each([
-  ['memory', (options: { now: () => number; recheckAfterMs?: number }) => new MemoryRetirementStore(options)],
-  ['redis', (options: { now: () => number; recheckAfterMs?: number }) => new RedisRetirementStore(redis, { ...options, ...opts() })],
-])('%s retirement store (contract)', (_name, create) => {
-  it('remembers a retirement per target and endpoint', async () => {
-    const store = create({ now: () => START })
-    await store.remember(record('ailab/live-photo', 'vendor'))
-    await store.remember(record('ailab/live-photo', 'http://a.example'))
-    await store.remember(record('ailab/live-photo', 'vendor'))
-    expect((await store.list()).map((item) => item.endpoint).sort()).toEqual(['http://a.example', 'vendor'])
-  })
-
-  it('forgets one endpoint, or every endpoint of a target, and says how many', async () => {
-    const store = create({ now: () => START })
-    await store.remember(record('ailab/live-photo', 'vendor'))
-    await store.remember(record('ailab/live-photo', 'http://a.example'))
-    await store.remember(record('fal/live-portrait', 'vendor'))
-    expect(await store.forget('ailab/live-photo', 'http://a.example')).toBe(1)
-    expect(await store.forget('ailab/live-photo', 'http://a.example')).toBe(0)
-    expect(await store.forget('ailab/live-photo')).toBe(1)
-    expect((await store.list()).map((item) => item.target)).toEqual(['fal/live-portrait'])
-  })
-
-  it('lets a retirement lapse after the recheck time, so the target is called again', async () => {
-    let now = START
-    const store = create({ now: () => now, recheckAfterMs: DAY })
-    await store.remember(record('ailab/live-photo', 'vendor'))
-    now = START + DAY - 1
-    expect(await store.list()).toHaveLength(1)
-    now = START + DAY
-    expect(await store.list()).toEqual([])
-  })
-})
+// The router's contract scenarios, as run against its memory and file stores. Each scenario gets
+// keys of its own (a fresh prefix), so nothing leaks between them.
+const fresh = () => ({ prefix: `c${++prefix}:` })
+breakerStoreContract('redis', async (clock) => new RedisBreakerStore(redis, { ...fresh(), now: clock.now }))
+breakerStoreContract('redis, real time', async () => new RedisBreakerStore(redis, fresh()), { realTime: true })
+// Not rateLimitStoreContract: its "settled soon" is five event-loop turns, shorter than a Redis
+// round trip on a busy machine; the scenarios below cover the same behaviour with waits that fit.
+retirementStoreContract('redis', async (options) => new RedisRetirementStore(redis, { ...options, ...fresh() }))
+let journalPrefix = fresh()
+jobJournalContract('redis', async () => new RedisJobJournal(redis, (journalPrefix = fresh())), { reopen: async () => new RedisJobJournal(new Redis(server.url), journalPrefix) })
 
 describe('redis retirement store', () => {
   it('shows a retirement remembered by one process to another', async () => {
@@ -132,6 +109,24 @@ describe('redis rate-limit store', () => {
     }))
     expect(most).toBeLessThanOrEqual(3)
     expect(most).toBeGreaterThan(1)
+  })
+
+  it('serves waiting callers first come, first served, and frees the slot of one that gave up', async () => {
+    const store = new RedisRateLimitStore(redis, opts())
+    const first = await store.acquire('fal/live-portrait', { concurrency: 1 })
+    const started: string[] = []
+    const second = store.acquire('fal/live-portrait', { concurrency: 1 }).then((release) => (started.push('second'), release))
+    await waitUntil(async () => (await redis.zcard(`${opts().prefix}limit:fal/live-portrait:waiters`)) === 1, { what: 'the second caller to queue' })
+    const controller = new AbortController()
+    const abandoned = store.acquire('fal/live-portrait', { concurrency: 1 }, controller.signal)
+    const third = store.acquire('fal/live-portrait', { concurrency: 1 }).then((release) => (started.push('third'), release))
+    controller.abort(new Error('gave up'))
+    await expect(abandoned).rejects.toThrow('gave up')
+    await first()
+    await first() // a second release frees nothing more
+    await (await second)()
+    await (await third)()
+    expect(started).toEqual(['second', 'third'])
   })
 
   it('starts at most ratePerSecond calls in any one-second window', async () => {

@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { PortraitAnimatorError, type AnimationResult, type AnimatorProviderFactory, type LoadedConfig, type ParsedRouterConfig, type RouteConfig } from '@portrait-animator/core'
-import { createRouter, JobJournal, type JournalEntry, type RetirementStore, type Router, type RouterEventListener } from '@portrait-animator/router'
+import { createRouter, MemoryJobJournal, type BreakerStore, type JobJournal, type JournalEntry, type RateLimitStore, type RetirementStore, type Router, type RouterEventListener } from '@portrait-animator/router'
 
 /** What a worker builds its routers from. */
 export interface WorkerRouterOptions {
@@ -10,6 +7,10 @@ export interface WorkerRouterOptions {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** The shared retirement store: a retirement one worker learns is seen by all. */
   readonly retirements: RetirementStore
+  /** The shared breakers (one opens for all workers; one probe at a time). @default the router's memory store */
+  readonly breakerStore?: BreakerStore
+  /** The shared per-target limits and 429 pauses. @default the router's memory store */
+  readonly rateLimitStore?: RateLimitStore
   /** Factories (e.g. `sharedLimitFactories`), by adapter name. */
   readonly factories?: Readonly<Record<string, AnimatorProviderFactory>>
   readonly allowPrivateNetwork?: boolean
@@ -53,16 +54,12 @@ export class WorkerRouters {
    * submitting it again (the router's `resume()`, for this one entry).
    */
   async resume(entry: JournalEntry, signal?: AbortSignal): Promise<AnimationResult> {
-    const stateDir = await mkdtemp(join(tmpdir(), 'pa-resume-'))
-    try {
-      await new JobJournal(join(stateDir, 'journal')).record(entry)
-      const router = await this.build({ ...this.document(true), stateDir })
-      const [outcome] = await router.resume(signal ? { signal } : {})
-      if (outcome?.result) return outcome.result
-      throw outcome?.error ?? new PortraitAnimatorError({ kind: 'unavailable', message: `Could not resume ${entry.target} job ${entry.handle.jobId}.` })
-    } finally {
-      await rm(stateDir, { recursive: true, force: true })
-    }
+    const journal = new MemoryJobJournal()
+    await journal.record(entry)
+    const router = await this.build(this.document(false), journal)
+    const [outcome] = await router.resume(signal ? { signal } : {})
+    if (outcome?.result) return outcome.result
+    throw outcome?.error ?? new PortraitAnimatorError({ kind: 'unavailable', message: `Could not resume ${entry.target} job ${entry.handle.jobId}.` })
   }
 
   private document(journal: boolean): ParsedRouterConfig {
@@ -72,7 +69,7 @@ export class WorkerRouters {
     return { ...config, journal, routes: { ...config.routes, ...extra } }
   }
 
-  private build(document: ParsedRouterConfig): Promise<Router> {
+  private build(document: ParsedRouterConfig, journal?: JobJournal): Promise<Router> {
     const options = this.options
     return createRouter(document, {
       ...(options.env ? { env: options.env } : {}),
@@ -80,6 +77,9 @@ export class WorkerRouters {
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.resumePollIntervalMs ? { resumePollIntervalMs: options.resumePollIntervalMs } : {}),
       retirementStore: options.retirements,
+      ...(journal ? { journal } : {}),
+      ...(options.breakerStore ? { breakerStore: options.breakerStore } : {}),
+      ...(options.rateLimitStore ? { rateLimitStore: options.rateLimitStore } : {}),
       allowPrivateNetwork: options.allowPrivateNetwork === true,
     })
   }
