@@ -46,14 +46,14 @@ export async function runAnimationJob(job: RunnableJob, deps: JobRunnerDependenc
   const data = job.data
   const existing = await deps.journal.get(job.id)
   try {
-    const result = existing ? await resumeJob(job, existing, deps, signal) : await submitJob(job, deps, signal)
+    const result = existing ? await resumeOrResubmit(job, existing, deps, signal) : await submitJob(job, deps, signal)
     await job.updateProgress({ phase: 'saving', target: result.servedBy.target }).catch(() => undefined)
     const saved = await result.output.save(data.output, signal ? { signal } : {})
     await deps.journal.complete(job.id)
     return { output: saved.path, bytes: saved.bytes, servedBy: result.servedBy.target, resumed: existing !== undefined }
   } catch (thrown) {
     const error = toPortraitAnimatorError(thrown)
-    const journaled = existing ?? (await deps.journal.get(job.id).catch(() => undefined))
+    const journaled = await deps.journal.get(job.id).catch(() => existing)
     if (journaled && UNFINISHED.has(error.kind)) throw new AnimationJobError({ kind: error.kind, reason: error.message }, true)
     if (journaled) await deps.journal.complete(job.id)
     // Without a handle, another try is safe only when nothing was accepted (a sync provider's lost answer may have charged).
@@ -61,9 +61,19 @@ export async function runAnimationJob(job: RunnableJob, deps: JobRunnerDependenc
   }
 }
 
-async function resumeJob(job: RunnableJob, entry: JournalEntry, deps: JobRunnerDependencies, signal?: AbortSignal): Promise<AnimationResult> {
+/**
+ * Follows the journaled provider job. When the provider says that job was cancelled (an earlier
+ * run was interrupted and cancelled it: nothing was charged), the work is submitted again.
+ */
+async function resumeOrResubmit(job: RunnableJob, entry: JournalEntry, deps: JobRunnerDependencies, signal?: AbortSignal): Promise<AnimationResult> {
   await job.updateProgress({ phase: 'resuming', target: entry.target }).catch(() => undefined)
-  return deps.routers.resume(entry, signal)
+  try {
+    return await deps.routers.resume(entry, signal)
+  } catch (thrown) {
+    if (signal?.aborted || toPortraitAnimatorError(thrown).kind !== 'cancelled') throw thrown
+    await deps.journal.complete(job.id)
+    return submitJob(job, deps, signal)
+  }
 }
 
 async function submitJob(job: RunnableJob, deps: JobRunnerDependencies, signal?: AbortSignal): Promise<AnimationResult> {
