@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,7 +8,7 @@ import { waitUntil } from '@portrait-animator/core/testing'
 import { createTestPortrait, startEmulator, type Emulator, type LedgerEntry } from '@portrait-animator/emulator'
 import { startRedisServer, type TestRedis } from '@portrait-animator/queue/testing'
 import sharp from 'sharp'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { BIN, cleanEnv, runCli } from './run-cli.test-helpers.js'
 
 // Sizes: the issue's figures are 200 portraits (BATCH_TEST_PORTRAITS=200) and 50 for the kill test
@@ -153,4 +155,53 @@ describe('batch on Redis with worker processes, against the emulator', () => {
   })
 })
 
-afterAll(() => undefined)
+/** A loopback proxy in front of the emulator that counts the requests it forwards. */
+async function countingProxy(target: string): Promise<{ url: string; count: () => number }> {
+  let count = 0
+  const server = createServer((request, response) => {
+    count++
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', async () => {
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'content-length').map(([name, value]) => [name, String(value)]))
+      const answer = await fetch(`${target}${request.url}`, { method: request.method!, headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) })
+      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
+      response.end(Buffer.from(await answer.arrayBuffer()))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, count: () => count }
+}
+
+describe('a retired target on Redis', () => {
+  it('answers retired to one worker and is skipped by every worker from then on', async () => {
+    const emulator = await startEmulator({ seed: 17, jobDurationMs: 200, ailab: { mode: 'retired' } })
+    const redis = await startRedisServer()
+    const directory = await mkdtemp(join(tmpdir(), 'cli-batch-retired-'))
+    cleanups.push(() => emulator.stop(), () => redis.stop(), () => rm(directory, { recursive: true, force: true }))
+    const proxy = await countingProxy(emulator.baseUrl)
+    const config = join(directory, 'portrait-animator.json')
+    await writeFile(config, JSON.stringify({
+      stateDir: join(directory, 'state'),
+      providers: { ailab: { adapter: 'ailab', apiKey: 'env:AILAB_API_KEY', baseUrl: proxy.url, settings: { allowPrivateNetwork: true } } },
+      routes: { default: { strategy: 'fallback', targets: ['ailab/live-photo'] } },
+    }))
+    const folder = await portraitFolder(directory, 6)
+    const retiredEnv = cleanEnv({ AILAB_API_KEY: 'ailab-emulator-key' })
+    for (let index = 0; index < 2; index++) {
+      const child = spawn(process.execPath, [BIN, 'worker', '--redis', redis.url, '--config', config, '--concurrency', '1'], { env: retiredEnv, stdio: ['ignore', 'ignore', 'pipe'] }) as Worker
+      child.log = ''
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (child.log += chunk))
+      cleanups.push(async () => void child.kill('SIGKILL'))
+      await waitUntil(() => child.log.includes('Worker ready'), { what: 'a worker to start', timeoutMs: 60_000 })
+    }
+    const run = await runCli(['batch', folder, '--out', 'out', '--redis', redis.url, '--target', 'ailab/live-photo', '--json'], { cwd: directory, env: retiredEnv, timeoutMs: 180_000 })
+    expect(run.code).toBe(3)
+    const summary = JSON.parse(run.stdout) as { failed: Array<{ kind: string }> }
+    expect(summary.failed).toHaveLength(6)
+    // At most one call per worker could be in flight when the first answer came; after it, none.
+    expect(proxy.count()).toBeGreaterThanOrEqual(1)
+    expect(proxy.count()).toBeLessThanOrEqual(2)
+  })
+})
