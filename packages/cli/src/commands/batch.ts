@@ -39,8 +39,8 @@ Output:
   --json                   print one JSON document on stdout at the end
   -h, --help               this help
 
-Exit codes: 0 every portrait done, 3 some failed (listed), 2 bad input, 130 interrupted (jobs stay
-queued; the same command resumes them).
+Exit codes: 0 every portrait done, 3 some failed (listed), 2 bad input, 130 interrupted (the
+portraits already started are finished, the others stay queued; the same command resumes them).
 
 Examples:
   portrait-animator batch photos/ --out out/ --preset live-photo
@@ -109,8 +109,11 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
   }
   progress.stop()
   if (io.interrupt.aborted) {
-    await backend.close(true)
-    io.stderr.write(`Interrupted: ${jobs.length - finished.size} portraits not finished stay queued; run the same command again to resume them.\n`)
+    // Running jobs are finished, not cancelled: a job cut off mid-submission could be charged
+    // without its handle being journaled, and paid again by the next run. Ctrl-C again quits at once.
+    io.stderr.write('Interrupted: finishing the portraits already started (Ctrl-C again to quit now)...\n')
+    await backend.close()
+    io.stderr.write(`Interrupted: the portraits not started stay queued; run the same command again to resume them.\n`)
     return EXIT.interrupted
   }
   await backend.close()
