@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 /** One vitest run over every package, resolving workspace packages to their TypeScript sources. */
@@ -12,6 +14,8 @@ export default defineConfig({
     // fails, and no test asserts how long anything took.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // A router whose config names no stateDir keeps its state here, never in the real home's state folder.
+    env: { PORTRAIT_ANIMATOR_STATE_DIR: join(tmpdir(), 'portrait-animator-test-state') },
     reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
   },
 })

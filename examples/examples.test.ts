@@ -7,7 +7,12 @@ import { readMp4Summary } from '@portrait-animator/core'
 import { describe, expect, it } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(FAL_KEY|MAGIC_HOUR_API_KEY|AILAB_API_KEY|PORTRAIT_ANIMATOR_)/.test(name)))
+const env = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(FAL_KEY|MAGIC_HOUR_API_KEY|AILAB_API_KEY|PORTRAIT_ANIMATOR_)/.test(name))),
+  // The router's state (journal, remembered retirements) stays in the repository's ignored folder,
+  // as before the default moved to the user's state folder: no test writes into the real home.
+  PORTRAIT_ANIMATOR_STATE_DIR: join(root, '.portrait-animator'),
+}
 
 /**
  * How long one example may take. Each renders several real videos in a child process; on a busy

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { loadConfig, type ParsedRouterConfig, type RouteConfig } from '@portrait-animator/core'
+import { loadConfig, validateConfig, type LoadedConfig, type RouteConfig } from '@portrait-animator/core'
 import { createRouter, type Router, type RouterEventListener } from '@portrait-animator/router'
 import type { CliIo } from './cli-io.js'
 import { UsageError } from './exit-codes.js'
@@ -28,13 +28,20 @@ export interface ExtraRoute {
  */
 export async function openRouter(io: CliIo, options: { config?: string; extraRoute?: ExtraRoute; onEvent?: RouterEventListener }): Promise<Router> {
   const loaded = await loadConfig(configPathFor(io, options.config), { env: io.env })
-  const document: ParsedRouterConfig = options.extraRoute ? { ...loaded.config, routes: { ...loaded.config.routes, [options.extraRoute.name]: options.extraRoute.config } } : loaded.config
-  return createRouter(document, {
+  // The router is built from the config read here (read and checked once); an extra route is
+  // checked against it on its own.
+  return createRouter(options.extraRoute ? withRoute(loaded, options.extraRoute, io) : loaded, {
     env: io.env,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     // Config files may point providers at an emulator or a private deployment on this network.
     allowPrivateNetwork: true,
   })
+}
+
+/** `loaded` with `extra` added to its routes, checked (its targets must name configured providers). */
+function withRoute(loaded: LoadedConfig, extra: ExtraRoute, io: CliIo): LoadedConfig {
+  const document = { ...loaded.config, routes: { ...loaded.config.routes, [extra.name]: extra.config } }
+  return { ...validateConfig(document, { env: io.env }), source: loaded.source }
 }
 
 /** The one-target route `--target provider/model` asks for. */

@@ -1,10 +1,10 @@
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Router } from '@portrait-animator/router'
 
 /**
  * Where the CLI keeps paid outputs it could not save: `recovered/` in the router's state folder
- * (the config's `stateDir`, resolved as the router resolves it), beside the job journal.
+ * (`router.stateDir`: the config's `stateDir`, else the platform default), beside the job journal.
  */
 export function recoveryDirOf(router: Router): string {
-  return join(resolve(router.config.config.stateDir ?? '.portrait-animator'), 'recovered')
+  return join(router.stateDir, 'recovered')
 }

@@ -28,9 +28,19 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   return { ...env, ...extra }
 }
 
+/**
+ * `env` with an explicit state folder: `<cwd>/.portrait-animator` unless the test set one, so no
+ * test writes into the real home's state folder (the CLI's default).
+ */
+export function withStateDir(env: Record<string, string>, cwd: string): Record<string, string> {
+  return env.PORTRAIT_ANIMATOR_STATE_DIR ? env : { ...env, PORTRAIT_ANIMATOR_STATE_DIR: join(cwd, '.portrait-animator') }
+}
+
 /** Starts the CLI as a child process. */
 export function startCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess & { done: Promise<CliRun> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const cwd = options.cwd ?? ROOT
+  const env = withStateDir(options.env ?? cleanEnv(), cwd)
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

@@ -106,4 +106,9 @@ export interface Router extends PortraitAnimator {
   settle(): Promise<void>
   /** The loaded configuration. */
   readonly config: LoadedConfig
+  /**
+   * The state folder in force (the config's `stateDir`, else `$PORTRAIT_ANIMATOR_STATE_DIR`, else the
+   * platform's: see `defaultStateDir`), where the default journal and retirement store live.
+   */
+  readonly stateDir: string
 }

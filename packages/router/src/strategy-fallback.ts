@@ -32,7 +32,7 @@ export async function runFallback(runner: TargetRunner, order: readonly string[]
 function goesOn(runner: TargetRunner, error: PortraitAnimatorError, id: string, prepared: PreparedRequest, context: RequestContext): boolean {
   const fallBack = KIND_POLICIES[error.kind].fallBack
   if (fallBack === 'stop' || context.signal.aborted) return false
-  if (fallBack === 'if-configured' && ownEntry(runner.config.fallbackOn as Record<string, boolean | undefined> | undefined, error.kind) !== true) return false
+  if (fallBack === 'if-configured' && (ownEntry(runner.config.fallbackOn as Record<string, boolean | undefined> | undefined, error.kind) ?? ownEntry(CONFIG_DEFAULTS.fallbackOn as Record<string, boolean>, error.kind)) !== true) return false
   if (mayHaveCharged(error) && !isFree(runner.entry(id).animator!, prepared.request)) {
     const policy = runner.config.unknownAcceptance ?? CONFIG_DEFAULTS.unknownAcceptance
     if (policy === 'stop') return false

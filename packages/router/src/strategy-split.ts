@@ -1,4 +1,4 @@
-import { ownEntry, type AnimationRequest, type AnimationResult, type RouteConfig } from '@portrait-animator/core'
+import { CONFIG_DEFAULTS, ownEntry, type AnimationRequest, type AnimationResult, type RouteConfig } from '@portrait-animator/core'
 import type { PreparedRequest } from './prepare-request.js'
 import type { RequestContext } from './request-context.js'
 import { pickWeighted, stickyFraction } from './sticky-hash.js'
@@ -15,6 +15,6 @@ export function runSplit(runner: TargetRunner, route: Extract<RouteConfig, { str
   const fraction = key === undefined ? runner.random() : stickyFraction(key, routeName)
   const arm = pickWeighted(route.targets, fraction)
   const others = route.targets.filter((item) => item !== arm).sort((a, b) => b.weight - a.weight)
-  const order = [arm.target, ...(route.fallback === false ? [] : others.map((item) => item.target))]
+  const order = [arm.target, ...((route.fallback ?? CONFIG_DEFAULTS.splitFallback) === false ? [] : others.map((item) => item.target))]
   return runFallback(runner, order, prepared, context, arm.target)
 }

@@ -7,8 +7,9 @@ import { recoveryDirOf } from '../recovery-dir.js'
 
 export const RESUME_HELP = `Usage: portrait-animator resume [--config FILE] [--json]
 
-Finishes async jobs that a crashed or interrupted run left in the journal (the config's stateDir,
-default ./.portrait-animator/journal), without paying for them again, and saves each output where the
+Finishes async jobs that a crashed or interrupted run left in the journal (STATE_DIR/journal: the
+config's stateDir, else $PORTRAIT_ANIMATOR_STATE_DIR, else $XDG_STATE_HOME/portrait-animator or
+~/.local/state/portrait-animator), without paying for them again, and saves each output where the
 original command would have. Outputs that were paid for but could not be saved (disk full,
 read-only: kept in STATE_DIR/recovered) are moved to where they were meant to go.
 

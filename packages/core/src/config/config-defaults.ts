@@ -9,7 +9,8 @@ export const CONFIG_DEFAULTS = {
   breaker: { failureThreshold: 5, cooldownMs: 30_000, retiredRecheckMs: 7 * 24 * 60 * 60 * 1000 },
   /**
    * `timeouts.requestMs`: a whole request, every target included. `timeouts.attemptMs` has no
-   * default: an attempt is bounded only by the request's deadline unless a deadline is set.
+   * default (the schema, docs/configuration.md and the router agree: none): an attempt is bounded
+   * only by the request's deadline unless a deadline is set.
    */
   requestTimeoutMs: 900_000,
   /** `unknownAcceptance`: after a paid target may have accepted a job, only free targets are tried. */
@@ -18,4 +19,8 @@ export const CONFIG_DEFAULTS = {
   journal: true,
   /** `compare` routes: targets running at once. */
   compareConcurrency: 2,
+  /** `split` routes (`fallback`): when the chosen arm fails, the other arms are tried. */
+  splitFallback: true,
+  /** `fallbackOn`: kinds that stop the route unless the config says to try the next target. */
+  fallbackOn: { no_face: false, content_policy: false },
 } as const

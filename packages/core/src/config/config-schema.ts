@@ -63,7 +63,7 @@ const splitRoute = z
     strategy: z.literal('split').describe('Weighted A/B split with sticky assignment; the arm is recorded on the result.'),
     targets: z.array(weightedTarget).min(1),
     stickyBy: z.string().min(1).optional().describe('The request `context` key hashed for sticky assignment (e.g. "userId").'),
-    fallback: z.boolean().optional().describe('When the chosen arm fails, try the other arms in order. Default true.'),
+    fallback: z.boolean().optional().describe(`When the chosen arm fails, try the other arms in order. Default ${CONFIG_DEFAULTS.splitFallback}.`),
   })
   .strict()
 
@@ -143,19 +143,19 @@ export const routerConfigSchema = z
       .enum(['offline-only', 'continue', 'stop'])
       .optional()
       .describe(
-        'When a paid target may have accepted a job whose answer was lost: `offline-only` (default) continues only with free offline targets, `continue` tries the next targets anyway, `stop` fails the request.',
+        `When a paid target may have accepted a job whose answer was lost: \`offline-only\` continues only with free offline targets, \`continue\` tries the next targets anyway, \`stop\` fails the request. Default \`${CONFIG_DEFAULTS.unknownAcceptance}\`.`,
       ),
     fallbackOn: z
       .object({
-        no_face: z.boolean().optional().describe('Try the next target after `no_face`. Default false.'),
-        content_policy: z.boolean().optional().describe('Try the next target after `content_policy`. Default false.'),
+        no_face: z.boolean().optional().describe(`Try the next target after \`no_face\`. Default ${CONFIG_DEFAULTS.fallbackOn.no_face}.`),
+        content_policy: z.boolean().optional().describe(`Try the next target after \`content_policy\`. Default ${CONFIG_DEFAULTS.fallbackOn.content_policy}.`),
       })
       .strict()
       .optional(),
     stateDir: z
       .string()
       .optional()
-      .describe('Folder for the job journal and remembered retirements. Default `.portrait-animator` in the working directory.'),
+      .describe('Folder for the job journal and remembered retirements (relative to the working directory). Default: `$PORTRAIT_ANIMATOR_STATE_DIR`, else the platform state folder (`$XDG_STATE_HOME/portrait-animator` or `~/.local/state/portrait-animator`; `~/Library/Application Support/portrait-animator` on macOS; `%LOCALAPPDATA%\\portrait-animator\\state` on Windows).'),
     journal: z.boolean().optional().describe(`Write async job handles to the journal before polling. Default ${CONFIG_DEFAULTS.journal}.`),
   })
   .strict()

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { BreakerSettings, BreakerStore } from '../state/breaker-store.js'
-import { contractClock, type ContractClock, type StoreContractOptions } from './contract-clock.js'
+import { storeScenarioSetUp, type ContractClock, type StoreContractOptions } from './contract-clock.js'
 
 const SETTINGS: BreakerSettings = { failureThreshold: 3, cooldownMs: 200, probeLeaseMs: 400 }
 const TARGET = 'fal/live-portrait'
@@ -22,13 +22,7 @@ async function fail(store: BreakerStore, times: number, target = TARGET): Promis
  */
 export function breakerStoreContract(name: string, make: (clock: ContractClock) => Promise<BreakerStore>, options: StoreContractOptions = {}): void {
   describe(`${name} breaker store (contract)`, () => {
-    afterEach(async () => {
-      await options.cleanup?.()
-    })
-    const setUp = async () => {
-      const clock = contractClock(options.realTime)
-      return { clock, store: await make(clock) }
-    }
+    const setUp = storeScenarioSetUp(make, options)
 
     it('opens after failureThreshold consecutive failures, and a success in between starts the count again', async () => {
       const { store } = await setUp()

@@ -1,5 +1,6 @@
 import { sleep } from '@portrait-animator/core'
 import { waitUntil } from '@portrait-animator/core/testing'
+import { afterEach } from 'vitest'
 
 /**
  * The clock a store contract runs on. A store that takes a clock (`now`) is given `now` and never
@@ -45,4 +46,18 @@ export function contractClock(realTime = false): ContractClock {
     },
   }
   return clock
+}
+
+/**
+ * For a contract suite (call it inside `describe`): runs `options.cleanup` after each scenario and
+ * returns the function that gives a scenario its clock and a fresh store on that clock.
+ */
+export function storeScenarioSetUp<Store>(make: (clock: ContractClock) => Promise<Store>, options: StoreContractOptions): () => Promise<{ clock: ContractClock; store: Store }> {
+  afterEach(async () => {
+    await options.cleanup?.()
+  })
+  return async () => {
+    const clock = contractClock(options.realTime)
+    return { clock, store: await make(clock) }
+  }
 }

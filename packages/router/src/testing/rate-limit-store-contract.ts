@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RateLimitStore } from '../state/rate-limit-store.js'
-import { contractClock, type ContractClock, type StoreContractOptions } from './contract-clock.js'
+import { storeScenarioSetUp, type ContractClock, type StoreContractOptions } from './contract-clock.js'
 
 const KEY = 'fal/live-portrait'
 
@@ -24,13 +24,7 @@ async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
  */
 export function rateLimitStoreContract(name: string, make: (clock: ContractClock) => Promise<RateLimitStore>, options: StoreContractOptions = {}): void {
   describe(`${name} rate-limit store (contract)`, () => {
-    afterEach(async () => {
-      await options.cleanup?.()
-    })
-    const setUp = async () => {
-      const clock = contractClock(options.realTime)
-      return { clock, store: await make(clock) }
-    }
+    const setUp = storeScenarioSetUp(make, options)
 
     it('holds calls beyond the concurrency limit until a slot is released, in order', async () => {
       const { store } = await setUp()
