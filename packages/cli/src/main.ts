@@ -1,6 +1,7 @@
 import { EMULATOR_USAGE } from '@portrait-animator/emulator'
 import type { CliIo } from './cli-io.js'
 import { ANIMATE_HELP, animateCommand } from './commands/animate.js'
+import { BATCH_HELP, batchCommand } from './commands/batch.js'
 import { COMPARE_HELP, compareCommand } from './commands/compare.js'
 import { CONFIG_HELP, configCommand } from './commands/config.js'
 import { emulatorCommand } from './commands/emulator.js'
@@ -9,6 +10,7 @@ import { PROVIDERS_HELP, providersCommand } from './commands/providers.js'
 import { RESUME_HELP, resumeCommand } from './commands/resume.js'
 import { STATE_HELP, stateCommand } from './commands/state.js'
 import { SERVE_HELP, serveCommand } from './commands/serve.js'
+import { WORKER_HELP, workerCommand } from './commands/worker.js'
 import { environmentHelp } from './environment-help.js'
 import { reportFailure } from './error-report.js'
 import { EXIT } from './exit-codes.js'
@@ -32,6 +34,8 @@ Commands:
   emulator            start the provider emulator (AILabTools, fal, Magic Hour on loopback)
   resume              finish async jobs left in the journal by an interrupted run
   state               what the router remembers (retired targets, journaled jobs); state clear forgets it
+  batch INPUT...      animate many portraits (in this process, or on a Redis queue with workers)
+  worker              serve the batch queue in Redis (run one or more per machine)
 
 Run "portrait-animator <command> --help" for a command's options and examples.
 
@@ -60,6 +64,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   emulator: { run: emulatorCommand, help: EMULATOR_USAGE },
   resume: { run: resumeCommand, help: RESUME_HELP },
   state: { run: stateCommand, help: STATE_HELP },
+  batch: { run: batchCommand, help: BATCH_HELP },
+  worker: { run: workerCommand, help: WORKER_HELP },
 }
 
 /** Runs the CLI with `args` (without the node and script paths) and resolves with the exit code. */

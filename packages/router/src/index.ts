@@ -22,3 +22,4 @@ export { DEFAULT_RETIREMENT_RECHECK_MS, VENDOR_ENDPOINT, type RetirementRecord, 
 export type { RouterEvent, RouterEventListener, SkipCode } from './router-events.js'
 export { defaultStateDir, resolveStateDir, STATE_DIR_ENV, type PlatformPaths } from './state-dir.js'
 export { pickWeighted, stickyFraction } from './sticky-hash.js'
+export { inForce, retirementKey } from './retirement-store.js'

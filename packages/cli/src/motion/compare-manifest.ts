@@ -12,6 +12,8 @@ export interface CompareJob {
   /** The image to load: an absolute path, a URL or a data URI. */
   readonly image: string
   readonly motion: Motion
+  /** Values of the `extraColumns` the caller accepts (e.g. a batch's `output` name), by column. */
+  readonly extra?: Readonly<Record<string, string>>
 }
 
 /** Column names a manifest row may use (CSV header or JSONL keys); `driving_video` and `drivingVideo` are accepted too. */
@@ -33,7 +35,7 @@ const ALIASES: Readonly<Record<string, string>> = { driving_video: 'driving-vide
  * you.jpg,,,,"smile=0.8,yaw=10"
  * ```
  */
-export async function readCompareManifest(path: string, options: { readonly defaults?: MotionFlags; readonly cwd: string }): Promise<CompareJob[]> {
+export async function readCompareManifest(path: string, options: { readonly defaults?: MotionFlags; readonly cwd: string; readonly extraColumns?: readonly string[] }): Promise<CompareJob[]> {
   const defaults = options.defaults ?? {}
   let text: string
   try {
@@ -46,14 +48,18 @@ export async function readCompareManifest(path: string, options: { readonly defa
   const base = dirname(path)
   return rows.map(({ line, fields }) => {
     const where = `--manifest line ${line}: `
-    for (const name of Object.keys(fields)) {
-      if (!(MANIFEST_COLUMNS as readonly string[]).includes(name)) throw new UsageError(`${where}unknown column "${name}" (known: ${MANIFEST_COLUMNS.join(', ')}).`)
+    const known = [...MANIFEST_COLUMNS, ...(options.extraColumns ?? [])]
+    const extra: Record<string, string> = {}
+    for (const [name, value] of Object.entries(fields)) {
+      if (!known.includes(name)) throw new UsageError(`${where}unknown column "${name}" (known: ${known.join(', ')}).`)
+      if (!(MANIFEST_COLUMNS as readonly string[]).includes(name)) extra[name] = value
     }
+    for (const name of Object.keys(extra)) delete fields[name]
     const image = fields.image
     if (!image) throw new UsageError(`${where}the image column is empty.`)
     const hasMotion = ['preset', 'expression', 'audio', 'driving-video'].some((name) => fields[name] !== undefined)
     const flags: MotionFlags = hasMotion ? fields : { ...defaults, ...(fields.framing === undefined ? {} : { framing: fields.framing }) }
-    return { source: image, image: sourcePath(image, base), motion: motionFromFlags(flags, hasMotion ? base : options.cwd, where) }
+    return { source: image, image: sourcePath(image, base), motion: motionFromFlags(flags, hasMotion ? base : options.cwd, where), ...(Object.keys(extra).length > 0 ? { extra } : {}) }
   })
 }
 

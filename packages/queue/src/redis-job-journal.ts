@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis'
+import type { JobJournal, JournalEntry } from '@portrait-animator/router'
+import { keyOf, type RedisStoreOptions } from './redis-keys.js'
+
+/**
+ * The router's job journal in Redis (one hash, a field per unfinished paid job), so a job that a
+ * dead worker submitted is resumed by another worker instead of being paid for again.
+ *
+ * Durability is Redis's: with the default snapshotting, an entry written in the last seconds
+ * before Redis itself crashes can be lost; run Redis with `appendonly yes` (and `appendfsync
+ * everysec` or `always`) when that matters (see docs/scaling.md).
+ */
+export class RedisJobJournal implements JobJournal {
+  private readonly key: string
+
+  constructor(private readonly redis: Redis, options: RedisStoreOptions = {}) {
+    this.key = keyOf(options, 'journal')
+  }
+
+  async record(entry: JournalEntry): Promise<void> {
+    await this.redis.hset(this.key, entry.id, JSON.stringify(entry))
+  }
+
+  async complete(id: string): Promise<void> {
+    await this.redis.hdel(this.key, id)
+  }
+
+  /** The entry of one job, if it is unfinished. */
+  async get(id: string): Promise<JournalEntry | undefined> {
+    const text = await this.redis.hget(this.key, id)
+    return text ? (JSON.parse(text) as JournalEntry) : undefined
+  }
+
+  async list(): Promise<JournalEntry[]> {
+    return Object.values(await this.redis.hgetall(this.key))
+      .map((text) => JSON.parse(text) as JournalEntry)
+      .filter((entry) => entry.version === 1 && entry.handle?.jobId)
+      .sort((a, b) => a.id.localeCompare(b.id))
+  }
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { sleep } from '@portrait-animator/core'
+import type { RateLimits, RateLimitStore, ReleaseSlot } from '@portrait-animator/router'
+import { keyOf, type RedisStoreOptions } from './redis-keys.js'
+
+/** Options of `RedisRateLimitStore`. */
+export interface RedisRateLimitStoreOptions extends RedisStoreOptions {
+  /**
+   * How long a concurrency slot is held without renewal. A holder renews it every third of this
+   * while its call runs, so a process that dies frees its slots after at most this long.
+   * @default 30000
+   */
+  readonly slotLeaseMs?: number
+  /** How often a caller waiting for a concurrency slot asks again. @default 25 */
+  readonly pollMs?: number
+}
+
+// Times are the Redis server's (TIME), so processes on machines with skewed clocks agree.
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`
+
+// KEYS: slots zset, starts zset, pause key, waiters zset, waiter-seen hash, ticket counter.
+// ARGV: concurrency (-1: none), calls per window (-1: none), windowMs, member, leaseMs, ticketTtlMs.
+// Callers wait in line (first come, first served): a caller is let through only when it is among
+// the first `free` waiters. Returns 0 when taken, a wait in ms, or -1 (ask again soon).
+const ACQUIRE = `${NOW}
+local member = ARGV[4]
+if not redis.call('ZSCORE', KEYS[4], member) then redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[6]), member) end
+redis.call('HSET', KEYS[5], member, now + tonumber(ARGV[6]))
+while true do
+  local head = redis.call('ZRANGE', KEYS[4], 0, 0)[1]
+  if not head or tonumber(redis.call('HGET', KEYS[5], head) or '0') >= now then break end
+  redis.call('ZREM', KEYS[4], head)
+  redis.call('HDEL', KEYS[5], head)
+end
+redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[6]) * 2)
+redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[6]) * 2)
+redis.call('PEXPIRE', KEYS[6], tonumber(ARGV[6]) * 2)
+local paused = tonumber(redis.call('GET', KEYS[3]) or '0')
+if now < paused then return paused - now end
+local free = 1000000
+local concurrency = tonumber(ARGV[1])
+if concurrency >= 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+  free = concurrency - redis.call('ZCARD', KEYS[1])
+end
+local calls = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local rateWait = 0
+if calls > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+  local left = calls - redis.call('ZCARD', KEYS[2])
+  if left <= 0 then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    rateWait = math.max(1, tonumber(oldest[2]) + window - now + 1)
+  end
+  free = math.min(free, left)
+end
+if redis.call('ZRANK', KEYS[4], member) >= free then
+  if rateWait > 0 and redis.call('ZRANK', KEYS[4], member) == 0 then return rateWait end
+  return -1
+end
+redis.call('ZREM', KEYS[4], member)
+redis.call('HDEL', KEYS[5], member)
+if calls > 0 then
+  redis.call('ZADD', KEYS[2], now, member)
+  redis.call('PEXPIRE', KEYS[2], window * 2)
+end
+if concurrency >= 0 then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), member)
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]) * 2)
+end
+return 0`
+
+// KEYS: slots zset. ARGV: member, leaseMs.
+const RENEW = `${NOW}
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+return 0`
+
+// KEYS: pause key. ARGV: pause length in ms (from now). Never shortens a longer pause.
+const PAUSE = `${NOW}
+local untilMs = now + tonumber(ARGV[1])
+if untilMs > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000) end
+return 0`
+
+/** How long a waiter keeps its place in line without asking again (a dead process's place lapses). */
+const TICKET_TTL_MS = 10_000
+
+/**
+ * Per-key call limits counted in Redis, so a provider's limit holds across every process and
+ * machine using the same key. The rate is a sliding-window log: no window of one second (or of
+ * `1/ratePerSecond` seconds for rates below 1) ever holds more starts than the limit. Concurrency
+ * slots are leased and renewed, so a dead process frees its slots. Waiting callers are served
+ * first come, first served across processes. `pause()` (after a 429 with
+ * Retry-After) holds every caller of the key until then.
+ */
+export class RedisRateLimitStore implements RateLimitStore {
+  private readonly leaseMs: number
+  private readonly pollMs: number
+
+  constructor(private readonly redis: Redis, private readonly options: RedisRateLimitStoreOptions = {}) {
+    this.leaseMs = options.slotLeaseMs ?? 30_000
+    this.pollMs = options.pollMs ?? 25
+  }
+
+  async acquire(key: string, limits: RateLimits, signal?: AbortSignal): Promise<ReleaseSlot> {
+    const member = randomUUID()
+    const concurrency = limits.concurrency === undefined || !Number.isFinite(limits.concurrency) ? -1 : limits.concurrency
+    const rate = limits.ratePerSecond === undefined || !Number.isFinite(limits.ratePerSecond) ? undefined : limits.ratePerSecond
+    const calls = rate === undefined ? -1 : rate >= 1 ? Math.floor(rate) : 1
+    const windowMs = rate === undefined || rate >= 1 ? 1000 : Math.ceil(1000 / rate)
+    const keys = [this.keyOf(key, 'slots'), this.keyOf(key, 'starts'), this.keyOf(key, 'paused'), this.keyOf(key, 'waiters'), this.keyOf(key, 'waiter-seen'), this.keyOf(key, 'tickets')]
+    try {
+      for (;;) {
+        signal?.throwIfAborted()
+        const wait = Number(await this.redis.eval(ACQUIRE, keys.length, ...keys, concurrency, calls, windowMs, member, this.leaseMs, TICKET_TTL_MS))
+        if (wait === 0) break
+        // Waits stay well under the ticket's lifetime, so a waiter keeps its place in line.
+        await sleep(wait < 0 ? this.pollMs + Math.floor(Math.random() * this.pollMs) : Math.min(wait, TICKET_TTL_MS / 4), signal)
+      }
+    } catch (error) {
+      await this.redis.multi().zrem(keys[3]!, member).hdel(keys[4]!, member).exec().catch(() => undefined)
+      throw error
+    }
+    if (concurrency < 0) return async () => undefined
+    const renew = setInterval(() => void this.redis.eval(RENEW, 1, keys[0]!, member, this.leaseMs).catch(() => undefined), Math.max(100, Math.floor(this.leaseMs / 3)))
+    renew.unref()
+    let released = false
+    return async () => {
+      if (released) return
+      released = true
+      clearInterval(renew)
+      await this.redis.zrem(keys[0]!, member)
+    }
+  }
+
+  async pause(key: string, untilMs: number): Promise<void> {
+    const lengthMs = Math.ceil(untilMs - Date.now())
+    if (lengthMs > 0) await this.redis.eval(PAUSE, 1, this.keyOf(key, 'paused'), lengthMs)
+  }
+
+  /** How long `key` stays paused from now (0 when it is not). */
+  async pausedForMs(key: string): Promise<number> {
+    const [untilMs, [seconds, micros]] = await Promise.all([this.redis.get(this.keyOf(key, 'paused')), this.redis.time()])
+    return Math.max(0, Number(untilMs ?? 0) - (Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)))
+  }
+
+  private keyOf(key: string, part: string): string {
+    return keyOf(this.options, 'limit', key, part)
+  }
+}
