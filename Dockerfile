@@ -28,6 +28,7 @@ COPY packages/adapter-fal/package.json packages/adapter-fal/
 COPY packages/adapter-local/package.json packages/adapter-local/
 COPY packages/adapter-magichour/package.json packages/adapter-magichour/
 COPY packages/emulator/package.json packages/emulator/
+COPY packages/queue/package.json packages/queue/
 COPY packages/cli/package.json packages/cli/
 RUN npm ci --omit=dev
 
@@ -55,8 +56,11 @@ COPY --from=build /app/packages/adapter-magichour/dist ./packages/adapter-magich
 COPY --from=build /app/packages/emulator/package.json /app/packages/emulator/faults.example.json ./packages/emulator/
 COPY --from=build /app/packages/emulator/dist ./packages/emulator/dist
 COPY --from=build /app/packages/emulator/fixtures ./packages/emulator/fixtures
+COPY --from=build /app/packages/queue/package.json ./packages/queue/
+COPY --from=build /app/packages/queue/dist ./packages/queue/dist
 COPY --from=build /app/packages/cli/package.json ./packages/cli/
 COPY --from=build /app/packages/cli/dist ./packages/cli/dist
+COPY --from=build /app/packages/cli/bin ./packages/cli/bin
 WORKDIR /home/node
 USER node
 EXPOSE 8080

@@ -20,6 +20,11 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'PORTRAIT_ANIMATOR_CHROMIUM', readBy: 'compare, measure', meaning: 'the Chromium that decodes High-profile video; empty turns it off' },
   { name: 'PATH', readBy: 'compare, measure', meaning: 'where chromium is looked for' },
   { name: 'NO_COLOR', readBy: 'every command', meaning: 'honoured: the CLI prints no colour at all' },
+  { name: 'PORTRAIT_ANIMATOR_STATE_DIR', readBy: 'router', meaning: 'the state folder (journal, retirements, recovered outputs) when the config gives no stateDir' },
+  { name: 'XDG_STATE_HOME', readBy: 'router', meaning: 'the default state folder is $XDG_STATE_HOME/portrait-animator (else ~/.local/state/portrait-animator)' },
+  { name: 'LOCALAPPDATA', readBy: 'router (Windows)', meaning: 'the default state folder is %LOCALAPPDATA%\\portrait-animator\\state' },
+  { name: 'PORTRAIT_ANIMATOR_H264_ENCODER', readBy: 'local adapter', meaning: '`wasm` forces the built-in H.264 encoder, `native` requires ffmpeg; default: ffmpeg when on PATH' },
+  { name: 'REDIS_SERVER', readBy: 'queue package tests', meaning: 'the redis-server binary the tests start (default: redis-server on PATH)' },
 ]
 
 /** The table as text, for `--help`. */
