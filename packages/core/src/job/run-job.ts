@@ -35,30 +35,28 @@ interface CancelState {
  * return runJob(driverFor(request), { signal: options.signal, timeoutMs: options.timeoutMs, onJobStarted: options.onJobStarted })
  * ```
  */
-export async function runJob<Job, Done, Result>(driver: JobDriver<Job, Done, Result>, options: JobRunOptions = {}): Promise<Result> {
-  const deadline = withDeadline(options.signal, options.timeoutMs)
-  const signal = deadline.signal
-  try {
-    const { job, handle } = await driver.submit(signal)
-    const state: CancelState = {}
-    try {
-      await announce(driver, job, handle, options, state)
-      return await driver.result(job, await followJob(driver, job, signal, options.clock ?? systemClock), signal)
-    } catch (error) {
-      if (!signal.aborted) throw error
-      const cancel = state.cancel ?? (await cancelJob(driver, job, options))
-      throw abortedJobError(driver, signal, { job, cancel, cause: error })
-    }
-  } finally {
-    deadline.clear()
-  }
+export function runJob<Job, Done, Result>(driver: JobDriver<Job, Done, Result>, options: JobRunOptions = {}): Promise<Result> {
+  return submitted(driver, options, async (job, _handle, signal) => driver.result(job, await followJob(driver, job, signal, options.clock ?? systemClock), signal))
 }
 
 /**
  * Submits one call's job and hands its handle to `onJobStarted`, for `start()`: the caller follows
  * it later with `status()`. Same deadline and `onJobStarted` rules as `runJob`.
  */
-export async function startJob<Job>(driver: Pick<JobDriver<Job, unknown, unknown>, 'submit' | 'cancel' | 'abortError' | 'announceFailed'>, options: JobRunOptions = {}): Promise<JobHandle> {
+export function startJob<Job>(driver: Pick<JobDriver<Job, unknown, unknown>, 'submit' | 'cancel' | 'abortError' | 'announceFailed'>, options: JobRunOptions = {}): Promise<JobHandle> {
+  return submitted(driver, options, async (_job, handle) => handle)
+}
+
+/**
+ * The shared part of `runJob` and `startJob`: one deadline over the caller's signal, submit,
+ * announce, then `then`; after an abort or the deadline, the job is cancelled (once) and the call
+ * ends with the driver's `abortError`.
+ */
+async function submitted<Job, T>(
+  driver: Pick<JobDriver<Job, unknown, unknown>, 'submit' | 'cancel' | 'abortError' | 'announceFailed'>,
+  options: JobRunOptions,
+  then: (job: Job, handle: JobHandle, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const deadline = withDeadline(options.signal, options.timeoutMs)
   const signal = deadline.signal
   try {
@@ -66,7 +64,7 @@ export async function startJob<Job>(driver: Pick<JobDriver<Job, unknown, unknown
     const state: CancelState = {}
     try {
       await announce(driver, job, handle, options, state)
-      return handle
+      return await then(job, handle, signal)
     } catch (error) {
       if (!signal.aborted) throw error
       const cancel = state.cancel ?? (await cancelJob(driver, job, options))
