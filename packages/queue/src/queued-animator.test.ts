@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readMp4Summary, type AnimationRequest } from '@portrait-animator/core'
@@ -66,5 +66,18 @@ describe('QueuedAnimator: requests answered by jobs on the BullMQ queue (real re
     const fixed = await open(1)
     const result = await fixed.animate(portrait)
     expect(readMp4Summary(await result.output.bytes())).toMatchObject({ codec: 'avc1' })
+  })
+
+  it('a finished job whose output was cleaned out of the spool folder is done again for the next request', async () => {
+    const portrait = await request(230)
+    const animator = await open(1)
+    await animator.animate(portrait)
+    const before = emulator.ledger.submissions({ provider: 'fal' }).length
+    await rm(join(directory, 'spool', 'outputs'), { recursive: true, force: true })
+
+    const again = await animator.animate(portrait)
+    expect(readMp4Summary(await again.output.bytes())).toMatchObject({ codec: 'avc1' })
+    expect(emulator.ledger.submissions({ provider: 'fal' })).toHaveLength(before + 1)
+    expect(await readdir(join(directory, 'spool', 'outputs'))).toHaveLength(1)
   })
 })

@@ -85,21 +85,15 @@ export class QueuedAnimator {
     const base = { image: image.path, imageDigest: image.digest, motion: request.motion, ...(this.options.route ? { route: this.options.route } : {}), format, ...(request.strict ? { strict: true } : {}) }
     const id = animationJobId(base)
     const data: AnimationJobData = { ...base, output: join(resolve(this.options.spoolDir), 'outputs', `${id}.${format}`) }
-    await this.enqueue(id, data)
-    const result = await waitForJob(this.queue, this.events, id, { timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? 300_000, ...(options.signal ? { signal: options.signal } : {}) })
-    if (result.state === 'failed') {
-      const failure = parseFailure(result.reason)
-      throw new PortraitAnimatorError({ kind: failure.kind === 'internal' ? 'unavailable' : failure.kind, message: failure.reason })
-    }
-    const bytes = new Uint8Array(await readFile(result.value.output))
-    const [provider = 'queue', modelId = 'unknown'] = result.value.servedBy.split('/')
+    const { value, bytes } = await this.run(id, data, options)
+    const [provider = 'queue', modelId = 'unknown'] = value.servedBy.split('/')
     const answer: AnimationResult = {
       output: createBytesOutput({ kind: outputKindOf(format), format, bytes, provider, modelId }),
-      servedBy: { provider, modelId, target: result.value.servedBy },
+      servedBy: { provider, modelId, target: value.servedBy },
       attempts: [],
       warnings: [],
       timings: { totalMs: Date.now() - started },
-      providerMetadata: { queue: { jobId: id, resumed: result.value.resumed } },
+      providerMetadata: { queue: { jobId: id, resumed: value.resumed } },
     }
     return answer
   }
@@ -113,6 +107,26 @@ export class QueuedAnimator {
       for (const connection of this.connections) connection.disconnect()
     })()
     return this.closed
+  }
+
+  /**
+   * Enqueues and waits for the job, and reads its output. A finished job whose output was removed
+   * from the spool folder (retention) is removed and run again, once: the output is gone, so the
+   * work is redone (and paid) as a first request would.
+   */
+  private async run(id: string, data: AnimationJobData, options: CallOptions): Promise<{ value: AnimationJobResult; bytes: Uint8Array }> {
+    for (let round = 0; ; round++) {
+      await this.enqueue(id, data)
+      const result = await waitForJob(this.queue, this.events, id, { timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? 300_000, ...(options.signal ? { signal: options.signal } : {}) })
+      if (result.state === 'failed') {
+        const failure = parseFailure(result.reason)
+        throw new PortraitAnimatorError({ kind: failure.kind === 'internal' ? 'unavailable' : failure.kind, message: failure.reason })
+      }
+      const bytes = await readFile(result.value.output).then((buffer) => new Uint8Array(buffer), () => undefined)
+      if (bytes) return { value: result.value, bytes }
+      if (round > 0) throw new PortraitAnimatorError({ kind: 'output_failed', message: `The queued job finished but its output ${result.value.output} cannot be read (is the spool folder shared with the workers at the same path?).` })
+      await (await this.queue.getJob(id))?.remove().catch(() => undefined)
+    }
   }
 
   /** Adds the job, unless one with its id exists; one that failed earlier is tried again. */
