@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readMp4Summary } from '@portrait-animator/core'
 import { waitUntil } from '@portrait-animator/core/testing'
-import { createTestPortrait, startEmulator, type Emulator, type LedgerEntry } from '@portrait-animator/emulator'
+import { createTestPortrait, startEmulator, type Emulator, type LedgerEntry, type ProviderName } from '@portrait-animator/emulator'
 import { startRedisServer, type TestRedis } from '@portrait-animator/queue/testing'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -89,7 +89,7 @@ function batch(args: string[], directory: string, motion: string[] = ['--target'
 }
 
 /** The most submissions the provider saw in any one-second window (the ledger's timestamps). */
-function busiestSecond(emulator: Emulator, provider: string): { busiest: number; times: string } {
+function busiestSecond(emulator: Emulator, provider: ProviderName): { busiest: number; times: string } {
   const times = emulator.ledger.submissions({ provider }).map((entry) => entry.at).sort((a, b) => a - b)
   const busiest = Math.max(...times.map((start) => times.filter((at) => at >= start && at < start + 1000).length))
   return { busiest, times: `${provider} submission times (ms from the first): ${times.map((at) => at - times[0]!).join(' ')}` }
