@@ -60,6 +60,8 @@ describe('batch without Redis (one process)', () => {
     const interrupted = await child.done
     expect(interrupted.code).toBe(130)
     expect(interrupted.stderr).toContain('run the same command again to resume them')
+    expect(interrupted.stderr).toContain('nothing is cancelled')
+    expect(interrupted.stderr).not.toContain('cancelling remote jobs')
 
     const resumed = await runCli(args, { cwd: directory, env })
     expect(resumed.code).toBe(0)

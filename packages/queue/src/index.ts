@@ -17,4 +17,6 @@ export { InProcessBatchBackend, type InProcessBatchBackendOptions } from './in-p
 export { KEEP_FINISHED_JOBS_S, RedisBatchBackend, type RedisBatchBackendOptions } from './redis-batch-backend.js'
 export { AnimationJobError, runAnimationJob, type JobHandleJournal, type JobRunnerDependencies, type RunnableJob } from './run-animation-job.js'
 export { isSubmission, sharedLimitFactories, submissionKey } from './shared-limit-factories.js'
+export { QueuedAnimator, type QueuedAnimatorOptions } from './queued-animator.js'
+export { waitForJob, type JobEnding, type WaitForJobOptions } from './wait-for-job.js'
 export { targetRouteName, WorkerRouters, type WorkerRouterOptions } from './worker-routers.js'

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
@@ -7,9 +9,11 @@ import { loadServedRouter } from '../server/load-served-router.js'
 import { BODY_DEFAULTS } from '../server/read-body.js'
 import { createReloadableRouter } from '../server/reloadable-router.js'
 import { routeReadiness } from '../server/route-readiness.js'
+import { serveQueued } from '../server/serve-queued.js'
 import { createServerMetrics } from '../server/server-metrics.js'
 
 export const SERVE_HELP = `Usage: portrait-animator serve [--port N] [--host H] [--config FILE] [--route NAME] --api-key KEY [--api-key KEY2]
+                              [--redis URL [--workers N] [--spool DIR]]
 
 Serves the retired AILabTools "Live Photos" API (POST ${LIVE_PHOTO_PATH}) through the router, so an
 app built on it moves by changing only its base URL. Requests must carry one of this server's own keys
@@ -31,6 +35,17 @@ Options:
   --route NAME         the route serving requests (default: the config's route for presets, else
                        "default")
 
+Queue mode (several server instances sharing provider limits, breakers and paid jobs):
+  --redis URL          enqueue each request as a job on the BullMQ queue in Redis (redis://host:6379)
+                       and answer when it finishes; "portrait-animator worker --redis URL" processes
+                       (or --workers here) run the jobs. The same portrait asked of any instance at
+                       once is one job, paid once; a client that disconnects stops waiting, the job
+                       goes on. --max-concurrent defaults to 64 here (a waiting request is cheap).
+  --workers N          workers started in this process (default 0)
+  --spool DIR          folder for request images and outputs, at the same path on every server and
+                       worker (a shared disk across machines; default: the system's temp folder,
+                       one machine only)
+
 Endpoints beside the AILab one (no key needed):
   GET /healthz       liveness: 200 whenever the process answers
   GET /readyz        readiness: 200 when the route has a target that can serve (configured, not
@@ -48,7 +63,8 @@ stop accepting requests and let in-flight ones finish.
 Examples:
   portrait-animator serve --api-key my-app-key
   kill -HUP <pid>     # reload the config without dropping a request
-  PORTRAIT_ANIMATOR_SERVER_KEYS=k1,k2 portrait-animator serve --port 9000 --config portrait-animator.json`
+  PORTRAIT_ANIMATOR_SERVER_KEYS=k1,k2 portrait-animator serve --port 9000 --config portrait-animator.json
+  portrait-animator serve --api-key k1 --redis redis://queue-host:6379 --spool /shared/spool`
 
 /** `portrait-animator serve`. */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
@@ -66,6 +82,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       'min-body-rate': { type: 'string' },
       'body-rate-grace': { type: 'string' },
       'max-uploads': { type: 'string' },
+      redis: { type: 'string' },
+      workers: { type: 'string' },
+      spool: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -78,6 +97,22 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const port = numberOption(values.port, 'port', 8080)
   const bodyTimeoutSeconds = numberOption(values['body-timeout'], 'body-timeout', BODY_DEFAULTS.timeoutMs / 1000)
   if (!(bodyTimeoutSeconds > 0)) throw new UsageError('--body-timeout must be a positive number of seconds.')
+  const serverOptions = {
+    apiKeys: keys,
+    port,
+    host: values.host ?? '127.0.0.1',
+    maxConcurrent: numberOption(values['max-concurrent'], 'max-concurrent', values.redis ? 64 : 4),
+    maxBodyBytes: Math.round(numberOption(values['max-body-mb'], 'max-body-mb', 6) * 1024 * 1024),
+    bodyTimeoutMs: Math.round(bodyTimeoutSeconds * 1000),
+    minBodyBytesPerSecond: numberOption(values['min-body-rate'], 'min-body-rate', BODY_DEFAULTS.minBytesPerSecond),
+    bodyRateGraceMs: Math.round(numberOption(values['body-rate-grace'], 'body-rate-grace', BODY_DEFAULTS.rateGraceMs / 1000) * 1000),
+    maxPendingUploads: numberOption(values['max-uploads'], 'max-uploads', 32),
+  }
+  if (values.workers !== undefined && !values.redis) throw new UsageError('--workers needs --redis URL.')
+  if (values.redis) {
+    const spoolDir = values.spool ? resolve(io.cwd, values.spool) : join(tmpdir(), 'portrait-animator-spool')
+    return serveQueued(serverOptions, { redisUrl: values.redis, spoolDir, workers: Math.floor(numberOption(values.workers, 'workers', 0)), config: values.config, route: values.route }, io)
+  }
   const load = (requireReady = false) => loadServedRouter(io, { config: values.config, route: values.route, requireReady })
   let inFlight = () => 0
   const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => served.current().router.targets() })
@@ -100,16 +135,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
 
   async function serveUntilInterrupted(): Promise<number> {
     const server = await startAilabCompatibleServer({
+      ...serverOptions,
       animator: served.animator,
-      apiKeys: keys,
-      port,
-      host: values.host ?? '127.0.0.1',
-      maxConcurrent: numberOption(values['max-concurrent'], 'max-concurrent', 4),
-      maxBodyBytes: Math.round(numberOption(values['max-body-mb'], 'max-body-mb', 6) * 1024 * 1024),
-      bodyTimeoutMs: Math.round(bodyTimeoutSeconds * 1000),
-      minBodyBytesPerSecond: numberOption(values['min-body-rate'], 'min-body-rate', BODY_DEFAULTS.minBytesPerSecond),
-      bodyRateGraceMs: Math.round(numberOption(values['body-rate-grace'], 'body-rate-grace', BODY_DEFAULTS.rateGraceMs / 1000) * 1000),
-      maxPendingUploads: numberOption(values['max-uploads'], 'max-uploads', 32),
       readiness: () => routeReadiness(served.current().router, served.current().routeName),
       metrics,
       log: (entry) => {

@@ -28,8 +28,8 @@ const AILAB_IMAGE_LIMITS: MediaLimits<ImageFormat> = { formats: ['jpeg', 'png', 
 
 /** Options for `startAilabCompatibleServer`. */
 export interface AilabCompatibleServerOptions {
-  /** Serves each request (the router, or one route of it). */
-  readonly animator: PortraitAnimator
+  /** Serves each request (the router, one route of it, or a queue: `QueuedAnimator`). */
+  readonly animator: Pick<PortraitAnimator, 'animate'>
   /** Keys accepted in `ailabapi-api-key`: this server's own, never an upstream provider's. */
   readonly apiKeys: readonly string[]
   /** @default 0 (a free port) */

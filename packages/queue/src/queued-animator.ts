@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto'
+import { access, mkdir, readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { createBytesOutput, outputKindOf, PortraitAnimatorError, sniffFormat, writeFileAtomic, type AnimationRequest, type AnimationResult, type CallOptions, type OutputFormat } from '@portrait-animator/core'
+import { Job, Queue, QueueEvents } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { ANIMATION_QUEUE, animationJobId, parseFailure, type AnimationJobData, type AnimationJobResult } from './animation-job.js'
+import { startAnimationWorker, type AnimationWorker, type AnimationWorkerOptions } from './animation-worker.js'
+import { KEEP_FINISHED_JOBS_S } from './redis-batch-backend.js'
+import { connectRedis } from './redis-connection.js'
+import { waitForJob } from './wait-for-job.js'
+
+/** Options of `QueuedAnimator.open`. */
+export interface QueuedAnimatorOptions extends Omit<AnimationWorkerOptions, 'concurrency'> {
+  /**
+   * A folder every server and worker sees at the same path (a shared disk on several machines):
+   * request images are written to `inputs/` by their digest, outputs to `outputs/` by job id.
+   */
+  readonly spoolDir: string
+  /** The route jobs run on. @default the config's choice by motion */
+  readonly route?: string
+  /** In-process workers to start as well (`serve --redis --workers N`). @default 0 */
+  readonly workers?: number
+  /** Concurrency of each in-process worker. @default 4 */
+  readonly concurrency?: number
+  /** Deadline of a request without `timeoutMs`. @default 300000 */
+  readonly timeoutMs?: number
+}
+
+/**
+ * Animates by enqueuing a job on the BullMQ queue and answering when that job finishes: what a
+ * server in queue mode (`serve --redis`) serves with, so every instance shares the workers'
+ * provider limits, breakers and journal. The job id is deterministic (image digest and request),
+ * so the same portrait asked of two servers at once is one job, paid once; a caller that gives up
+ * (abort, deadline) stops waiting but never cancels a job others may be waiting on.
+ *
+ * @example
+ * ```ts
+ * const animator = await QueuedAnimator.open({ redisUrl: 'redis://127.0.0.1:6379', spoolDir: '/shared/spool', workers: 1 })
+ * const result = await animator.animate({ image: bytes, motion: { type: 'preset', preset: 'live-photo' }, output: { kind: 'video', format: 'mp4' } })
+ * await animator.close()
+ * ```
+ */
+export class QueuedAnimator {
+  private closed: Promise<void> | undefined
+
+  private constructor(
+    private readonly queue: Queue<AnimationJobData, AnimationJobResult>,
+    private readonly events: QueueEvents,
+    private readonly connections: readonly Redis[],
+    private readonly workers: readonly AnimationWorker[],
+    private readonly options: QueuedAnimatorOptions,
+  ) {}
+
+  static async open(options: QueuedAnimatorOptions): Promise<QueuedAnimator> {
+    const redis = connectRedis(options.redisUrl)
+    // QueueEvents blocks on its connection (XREAD), so it gets one of its own.
+    const eventsRedis = connectRedis(options.redisUrl)
+    const queue = new Queue<AnimationJobData, AnimationJobResult>(ANIMATION_QUEUE, {
+      connection: redis,
+      defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: KEEP_FINISHED_JOBS_S }, removeOnFail: { age: KEEP_FINISHED_JOBS_S } },
+    })
+    const events = new QueueEvents(ANIMATION_QUEUE, { connection: eventsRedis })
+    queue.on('error', () => undefined)
+    events.on('error', () => undefined)
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()])
+    const workers: AnimationWorker[] = []
+    for (let index = 0; index < (options.workers ?? 0); index++) workers.push(await startAnimationWorker(options))
+    return new QueuedAnimator(queue, events, [redis, eventsRedis], workers, options)
+  }
+
+  /** Whether both Redis connections are up now (cheap: for readiness checks). */
+  connected(): boolean {
+    return this.connections.every((connection) => connection.status === 'ready')
+  }
+
+  /**
+   * Enqueues the request (or joins the job already queued for the same work) and waits for it.
+   * The image must be bytes or a file path; the output is read back from the spool folder.
+   */
+  async animate(request: AnimationRequest, options: CallOptions = {}): Promise<AnimationResult> {
+    const started = Date.now()
+    const format: OutputFormat = request.output?.format ?? 'mp4'
+    const image = await this.spoolImage(request.image)
+    const base = { image: image.path, imageDigest: image.digest, motion: request.motion, ...(this.options.route ? { route: this.options.route } : {}), format, ...(request.strict ? { strict: true } : {}) }
+    const id = animationJobId(base)
+    const data: AnimationJobData = { ...base, output: join(resolve(this.options.spoolDir), 'outputs', `${id}.${format}`) }
+    const { value, bytes } = await this.run(id, data, options)
+    const [provider = 'queue', modelId = 'unknown'] = value.servedBy.split('/')
+    const answer: AnimationResult = {
+      output: createBytesOutput({ kind: outputKindOf(format), format, bytes, provider, modelId }),
+      servedBy: { provider, modelId, target: value.servedBy },
+      attempts: [],
+      warnings: [],
+      timings: { totalMs: Date.now() - started },
+      providerMetadata: { queue: { jobId: id, resumed: value.resumed } },
+    }
+    return answer
+  }
+
+  /** Stops the in-process workers (they finish their running jobs) and disconnects. Jobs stay queued. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await Promise.all(this.workers.map((worker) => worker.close()))
+      await this.events.close()
+      await this.queue.close()
+      for (const connection of this.connections) connection.disconnect()
+    })()
+    return this.closed
+  }
+
+  /**
+   * Enqueues and waits for the job, and reads its output. A finished job whose output was removed
+   * from the spool folder (retention) is removed and run again, once: the output is gone, so the
+   * work is redone (and paid) as a first request would.
+   */
+  private async run(id: string, data: AnimationJobData, options: CallOptions): Promise<{ value: AnimationJobResult; bytes: Uint8Array }> {
+    for (let round = 0; ; round++) {
+      await this.enqueue(id, data)
+      const result = await waitForJob(this.queue, this.events, id, { timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? 300_000, ...(options.signal ? { signal: options.signal } : {}) })
+      if (result.state === 'failed') {
+        const failure = parseFailure(result.reason)
+        throw new PortraitAnimatorError({ kind: failure.kind === 'internal' ? 'unavailable' : failure.kind, message: failure.reason })
+      }
+      const bytes = await readFile(result.value.output).then((buffer) => new Uint8Array(buffer), () => undefined)
+      if (bytes) return { value: result.value, bytes }
+      if (round > 0) throw new PortraitAnimatorError({ kind: 'output_failed', message: `The queued job finished but its output ${result.value.output} cannot be read (is the spool folder shared with the workers at the same path?).` })
+      await (await this.queue.getJob(id))?.remove().catch(() => undefined)
+    }
+  }
+
+  /** Adds the job, unless one with its id exists; one that failed earlier is tried again. */
+  private async enqueue(id: string, data: AnimationJobData): Promise<void> {
+    await this.queue.add('animate', data, { jobId: id })
+    if ((await this.queue.getJobState(id)) !== 'failed') return
+    // Another server may retry it at the same moment: only one retry succeeds, the rest throw.
+    await (await Job.fromId(this.queue, id))?.retry('failed').catch(() => undefined)
+  }
+
+  private async spoolImage(input: AnimationRequest['image']): Promise<{ path: string; digest: string }> {
+    const bytes = typeof input === 'string' ? new Uint8Array(await readFile(input)) : input instanceof Uint8Array ? input : input instanceof ArrayBuffer ? new Uint8Array(input) : undefined
+    if (!bytes) throw new PortraitAnimatorError({ kind: 'invalid_input', message: 'A queued request needs the image as bytes or a file path.', field: 'image' })
+    const digest = createHash('sha256').update(bytes).digest('hex')
+    const folder = join(resolve(this.options.spoolDir), 'inputs')
+    const path = join(folder, `${digest}.${sniffFormat(bytes) ?? 'bin'}`)
+    if (!(await access(path).then(() => true, () => false))) {
+      await mkdir(folder, { recursive: true })
+      await writeFileAtomic(path, bytes)
+    }
+    return { path, digest }
+  }
+}
