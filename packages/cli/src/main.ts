@@ -1,16 +1,4 @@
-import { EMULATOR_USAGE } from '@portrait-animator/emulator'
 import type { CliIo } from './cli-io.js'
-import { ANIMATE_HELP, animateCommand } from './commands/animate.js'
-import { BATCH_HELP, batchCommand } from './commands/batch.js'
-import { COMPARE_HELP, compareCommand } from './commands/compare.js'
-import { CONFIG_HELP, configCommand } from './commands/config.js'
-import { emulatorCommand } from './commands/emulator.js'
-import { MEASURE_HELP, measureCommand } from './commands/measure.js'
-import { PROVIDERS_HELP, providersCommand } from './commands/providers.js'
-import { RESUME_HELP, resumeCommand } from './commands/resume.js'
-import { STATE_HELP, stateCommand } from './commands/state.js'
-import { SERVE_HELP, serveCommand } from './commands/serve.js'
-import { WORKER_HELP, workerCommand } from './commands/worker.js'
 import { environmentHelp } from './environment-help.js'
 import { reportFailure } from './error-report.js'
 import { EXIT } from './exit-codes.js'
@@ -53,19 +41,31 @@ Examples:
 
 type Command = (args: string[], io: CliIo) => Promise<number>
 
-/** Every command with its help text (the help is where unknown options find their suggestion). */
-const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
-  animate: { run: animateCommand, help: ANIMATE_HELP },
-  compare: { run: compareCommand, help: COMPARE_HELP },
-  measure: { run: measureCommand, help: MEASURE_HELP },
-  providers: { run: providersCommand, help: PROVIDERS_HELP },
-  config: { run: configCommand, help: CONFIG_HELP },
-  serve: { run: serveCommand, help: SERVE_HELP },
-  emulator: { run: emulatorCommand, help: EMULATOR_USAGE },
-  resume: { run: resumeCommand, help: RESUME_HELP },
-  state: { run: stateCommand, help: STATE_HELP },
-  batch: { run: batchCommand, help: BATCH_HELP },
-  worker: { run: workerCommand, help: WORKER_HELP },
+/** A command's code and help text (the help is where unknown options find their suggestion). */
+interface LoadedCommand {
+  readonly run: Command
+  readonly help: string
+}
+
+/**
+ * Every command, loaded only when it runs: \`animate\` does not load the queue (BullMQ, ioredis),
+ * the report's browser code or the emulator, which keeps a fresh process's start short.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<LoadedCommand>>> = {
+  animate: async () => import('./commands/animate.js').then((m) => ({ run: m.animateCommand, help: m.ANIMATE_HELP })),
+  compare: async () => import('./commands/compare.js').then((m) => ({ run: m.compareCommand, help: m.COMPARE_HELP })),
+  measure: async () => import('./commands/measure.js').then((m) => ({ run: m.measureCommand, help: m.MEASURE_HELP })),
+  providers: async () => import('./commands/providers.js').then((m) => ({ run: m.providersCommand, help: m.PROVIDERS_HELP })),
+  config: async () => import('./commands/config.js').then((m) => ({ run: m.configCommand, help: m.CONFIG_HELP })),
+  serve: async () => import('./commands/serve.js').then((m) => ({ run: m.serveCommand, help: m.SERVE_HELP })),
+  emulator: async () => {
+    const [{ emulatorCommand }, { EMULATOR_USAGE }] = await Promise.all([import('./commands/emulator.js'), import('@portrait-animator/emulator')])
+    return { run: emulatorCommand, help: EMULATOR_USAGE }
+  },
+  resume: async () => import('./commands/resume.js').then((m) => ({ run: m.resumeCommand, help: m.RESUME_HELP })),
+  state: async () => import('./commands/state.js').then((m) => ({ run: m.stateCommand, help: m.STATE_HELP })),
+  batch: async () => import('./commands/batch.js').then((m) => ({ run: m.batchCommand, help: m.BATCH_HELP })),
+  worker: async () => import('./commands/worker.js').then((m) => ({ run: m.workerCommand, help: m.WORKER_HELP })),
 }
 
 /** Runs the CLI with `args` (without the node and script paths) and resolves with the exit code. */
@@ -79,13 +79,14 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(`${VERSION}\n`)
     return EXIT.ok
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (!load) {
     const suggestion = closest(name, Object.keys(COMMANDS))
     io.stderr.write(`Unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : '; run "portrait-animator --help" for the list.'}\n`)
     return EXIT.usage
   }
   const commandIo: CliIo = { ...io, verbosity: flags.verbosity }
+  const command = await load()
   try {
     return await command.run(rest, commandIo)
   } catch (error) {

@@ -9,7 +9,6 @@ import { loadServedRouter } from '../server/load-served-router.js'
 import { BODY_DEFAULTS } from '../server/read-body.js'
 import { createReloadableRouter } from '../server/reloadable-router.js'
 import { routeReadiness } from '../server/route-readiness.js'
-import { serveQueued } from '../server/serve-queued.js'
 import { createServerMetrics } from '../server/server-metrics.js'
 
 export const SERVE_HELP = `Usage: portrait-animator serve [--port N] [--host H] [--config FILE] [--route NAME] --api-key KEY [--api-key KEY2]
@@ -111,6 +110,8 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (values.workers !== undefined && !values.redis) throw new UsageError('--workers needs --redis URL.')
   if (values.redis) {
     const spoolDir = values.spool ? resolve(io.cwd, values.spool) : join(tmpdir(), 'portrait-animator-spool')
+    // Loaded only in queue mode: the server alone does not load BullMQ and ioredis.
+    const { serveQueued } = await import('../server/serve-queued.js')
     return serveQueued(serverOptions, { redisUrl: values.redis, spoolDir, workers: Math.floor(numberOption(values.workers, 'workers', 0)), config: values.config, route: values.route }, io)
   }
   const load = (requireReady = false) => loadServedRouter(io, { config: values.config, route: values.route, requireReady })
