@@ -7,7 +7,7 @@ import { readBatchInputs, type BatchInput } from '../batch/batch-inputs.js'
 import { BatchProgress } from '../batch/batch-progress.js'
 import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
-import { motionFromFlags, type MotionFlags } from '../motion/motion-flags.js'
+import { MOTION_OPTIONS, motionFromFlags, type MotionFlags } from '../motion/motion-flags.js'
 import { configPathFor, singleTargetRoute } from '../open-router.js'
 
 export const BATCH_HELP = `Usage: portrait-animator batch INPUT... --out DIR [options]
@@ -59,13 +59,7 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
       redis: { type: 'string' },
       workers: { type: 'string' },
       concurrency: { type: 'string' },
-      preset: { type: 'string' },
-      framing: { type: 'string' },
-      expression: { type: 'string' },
-      audio: { type: 'string' },
-      start: { type: 'string' },
-      end: { type: 'string' },
-      'driving-video': { type: 'string' },
+      ...MOTION_OPTIONS,
       route: { type: 'string' },
       target: { type: 'string' },
       config: { type: 'string' },

@@ -4,7 +4,7 @@ import { checkOutputPath, loadMedia, redact, type AnimationRequest, type Compare
 import type { CliIo } from '../cli-io.js'
 import { EXIT, UsageError } from '../exit-codes.js'
 import { readCompareManifest, type CompareJob } from '../motion/compare-manifest.js'
-import { describeMotion, isRemoteSource, motionFromFlags, sourcePath, type MotionFlags } from '../motion/motion-flags.js'
+import { describeMotion, isRemoteSource, MOTION_OPTIONS, motionFromFlags, sourcePath, type MotionFlags } from '../motion/motion-flags.js'
 import type { Router } from '@portrait-animator/router'
 import { openRouter } from '../open-router.js'
 import { confirmCancellations, describeInterruption, JobTracker } from '../cancel-report.js'
@@ -75,13 +75,7 @@ export async function compareCommand(args: string[], io: CliIo): Promise<number>
       route: { type: 'string' },
       config: { type: 'string' },
       concurrency: { type: 'string' },
-      preset: { type: 'string' },
-      framing: { type: 'string' },
-      expression: { type: 'string' },
-      audio: { type: 'string' },
-      start: { type: 'string' },
-      end: { type: 'string' },
-      'driving-video': { type: 'string' },
+      ...MOTION_OPTIONS,
       manifest: { type: 'string' },
       out: { type: 'string', short: 'o' },
       inline: { type: 'boolean' },

@@ -17,6 +17,17 @@ export interface MotionFlags {
   readonly 'driving-video'?: string | undefined
 }
 
+/** The motion flags as `parseArgs` options, shared by every command that takes a motion. */
+export const MOTION_OPTIONS = {
+  preset: { type: 'string' },
+  framing: { type: 'string' },
+  expression: { type: 'string' },
+  audio: { type: 'string' },
+  start: { type: 'string' },
+  end: { type: 'string' },
+  'driving-video': { type: 'string' },
+} as const
+
 /** True for inputs that are not local paths (resolved by the provider or `loadMedia` as given). */
 export function isRemoteSource(source: string): boolean {
   return /^(https?:|data:)/i.test(source)
