@@ -60,7 +60,18 @@ function kindOf(status: number, operation: ReplicateOperation): ErrorKind {
 export function replicateError(error: unknown, context: { readonly modelId: string; readonly operation: ReplicateOperation; readonly requestId?: string }): PortraitAnimatorError {
   if (PortraitAnimatorError.isInstance(error)) return error
   const base = { provider: PROVIDER, modelId: context.modelId, ...(context.requestId === undefined ? {} : { requestId: context.requestId }) }
-  if (!isApiError(error)) return toPortraitAnimatorError(error, base)
+  if (!isApiError(error)) {
+    const name = (error as { name?: unknown } | undefined)?.name
+    if (name === 'AbortError' || name === 'TimeoutError' || !(error instanceof Error)) return toPortraitAnimatorError(error, base)
+    // No answer (a reset, a refused connection): a create may have been accepted.
+    return new PortraitAnimatorError({
+      kind: 'unavailable',
+      message: `Replicate ${context.operation} got no answer: ${error.message}`,
+      ...base,
+      accepted: context.operation === 'create' ? 'unknown' : true,
+      cause: error,
+    })
+  }
   const status = error.response.status
   const kind = kindOf(status, context.operation)
   const detail = detailOf(error.message) ?? `HTTP ${status}`

@@ -96,6 +96,13 @@ describe('replicate/live-portrait on the wire', () => {
     }
   })
 
+  it('reports a create that got no answer as unavailable with accepted unknown, sent once', async () => {
+    const { sent, fetch } = scripted([() => { throw new TypeError('fetch failed') }])
+    const error = await expectAnimatorError(animator(fetch).animate(livePhoto))
+    expect(error).toMatchObject({ kind: 'unavailable', accepted: 'unknown' })
+    expect(sent).toHaveLength(1)
+  })
+
   it('maps a failed prediction to job_failed with its error, and a canceled one to cancelled', async () => {
     const failed = scripted([() => json(201, prediction('starting')), () => json(200, prediction('failed', { error: 'CUDA out of memory' }))])
     expect(await expectAnimatorError(animator(failed.fetch).animate(livePhoto))).toMatchObject({ kind: 'job_failed', requestId: ID, accepted: true, message: expect.stringContaining('CUDA out of memory') })
