@@ -14,10 +14,10 @@ import {
   type ProgressPhase,
 } from '@portrait-animator/core'
 import type { ReplicateApi } from './replicate-api.js'
-import { parseHandle } from './replicate-job-handle.js'
+import { parseHandle, type ParsedHandle } from './replicate-job-handle.js'
 import { replicateJobDriver } from './replicate-job-driver.js'
 import { API_KEY_VARIABLE, CAPABILITIES, MODEL_ID, PROVIDER } from './replicate-limits.js'
-import { jobStatusOf } from './replicate-result.js'
+import { jobStatusOf, type ResultContext } from './replicate-result.js'
 import type { ResolvedSettings } from './replicate-settings.js'
 
 /** What the animator is built from. */
@@ -99,20 +99,7 @@ export function createReplicateAnimator(dependencies: AnimatorDependencies): Por
 
     async status(handle, options = {}): Promise<JobStatus> {
       const parsed = parseHandle(handle)
-      return onHandle(handle, options, async (api, id, signal) => {
-        const prediction = await api.get(id, signal)
-        const submitted = parsed.submittedAt.getTime()
-        const now = Date.now()
-        return jobStatusOf(prediction, {
-          http: dependencies.http,
-          isAllowedDownload: dependencies.isAllowedDownload,
-          usdPerSecond: settings.usdPerSecond,
-          warnings: parsed.warnings,
-          startedAt: parsed.submittedAt.toISOString(),
-          durationMs: now - submitted,
-          timings: { totalMs: now - submitted },
-        })
-      })
+      return onHandle(handle, options, async (api, id, signal) => jobStatusOf(await api.get(id, signal), resultContext(dependencies, parsed)))
     },
 
     async cancel(handle, options = {}) {
@@ -121,5 +108,20 @@ export function createReplicateAnimator(dependencies: AnimatorDependencies): Por
 
     // Replicate bills the seconds a prediction runs on the model's hardware, unknown before it runs.
     estimateCost: () => undefined,
+  }
+}
+
+/** How a result read back from a handle is built: timed from the handle's submission. */
+function resultContext(dependencies: AnimatorDependencies, parsed: ParsedHandle): ResultContext {
+  const submitted = parsed.submittedAt.getTime()
+  const now = Date.now()
+  return {
+    http: dependencies.http,
+    isAllowedDownload: dependencies.isAllowedDownload,
+    usdPerSecond: dependencies.settings.usdPerSecond,
+    warnings: parsed.warnings,
+    startedAt: parsed.submittedAt.toISOString(),
+    durationMs: now - submitted,
+    timings: { totalMs: now - submitted },
   }
 }

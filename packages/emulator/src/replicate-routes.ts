@@ -19,6 +19,37 @@ function preferWait(header: string | string[] | undefined): number | undefined {
   return Math.min(MAX_WAIT_SECONDS, match[1] === undefined ? MAX_WAIT_SECONDS : Number(match[1]))
 }
 
+/** `POST` of a prediction, by model (`byModel`) or by the body's `version`. */
+async function createPrediction(runtime: EmulatorRuntime, store: ReplicatePredictionStore, context: RouteContext, byModel: ReplicateModel | undefined): Promise<Reply> {
+  const auth = replicateAccount(runtime, context)
+  if ('reply' in auth) return auth.reply
+  let body: Record<string, unknown>
+  try {
+    body = JSON.parse((await context.readBody(16 * 1024 * 1024)).toString('utf8')) as Record<string, unknown>
+  } catch {
+    return replicateError(400, 'The request body is not valid JSON.')
+  }
+  const model = byModel ?? (typeof body.version === 'string' ? findReplicateModel({ version: body.version.split(':').pop() ?? '' }) : undefined)
+  if (!model) return replicateError(byModel === undefined && typeof body.version === 'string' ? 422 : 404, byModel === undefined ? 'Invalid version or not permitted' : undefined)
+  const problem = checkReplicateInput(model, body.input)
+  if (problem) return replicateError(422, problem)
+  if (!runtime.accounts.reserve('replicate', auth.account, model.credits)) return replicateError(402)
+  const input = body.input as Record<string, unknown>
+  const face = await resolveMedia(String(input[model.faceField]), { files: runtime.files, baseUrl: runtime.baseUrl, signal: context.signal })
+  const prediction = store.create(auth.account, model, input, context.fault?.noFace === true, face.kind === 'bytes' ? inputDigest(face.bytes) : undefined)
+  const wait = preferWait(context.request.headers.prefer)
+  if (wait !== undefined) await waitForEnd(store, prediction, wait * 1000, context.signal)
+  return jsonReply(201, store.toJson(prediction))
+}
+
+/** Holds a `Prefer: wait` answer until the prediction ends, the limit passes or the client leaves. */
+async function waitForEnd(store: ReplicatePredictionStore, prediction: ReplicatePrediction, limitMs: number, signal: AbortSignal): Promise<void> {
+  const until = Date.now() + limitMs
+  while (!store.isTerminal(prediction) && Date.now() < until && !signal.aborted) {
+    await abortableSleep(Math.min(20, until - Date.now()), signal)
+  }
+}
+
 /**
  * Replicate's predictions API: `POST /v1/models/{owner}/{name}/predictions`, `POST /v1/predictions`
  * (by `version`), `GET /v1/predictions/{id}`, `POST /v1/predictions/{id}/cancel`, with
@@ -28,34 +59,7 @@ export function replicateRoutes(runtime: EmulatorRuntime): Route[] {
   const store = new ReplicatePredictionStore(runtime)
   const common = { faultReply: replicateFaultReply, retiredReply: () => replicateError(404) }
 
-  const create = async (context: RouteContext, byModel: ReplicateModel | undefined): Promise<Reply> => {
-    const auth = replicateAccount(runtime, context)
-    if ('reply' in auth) return auth.reply
-    let body: Record<string, unknown>
-    try {
-      body = JSON.parse((await context.readBody(16 * 1024 * 1024)).toString('utf8')) as Record<string, unknown>
-    } catch {
-      return replicateError(400, 'The request body is not valid JSON.')
-    }
-    const model = byModel ?? (typeof body.version === 'string' ? findReplicateModel({ version: body.version.split(':').pop() ?? '' }) : undefined)
-    if (!model) return replicateError(byModel === undefined && typeof body.version === 'string' ? 422 : 404, byModel === undefined ? 'Invalid version or not permitted' : undefined)
-    const problem = checkReplicateInput(model, body.input)
-    if (problem) return replicateError(422, problem)
-    if (!runtime.accounts.reserve('replicate', auth.account, model.credits)) return replicateError(402)
-    const input = body.input as Record<string, unknown>
-    const face = await resolveMedia(String(input[model.faceField]), { files: runtime.files, baseUrl: runtime.baseUrl, signal: context.signal })
-    const prediction = store.create(auth.account, model, input, context.fault?.noFace === true, face.kind === 'bytes' ? inputDigest(face.bytes) : undefined)
-    const wait = preferWait(context.request.headers.prefer)
-    if (wait !== undefined) await waitForEnd(prediction, wait * 1000, context.signal)
-    return jsonReply(201, store.toJson(prediction))
-  }
-
-  const waitForEnd = async (prediction: ReplicatePrediction, limitMs: number, signal: AbortSignal): Promise<void> => {
-    const until = Date.now() + limitMs
-    while (!store.isTerminal(prediction) && Date.now() < until && !signal.aborted) {
-      await abortableSleep(Math.min(20, until - Date.now()), signal)
-    }
-  }
+  const create = (context: RouteContext, byModel: ReplicateModel | undefined): Promise<Reply> => createPrediction(runtime, store, context, byModel)
 
   const find = (context: RouteContext): { prediction: ReplicatePrediction } | { reply: Reply } => {
     const auth = replicateAccount(runtime, context)
