@@ -2,7 +2,7 @@ import { ownEntry, PortraitAnimatorError, type AnimatorProvider, type AnimatorPr
 import { closest } from './suggest.js'
 
 /** The adapters this CLI installs. */
-export const KNOWN_ADAPTERS = ['ailab', 'fal', 'magichour', 'local'] as const
+export const KNOWN_ADAPTERS = ['ailab', 'fal', 'magichour', 'replicate', 'local'] as const
 
 const MOTIONS: readonly MotionType[] = ['preset', 'expression', 'audio', 'driving-video']
 

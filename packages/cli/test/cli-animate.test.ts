@@ -13,6 +13,7 @@ describe('portrait-animator animate (child process, no keys, no network)', () =>
     expect(run.code).toBe(0)
     expect(run.stderr).toMatch(/ailab\/live-photo: skipped, retired by the provider/)
     expect(run.stderr).toContain('fal/live-portrait: skipped, not configured: FAL_KEY is not set')
+    expect(run.stderr).toContain('replicate/live-portrait: skipped, not configured: REPLICATE_API_TOKEN is not set')
     expect(run.stderr).toContain('magichour/image-to-video: skipped, not configured: MAGIC_HOUR_API_KEY is not set')
     expect(run.stderr).toMatch(/Served by local\/warp in [\d.]+ s: live\.mp4 \(video\/mp4, 512x512, 3\.0 s/)
     const summary = readMp4Summary(await readFile(join(folder, 'live.mp4')))

@@ -35,7 +35,7 @@ describe('portrait-animator (child process)', () => {
     expect(init.code).toBe(0)
     const path = join(folder, 'portrait-animator.json')
     const document = JSON.parse(await readFile(path, 'utf8'))
-    expect(document.routes.default.targets).toEqual(['ailab/live-photo', 'fal/live-portrait', 'magichour/image-to-video', 'local/warp'])
+    expect(document.routes.default.targets).toEqual(['ailab/live-photo', 'fal/live-portrait', 'replicate/live-portrait', 'magichour/image-to-video', 'local/warp'])
     expect((await runCli(['config', 'init'], { cwd: folder })).code).toBe(2)
 
     const valid = await runCli(['config', 'validate', 'portrait-animator.json'], { cwd: folder })

@@ -22,7 +22,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(process.env)) {
     if (value === undefined) continue
-    if (/^(FAL_KEY|FAL_KEY_ID|FAL_KEY_SECRET|MAGIC_HOUR_API_KEY|AILAB_API_KEY|PORTRAIT_ANIMATOR_)/.test(name)) continue
+    if (/^(FAL_KEY|FAL_KEY_ID|FAL_KEY_SECRET|MAGIC_HOUR_API_KEY|AILAB_API_KEY|REPLICATE_API_TOKEN|PORTRAIT_ANIMATOR_)/.test(name)) continue
     env[name] = value
   }
   return { ...env, ...extra }

@@ -15,8 +15,8 @@ export interface EmulatorCliIo {
 /** The command-line help, shared by `portrait-animator-emulator` and `portrait-animator emulator`. */
 export const EMULATOR_USAGE = `Usage: portrait-animator emulator [options]   (also: portrait-animator-emulator)
 
-Starts one loopback HTTP server that speaks the AILabTools, fal and Magic Hour APIs, with faults and a
-charge ledger (GET /__emulator/ledger), so integrations can be tested without keys or money.
+Starts one loopback HTTP server that speaks the AILabTools, fal, Magic Hour and Replicate APIs, with
+faults and a charge ledger (GET /__emulator/ledger), so integrations can be tested without keys or money.
 
   --port N             TCP port (default 0: a free one)
   --host ADDRESS       loopback address to bind (default 127.0.0.1)

@@ -49,7 +49,7 @@ export interface EmulatorOptions {
   /** Seed for ids, fault decisions and the webhook signing key. @default a random seed */
   readonly seed?: number | string
   /**
-   * How long an async job (fal request, Magic Hour project) takes from submit to done: the first
+   * How long an async job (fal request, Magic Hour project, Replicate prediction) takes from submit to done: the first
    * 30% queued, the rest running. AILab calls take this long to answer. @default 300
    */
   readonly jobDurationMs?: number

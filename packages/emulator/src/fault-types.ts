@@ -13,6 +13,10 @@ export const FAULT_ROUTES = [
   'magichour.delete',
   'magichour.upload',
   'magichour.download',
+  'replicate.create',
+  'replicate.get',
+  'replicate.cancel',
+  'replicate.download',
 ] as const
 
 /** A route name from `FAULT_ROUTES`. */

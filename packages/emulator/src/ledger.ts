@@ -1,8 +1,8 @@
 import { accountId } from './account-id.js'
 import { inputDigest } from './input-digest.js'
 
-/** The three providers the emulator speaks. */
-export type ProviderName = 'ailab' | 'fal' | 'magichour'
+/** The providers the emulator speaks. */
+export type ProviderName = 'ailab' | 'fal' | 'magichour' | 'replicate'
 
 /** What a ledger entry records. */
 export type LedgerEntryKind = 'submission' | 'charge' | 'refund' | 'cancel'

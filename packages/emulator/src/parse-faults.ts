@@ -15,7 +15,7 @@ const EFFECT_KEYS = new Set([
   'retired',
 ])
 const RULE_KEYS = new Set([...EFFECT_KEYS, 'route', 'probability', 'sequence', 'times'])
-const PROVIDER_WILDCARDS = ['ailab.*', 'fal.*', 'magichour.*', '*']
+const PROVIDER_WILDCARDS = ['ailab.*', 'fal.*', 'magichour.*', 'replicate.*', '*']
 
 function invalid(field: string, message: string): PortraitAnimatorError {
   return new PortraitAnimatorError({ kind: 'invalid_config', message: `Fault config: ${field} ${message}`, field })

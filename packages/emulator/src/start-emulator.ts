@@ -16,6 +16,7 @@ import { isLoopbackHost } from './loopback-url.js'
 import { magicHourProjectRoutes } from './magichour-project-routes.js'
 import { magicHourUploadRoutes } from './magichour-upload-routes.js'
 import { parseFaults } from './parse-faults.js'
+import { replicateRoutes } from './replicate-routes.js'
 import type { Route } from './router.js'
 import type { JsonWebKeySet } from './webhook-signing.js'
 
@@ -95,6 +96,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...ailabLivePhotoRoutes(runtime),
     ...magicHourUploadRoutes(runtime),
     ...magicHourProjectRoutes(runtime),
+    // Before fal's: fal's run and queue routes take any `/{owner}/{app}/...` path.
+    ...replicateRoutes(runtime),
     ...falStorageRoutes(runtime),
     ...falRunRoute(runtime, falJobs),
     ...falQueueRoutes(runtime, falJobs),

@@ -90,7 +90,7 @@ const providerSchema = z
     adapter: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]*$/)
-      .describe('The adapter: loads `@portrait-animator/adapter-<adapter>` (ailab, fal, magichour, local) unless a factory is passed in code.'),
+      .describe('The adapter: loads `@portrait-animator/adapter-<adapter>` (ailab, fal, magichour, replicate, local) unless a factory is passed in code.'),
     apiKey: secretReference.optional(),
     baseUrl: z.url({ protocol: /^https?$/ }).optional().describe('Where the provider API lives: an emulator, a proxy, a private deployment.'),
     settings: z.record(z.string(), z.unknown()).optional().describe('Adapter-specific settings, validated by the adapter.'),

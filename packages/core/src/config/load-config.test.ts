@@ -29,7 +29,9 @@ describe('loadConfig', () => {
     expect(loaded.providers.get('fal')).toMatchObject({ apiKey: 'fal-key-abcdef' })
     expect(loaded.providers.get('ailab')).toMatchObject({ missingKeyReason: 'AILAB_API_KEY is not set' })
     expect(loaded.providers.get('ailab')?.apiKey).toBeUndefined()
-    expect(loaded.config.routes.default?.targets).toEqual(['ailab/live-photo', 'fal/live-portrait', 'magichour/image-to-video', 'local/warp'])
+    expect(loaded.providers.get('replicate')).toMatchObject({ missingKeyReason: 'REPLICATE_API_TOKEN is not set' })
+    expect(loaded.config.routes.default?.targets).toEqual(['ailab/live-photo', 'fal/live-portrait', 'replicate/live-portrait', 'magichour/image-to-video', 'local/warp'])
+    expect(loaded.config.routes.driving?.targets).toEqual(['fal/live-portrait', 'replicate/live-portrait'])
     expect(loaded.config.routes.talking?.targets).toEqual(['magichour/talking-photo', 'fal/sadtalker'])
   })
 

@@ -1,0 +1,168 @@
+import type { EmulatorRuntime } from './emulator-runtime.js'
+import { imageHasFace } from './face-heuristic.js'
+import { mp4DurationSeconds } from './media-duration.js'
+import { resolveMedia } from './media-resolver.js'
+import { sniffImageFormat } from './media-sniff.js'
+import { videoSpecFor } from './mp4-output.js'
+import type { ReplicateModel } from './replicate-models.js'
+
+/** Prediction states, as `GET /v1/predictions/{id}` reports them. */
+export type ReplicateStatus = 'starting' | 'processing' | 'succeeded' | 'failed' | 'canceled'
+
+type Outcome = { readonly ok: true; readonly video: Buffer } | { readonly ok: false; readonly error: string }
+
+/** One prediction. Its status is computed from timestamps. */
+export interface ReplicatePrediction {
+  readonly id: string
+  readonly account: string
+  readonly model: ReplicateModel
+  readonly input: Readonly<Record<string, unknown>>
+  readonly createdAt: number
+  readonly startAt: number
+  readonly doneAt: number
+  outcome?: Outcome
+  canceledAt?: number
+  settled: boolean
+}
+
+const VIDEO_SIZE = 256
+const QUEUE_SHARE = 0.3
+const TERMINAL: readonly ReplicateStatus[] = ['succeeded', 'failed', 'canceled']
+
+/**
+ * Every Replicate prediction: creation (credits reserved), status over `jobDurationMs`,
+ * cancellation, and settlement: a charge on success only; a failed or canceled prediction
+ * releases its reservation and is never charged.
+ */
+export class ReplicatePredictionStore {
+  readonly #runtime: EmulatorRuntime
+  readonly #predictions = new Map<string, ReplicatePrediction>()
+
+  constructor(runtime: EmulatorRuntime) {
+    this.#runtime = runtime
+    runtime.ledger.onBeforeRead(() => {
+      for (const prediction of this.#predictions.values()) this.settle(prediction)
+    })
+    runtime.onReset(() => this.#predictions.clear())
+  }
+
+  get(id: string): ReplicatePrediction | undefined {
+    return this.#predictions.get(id)
+  }
+
+  /** Accepts a prediction (its credits already reserved) and starts rendering in the background. */
+  create(account: string, model: ReplicateModel, input: Record<string, unknown>, noFace: boolean, inputDigest?: string): ReplicatePrediction {
+    const runtime = this.#runtime
+    const createdAt = Date.now()
+    const prediction: ReplicatePrediction = {
+      id: runtime.ids.hex(26),
+      account,
+      model,
+      input,
+      createdAt,
+      startAt: createdAt + Math.round(runtime.jobDurationMs * QUEUE_SHARE),
+      doneAt: createdAt + runtime.jobDurationMs,
+      settled: false,
+    }
+    this.#predictions.set(prediction.id, prediction)
+    const base = { provider: 'replicate' as const, account, requestId: prediction.id, model: model.id }
+    runtime.ledger.openJob({ ...base, submittedAt: createdAt, ...(inputDigest === undefined ? {} : { inputDigest }) })
+    runtime.ledger.record({ ...base, route: 'replicate.create', kind: 'submission', at: createdAt })
+    void this.#render(prediction, noFace)
+      .catch((error: unknown): Outcome => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+      .then((outcome) => {
+        prediction.outcome = outcome
+      })
+    return prediction
+  }
+
+  status(prediction: ReplicatePrediction, now = Date.now()): ReplicateStatus {
+    if (prediction.canceledAt !== undefined) return 'canceled'
+    if (now < prediction.startAt) return 'starting'
+    if (now < prediction.doneAt || !prediction.outcome) return 'processing'
+    return prediction.outcome.ok ? 'succeeded' : 'failed'
+  }
+
+  /** Whether the prediction has reached a terminal state. */
+  isTerminal(prediction: ReplicatePrediction): boolean {
+    return TERMINAL.includes(this.status(prediction))
+  }
+
+  /** Cancels a prediction still starting or processing; a finished one is left as it is. */
+  cancel(prediction: ReplicatePrediction): void {
+    const now = Date.now()
+    if (this.isTerminal(prediction)) return
+    prediction.canceledAt = now
+    prediction.settled = true
+    const { ledger, accounts } = this.#runtime
+    ledger.record({ provider: 'replicate', account: prediction.account, route: 'replicate.cancel', kind: 'cancel', requestId: prediction.id, model: prediction.model.id, at: now })
+    accounts.release('replicate', prediction.account, prediction.model.credits)
+    ledger.finishJob(prediction.id, 'cancelled', now)
+  }
+
+  /** Charges a succeeded prediction, or releases a failed one's credits, once it is terminal. */
+  settle(prediction: ReplicatePrediction): void {
+    if (prediction.settled || !prediction.outcome || this.#predictions.get(prediction.id) !== prediction) return
+    if (prediction.doneAt > Date.now()) return
+    prediction.settled = true
+    const { ledger, accounts } = this.#runtime
+    const { account, model } = prediction
+    if (prediction.outcome.ok) {
+      accounts.commit('replicate', account, model.credits)
+      ledger.record({ provider: 'replicate', account, route: 'replicate.get', kind: 'charge', requestId: prediction.id, model: model.id, credits: model.credits, at: prediction.doneAt })
+      ledger.finishJob(prediction.id, 'completed', prediction.doneAt)
+    } else {
+      accounts.release('replicate', account, model.credits)
+      ledger.finishJob(prediction.id, 'failed', prediction.doneAt, 'prediction_failed')
+    }
+  }
+
+  /** The prediction object Replicate answers with. */
+  toJson(prediction: ReplicatePrediction, now = Date.now()): Record<string, unknown> {
+    this.settle(prediction)
+    const status = this.status(prediction, now)
+    const { id, outcome } = prediction
+    const url = (path: string): string => this.#runtime.url(path)
+    return {
+      id,
+      model: prediction.model.id,
+      version: prediction.model.version,
+      input: prediction.input,
+      logs: status === 'starting' ? '' : 'Animating portrait...\n',
+      output: status === 'succeeded' ? [url(`/__replicate/delivery/${id}/output.mp4`)] : null,
+      data_removed: false,
+      error: status === 'failed' && outcome && !outcome.ok ? outcome.error : null,
+      status,
+      source: 'api',
+      created_at: new Date(prediction.createdAt).toISOString(),
+      started_at: status === 'starting' ? null : new Date(prediction.startAt).toISOString(),
+      completed_at: TERMINAL.includes(status) ? new Date(prediction.canceledAt ?? prediction.doneAt).toISOString() : null,
+      metrics: status === 'succeeded' ? { predict_time: (prediction.doneAt - prediction.startAt) / 1000 } : {},
+      urls: {
+        get: url(`/v1/predictions/${id}`),
+        cancel: url(`/v1/predictions/${id}/cancel`),
+        web: `https://replicate.com/p/${id}`,
+      },
+    }
+  }
+
+  async #media(text: unknown): Promise<Buffer | 'missing' | undefined> {
+    if (typeof text !== 'string') return 'missing'
+    const resolved = await resolveMedia(text, { files: this.#runtime.files, baseUrl: this.#runtime.baseUrl, signal: this.#runtime.stopSignal })
+    if (resolved.kind === 'bytes') return resolved.bytes
+    return resolved.kind === 'remote' ? undefined : 'missing'
+  }
+
+  async #render(prediction: ReplicatePrediction, noFace: boolean): Promise<Outcome> {
+    const { model, input } = prediction
+    const image = await this.#media(input[model.faceField])
+    if (image === 'missing' || (image && sniffImageFormat(image) === 'unknown')) return { ok: false, error: `Could not read ${model.faceField} as an image` }
+    const driver = await this.#media(input[model.drivingField])
+    if (driver === 'missing') return { ok: false, error: `Could not read ${model.drivingField}` }
+    const hasFace = noFace ? false : image ? await imageHasFace(image) : true
+    if (hasFace === false) return { ok: false, error: 'No face detected in the source image' }
+    const seconds = (driver && mp4DurationSeconds(driver)) || 1
+    const video = await this.#runtime.videos.render(videoSpecFor(seconds, VIDEO_SIZE, VIDEO_SIZE), { portrait: image ?? undefined })
+    return { ok: true, video }
+  }
+}
