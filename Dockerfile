@@ -27,6 +27,7 @@ COPY packages/adapter-ailab/package.json packages/adapter-ailab/
 COPY packages/adapter-fal/package.json packages/adapter-fal/
 COPY packages/adapter-local/package.json packages/adapter-local/
 COPY packages/adapter-magichour/package.json packages/adapter-magichour/
+COPY packages/adapter-replicate/package.json packages/adapter-replicate/
 COPY packages/emulator/package.json packages/emulator/
 COPY packages/queue/package.json packages/queue/
 COPY packages/cli/package.json packages/cli/
@@ -53,6 +54,8 @@ COPY --from=build /app/packages/adapter-local/package.json ./packages/adapter-lo
 COPY --from=build /app/packages/adapter-local/dist ./packages/adapter-local/dist
 COPY --from=build /app/packages/adapter-magichour/package.json ./packages/adapter-magichour/
 COPY --from=build /app/packages/adapter-magichour/dist ./packages/adapter-magichour/dist
+COPY --from=build /app/packages/adapter-replicate/package.json ./packages/adapter-replicate/
+COPY --from=build /app/packages/adapter-replicate/dist ./packages/adapter-replicate/dist
 COPY --from=build /app/packages/emulator/package.json /app/packages/emulator/faults.example.json ./packages/emulator/
 COPY --from=build /app/packages/emulator/dist ./packages/emulator/dist
 COPY --from=build /app/packages/emulator/fixtures ./packages/emulator/fixtures

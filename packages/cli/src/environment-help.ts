@@ -15,6 +15,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'FAL_KEY_ID', readBy: 'fal adapter', meaning: 'with FAL_KEY_SECRET, a fal key in two parts (when FAL_KEY is not set)' },
   { name: 'FAL_KEY_SECRET', readBy: 'fal adapter', meaning: 'see FAL_KEY_ID' },
   { name: 'MAGIC_HOUR_API_KEY', readBy: 'magichour adapter, default config', meaning: 'Magic Hour key' },
+  { name: 'REPLICATE_API_TOKEN', readBy: 'replicate adapter, default config', meaning: 'Replicate API token' },
   { name: 'AILAB_API_KEY', readBy: 'ailab adapter, default config', meaning: 'AILabTools key' },
   { name: 'PORTRAIT_ANIMATOR_SERVER_KEYS', readBy: 'serve', meaning: "the server's own client keys, comma-separated (with --api-key)" },
   { name: 'PORTRAIT_ANIMATOR_CHROMIUM', readBy: 'compare, measure', meaning: 'the Chromium that decodes High-profile video; empty turns it off' },

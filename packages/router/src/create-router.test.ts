@@ -71,6 +71,7 @@ describe('the default configuration', () => {
     expect(result.attempts.map((attempt) => [attempt.target, attempt.outcome, attempt.reason])).toEqual([
       ['ailab/live-photo', 'skipped', 'retired by the provider: AILabTools discontinued Live Photos.'],
       ['fal/live-portrait', 'skipped', 'not configured: FAL_KEY is not set'],
+      ['replicate/live-portrait', 'skipped', 'not configured: REPLICATE_API_TOKEN is not set'],
       ['magichour/image-to-video', 'skipped', 'not configured: MAGIC_HOUR_API_KEY is not set'],
       ['local/warp', 'succeeded', undefined],
     ])
