@@ -17,8 +17,9 @@ export interface FalFetchOptions {
   /** Milliseconds to wait for response headers (and, on the pool, between body chunks). */
   readonly requestTimeoutMs: number
   /**
-   * Connections per fal origin in the pool (ignored with `fetch`). Requests beyond it wait for a
-   * free connection without their timeout running.
+   * Connections per fal origin in the pool for every request but the status event streams
+   * (ignored with `fetch`). Requests beyond it wait for a free connection without their timeout
+   * running.
    * @default 256
    */
   readonly connectionsPerOrigin?: number | undefined
@@ -117,13 +118,14 @@ function isUndiciTimeout(error: unknown): boolean {
 
 /**
  * The default: core's shared pool, with undici timing the headers from when the request is
- * written to a connection. An event stream's body is not timed (it may stay quiet while the job
- * waits; the client has its own idle limit); every other body is timed between chunks.
+ * written to a connection. Event streams (one per job followed, open until the job ends) go
+ * through a pool without a cap, so they never hold up submits and result calls queued behind them;
+ * their body is not timed (it may stay quiet while the job waits; the client has its own idle
+ * limit). Every other request shares the capped pool, its body timed between chunks.
  */
 function pooledSender(timeoutMs: number, connectionsPerOrigin: number | undefined): Sender {
-  const pool = { ...(connectionsPerOrigin === undefined ? {} : { connectionsPerOrigin }), headersMs: timeoutMs }
-  const timed = createPooledFetch({ ...pool, bodyMs: timeoutMs })
-  const streaming = createPooledFetch({ ...pool, bodyMs: 0 })
+  const timed = createPooledFetch({ ...(connectionsPerOrigin === undefined ? {} : { connectionsPerOrigin }), headersMs: timeoutMs, bodyMs: timeoutMs })
+  const streaming = createPooledFetch({ connectionsPerOrigin: Number.POSITIVE_INFINITY, headersMs: timeoutMs, bodyMs: 0 })
   return async (url, init) => {
     const eventStream = new Headers(init.headers).get('accept')?.includes('text/event-stream') === true
     try {

@@ -5,7 +5,7 @@ import { DEFAULT_CONNECTIONS_PER_ORIGIN, sharedAgent, withTimeouts, type Dispatc
 export interface PooledFetchOptions extends DispatchTimeouts {
   /**
    * Connections per origin in the shared pool. Requests beyond it wait for a free connection
-   * without their timeouts running.
+   * without their timeouts running. `Infinity`: no cap (for long-lived streams).
    * @default 256
    */
   readonly connectionsPerOrigin?: number

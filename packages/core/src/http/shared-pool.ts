@@ -10,11 +10,14 @@ export const DEFAULT_CONNECTIONS_PER_ORIGIN = 256
  */
 const sharedAgents = new Map<number, Agent>()
 
-/** The shared keep-alive agent with at most `connections` connections per origin. */
+/**
+ * The shared keep-alive agent with at most `connections` connections per origin (`Infinity`: no
+ * cap, for long-lived streams, one per job in flight, which must not hold up short calls).
+ */
 export function sharedAgent(connections: number = DEFAULT_CONNECTIONS_PER_ORIGIN): Agent {
   let agent = sharedAgents.get(connections)
   if (agent === undefined) {
-    agent = new Agent({ keepAliveTimeout: 10_000, connections })
+    agent = new Agent({ keepAliveTimeout: 10_000, connections: Number.isFinite(connections) ? connections : null })
     sharedAgents.set(connections, agent)
   }
   return agent
