@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { PortraitAnimatorError } from '@portrait-animator/core'
+import { waitUntil } from '@portrait-animator/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FalCall, FalCallRegistry } from './fal-call.js'
 import { TINY_PNG } from './fal-fake.test-helpers.js'
@@ -52,6 +53,37 @@ describe('the fal fetch hook on a pool', () => {
     )
     expect(answers).toEqual(Array.from({ length: 30 }, () => ({ request_id: 'r' })))
     expect(server.busiest()).toBeLessThanOrEqual(2)
+  })
+
+  it('does not make submits wait behind open status streams, whose quiet body is not timed out', async () => {
+    const streams: ServerResponse[] = []
+    const server = await listen((request, response) => {
+      if (request.headers.accept === 'text/event-stream') {
+        response.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: {"status":"IN_QUEUE"}\n\n')
+        streams.push(response)
+        return
+      }
+      if (request.url === '/hang') return // a status call fal never answers
+      answerJson(response, { request_id: 'r' })
+    })
+    const calls = new FalCallRegistry()
+    // One connection for short calls, and a timeout shorter than the streams stay quiet.
+    const falFetch = createFalFetch({ calls, requestTimeoutMs: 300, connectionsPerOrigin: 1 })
+    const opened = await Promise.all(
+      [1, 2, 3].map((job) => falFetch(`${server.origin}/fal-ai/live-portrait/requests/r${job}/status/stream`, { headers: { accept: 'text/event-stream' } })),
+    )
+    const submit = new FalCall(calls, { retry: false })
+    const answer = await falFetch(`${server.origin}/fal-ai/live-portrait`, { method: 'POST', body: '{}', signal: submit.signal })
+    expect(await answer.json()).toEqual({ request_id: 'r' })
+    await waitUntil(() => streams.length === 3)
+    // A call sent after the streams opened times out: the streams have been quiet for longer than
+    // the timeout by then, and still deliver.
+    const status = new FalCall(calls, { retry: true })
+    const timedOut = await falFetch(`${server.origin}/hang`, { signal: status.signal }).catch((error: unknown) => error)
+    expect((timedOut as { code?: unknown }).code).toBe('ETIMEDOUT')
+    for (const stream of streams) stream.end('data: {"status":"COMPLETED"}\n\n')
+    const texts = await Promise.all(opened.map((response) => response.text()))
+    expect(texts.every((text) => text.includes('COMPLETED'))).toBe(true)
   })
 
   it('still times out a request whose answer really is too slow, as a timeout the client does not retry for a submit', async () => {
