@@ -60,7 +60,12 @@ async function measure(side) {
   const failures = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => `${outcome.reason?.kind ?? "error"}: ${outcome.reason?.message ?? outcome.reason}`)
   await emulator.stop()
   await rm(folder, { recursive: true, force: true })
-  return { side, jobs: JOBS, retries: run.retries?.() ?? 0, seconds, failed: failures.length, firstFailure: failures[0], p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times.at(-1) }
+  const failureKinds = {}
+  for (const failure of failures) {
+    const key = failure.replace(/\d+/g, 'N')
+    failureKinds[key] = (failureKinds[key] ?? 0) + 1
+  }
+  return { side, jobs: JOBS, retries: run.retries?.() ?? 0, seconds, failed: failures.length, firstFailure: failures[0], failureKinds, p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times.at(-1) }
 }
 
 if (values.side) {
@@ -79,7 +84,7 @@ if (values.side) {
     figures[side] = result
     const label = side === 'sdk' ? 'SDK (fal.subscribe streaming)' : 'fal/live-portrait'
     console.log(
-      `${label}: p50 ${(result.p50 / 1000).toFixed(2)} s, p95 ${(result.p95 / 1000).toFixed(2)} s, max ${(result.max / 1000).toFixed(2)} s; all done in ${result.seconds.toFixed(1)} s; ${result.failed} failed${result.failed ? ` (first: ${result.firstFailure})` : ''}${result.retries ? `, ${result.retries} run again after a transport failure` : ''}`,
+      `${label}: p50 ${(result.p50 / 1000).toFixed(2)} s, p95 ${(result.p95 / 1000).toFixed(2)} s, max ${(result.max / 1000).toFixed(2)} s; all done in ${result.seconds.toFixed(1)} s; ${result.failed} failed${result.failed ? ` (${Object.entries(result.failureKinds).map(([kind, count]) => `${count} x ${kind}`).join('; ')})` : ''}${result.retries ? `, ${result.retries} run again after a transport failure` : ''}`,
     )
   }
   const ratio = figures.adapter && figures.sdk ? figures.adapter.p95 / figures.sdk.p95 : Number.NaN

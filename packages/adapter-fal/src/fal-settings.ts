@@ -31,7 +31,8 @@ export interface FalSettings {
   readonly baseUrl?: string
   /**
    * The `fetch` every request goes through (the fal client's calls, uploads and downloads).
-   * @default global `fetch` for fal's API, undici with a keep-alive pool for downloads
+   * @default undici's fetch over core's keep-alive pools (a pool per origin, 256 connections, the
+   * status streams uncapped) for fal's API and uploads, core's HTTP client for downloads
    */
   readonly fetch?: typeof globalThis.fetch
   /**
@@ -84,8 +85,10 @@ export interface FalSettings {
    */
   readonly priority?: 'normal' | 'low'
   /**
-   * Milliseconds to wait for the headers of one HTTP response (uploads excepted), and between
-   * chunks of a download.
+   * Milliseconds to wait for the headers of one HTTP response, and between chunks of a body (the
+   * status stream's excepted). With the default `fetch` the wait is timed from when the request is
+   * written to a connection, so requests queued for a connection under load do not time out;
+   * with a custom `fetch` it starts at the call, and uploads are not timed.
    * @default 30000
    */
   readonly requestTimeoutMs?: number

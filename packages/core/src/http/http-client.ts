@@ -1,51 +1,12 @@
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici'
+import { fetch as undiciFetch, type Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { PortraitAnimatorError, redact } from '../errors/index.js'
 import { writeFileAtomic } from '../output/index.js'
 import { networkError, networkErrorCode } from './network-error.js'
 import { parseRetryAfter } from './retry-after.js'
+import { DEFAULT_CONNECTIONS_PER_ORIGIN, sharedAgent, UNDICI_TIMEOUT_CODES, withTimeouts } from './shared-pool.js'
 
-/** Connections per origin in the shared pool, unless a client asks for another size. */
-export const DEFAULT_CONNECTIONS_PER_ORIGIN = 256
-
-/**
- * Pooled agents shared by every client that does not bring its own, one per pool size: keep-alive
- * connections, a pool of its own for each origin (so downloads from a CDN never wait behind API
- * calls to another host), with at most that many connections per origin.
- */
-const sharedAgents = new Map<number, Agent>()
-function sharedAgent(connections: number): Agent {
-  let agent = sharedAgents.get(connections)
-  if (agent === undefined) {
-    agent = new Agent({ keepAliveTimeout: 10_000, connections })
-    sharedAgents.set(connections, agent)
-  }
-  return agent
-}
-
-/**
- * `dispatcher` with undici's own timeouts set on every request: `headersTimeout` starts when the
- * request is written to a connection (not while it waits for one in the pool), and `bodyTimeout`
- * between two chunks of the body while it is being read (not while the reader applies
- * backpressure). One composed dispatcher per dispatcher and timeout.
- */
-const timedDispatchers = new WeakMap<Dispatcher, Map<number, Dispatcher>>()
-function withTimeouts(dispatcher: Dispatcher, timeoutMs: number): Dispatcher {
-  let byTimeout = timedDispatchers.get(dispatcher)
-  if (byTimeout === undefined) {
-    byTimeout = new Map()
-    timedDispatchers.set(dispatcher, byTimeout)
-  }
-  let timed = byTimeout.get(timeoutMs)
-  if (timed === undefined) {
-    timed = dispatcher.compose((dispatch) => (options, handler) => dispatch({ ...options, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, handler))
-    byTimeout.set(timeoutMs, timed)
-  }
-  return timed
-}
-
-/** undici's codes for its own header and body timeouts. */
-const UNDICI_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+export { DEFAULT_CONNECTIONS_PER_ORIGIN } from './shared-pool.js'
 
 /** Options for `createHttpClient`. */
 export interface HttpClientOptions {
@@ -172,7 +133,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const init = { method: requestOptions.method ?? 'GET', headers, body, signal: watchdog.signal, redirect: 'manual' as const }
       response = options.fetch
         ? await options.fetch(url, init as RequestInit)
-        : ((await undiciFetch(url, { ...init, dispatcher: withTimeouts(dispatcher(), timeoutMs) } as never)) as unknown as Response)
+        : ((await undiciFetch(url, { ...init, dispatcher: withTimeouts(dispatcher(), { headersMs: timeoutMs, bodyMs: timeoutMs }) } as never)) as unknown as Response)
     } catch (error) {
       watchdog.stop()
       throw watchdog.explain(error, { provider, url, sent: true })

@@ -1,4 +1,5 @@
-import { ALL_FORMATS, AudioSampleSink, BufferSource, Input } from 'mediabunny'
+// mediabunny is imported on the first audio read, not with core: it adds about 11 MB to a process's
+// memory, which every process importing core (router, adapters) would otherwise pay before its first job.
 
 /** Loudness over time, 0..1 (1 the loudest window), `rate` values a second from the start asked for. */
 export interface AudioEnvelope {
@@ -19,6 +20,7 @@ export interface AudioEnvelope {
  * ```
  */
 export async function audioEnvelope(audio: Uint8Array, options: { readonly rate: number; readonly startSeconds?: number; readonly endSeconds?: number }): Promise<AudioEnvelope> {
+  const { ALL_FORMATS, AudioSampleSink, BufferSource, Input } = await import('mediabunny')
   const input = new Input({ source: new BufferSource(audio), formats: ALL_FORMATS })
   const track = await input.getPrimaryAudioTrack()
   if (track === null) throw new Error('the input has no audio track')
@@ -52,6 +54,7 @@ export async function audioEnvelope(audio: Uint8Array, options: { readonly rate:
 /** The audio's duration in seconds (its primary audio track), or `undefined` when unreadable. */
 export async function audioDurationSeconds(audio: Uint8Array): Promise<number | undefined> {
   try {
+    const { ALL_FORMATS, BufferSource, Input } = await import('mediabunny')
     const track = await new Input({ source: new BufferSource(audio), formats: ALL_FORMATS }).getPrimaryAudioTrack()
     return track ? await track.computeDuration() : undefined
   } catch {
