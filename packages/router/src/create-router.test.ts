@@ -75,7 +75,7 @@ describe('the default configuration', () => {
       ['magichour/image-to-video', 'skipped', 'not configured: MAGIC_HOUR_API_KEY is not set'],
       ['local/warp', 'succeeded', undefined],
     ])
-    expect(events.filter((event) => event.type === 'skipped').map((event) => event.type === 'skipped' && event.code)).toEqual(['retired', 'unconfigured', 'unconfigured'])
+    expect(events.filter((event) => event.type === 'skipped').map((event) => event.type === 'skipped' && event.code)).toEqual(['retired', 'unconfigured', 'unconfigured', 'unconfigured'])
     expect(router.targets().find((target) => target.target === 'fal/live-portrait')).toMatchObject({ configured: false, reason: 'FAL_KEY is not set' })
   })
 
