@@ -7,11 +7,6 @@ export const FACE_OVAL = [
   10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234,
   127, 162, 21, 54, 103, 67, 109,
 ]
-/** Upper/lower lid landmark pairs and the two corners of each eye. */
-const EYES = [
-  { pairs: [[160, 144], [159, 145], [158, 153]], corners: [33, 133] },
-  { pairs: [[387, 373], [386, 374], [385, 380]], corners: [263, 362] },
-]
 
 const point = (points, index) => [points[index * 3], points[index * 3 + 1]]
 
@@ -46,23 +41,8 @@ export function faceGeometry(points) {
   return { centerX, centerY, width: maxU - minU, height: maxV - minV, axisX, axisY }
 }
 
-/** Mean lid opening of both eyes over their widths. */
-export function eyeOpenness(points) {
-  let total = 0
-  for (const eye of EYES) {
-    const [ax, ay] = point(points, eye.corners[0])
-    const [bx, by] = point(points, eye.corners[1])
-    const width = Math.hypot(bx - ax, by - ay) || 1
-    let opening = 0
-    for (const [upper, lower] of eye.pairs) {
-      const [ux, uy] = point(points, upper)
-      const [lx, ly] = point(points, lower)
-      opening += Math.hypot(lx - ux, ly - uy) / eye.pairs.length
-    }
-    total += opening / width / EYES.length
-  }
-  return total
-}
+/** Mean lid opening of both eyes over their widths: the adapter's own measure. */
+export { eyeOpenness } from '../../packages/adapter-local/dist/eye-openness.js'
 
 /** Luma (BT.601) of an RGBA frame. */
 export function luma(rgba, width, height) {

@@ -1,28 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { detectFaces } from './face-landmarks.js'
+import { eyeOpenness as meshOpenness } from './eye-openness.js'
 import { astronautBytes, smallFaceInLargePhotoJpeg } from './local-test-images.test-helpers.js'
 import { presetFace } from './motion-curves.js'
 import { preparePortrait } from './prepare-portrait.js'
 import { renderFrames } from './render-frames.js'
 
-/** Upper/lower lid landmark pairs and the corners of each eye (Human's face mesh). */
-const EYES = [
-  { pairs: [[160, 144], [159, 145], [158, 153]], corners: [33, 133] },
-  { pairs: [[387, 373], [386, 374], [385, 380]], corners: [263, 362] },
-] as const
-
-/** Mean lid opening over eye width of both eyes, from the landmarks Human finds in a rendered frame. */
+/** How open the eyes are in a rendered frame, as Human sees them. */
 async function eyeOpenness(frame: Uint8Array, width: number, height: number): Promise<number> {
   const [face] = await detectFaces({ data: frame, width, height, channels: 4 })
   if (face === undefined) throw new Error('no face in the rendered frame')
-  const distance = (first: number, second: number) =>
-    Math.hypot(face.points[first * 3]! - face.points[second * 3]!, face.points[first * 3 + 1]! - face.points[second * 3 + 1]!)
-  let total = 0
-  for (const eye of EYES) {
-    const opening = eye.pairs.reduce((sum, [upper, lower]) => sum + distance(upper, lower), 0) / eye.pairs.length
-    total += opening / distance(eye.corners[0], eye.corners[1]) / EYES.length
-  }
-  return total
+  return meshOpenness(face.points)
 }
 
 /** Eye openness at the live-photo clip's blink peak over that of its first frame, as Human sees the rendered frames. */

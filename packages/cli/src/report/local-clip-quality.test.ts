@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { detectFaces, presetFace, renderPreset } from '@portrait-animator/adapter-local'
+import { detectFaces, eyeOpenness as meshOpenness, presetFace, renderPreset } from '@portrait-animator/adapter-local'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decodeBaselineFrames } from './h264-frames.js'
 import { readMediaContainer } from './media-container.js'
@@ -8,24 +8,11 @@ import { yuvToRgba } from './yuv-to-rgba.js'
 
 const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'examples', 'assets', 'astronaut.png')
 
-/** Upper/lower lid landmark pairs and the corners of each eye (Human's face mesh). */
-const EYES = [
-  { pairs: [[160, 144], [159, 145], [158, 153]], corners: [33, 133] },
-  { pairs: [[387, 373], [386, 374], [385, 380]], corners: [263, 362] },
-] as const
-
-/** Mean lid opening over eye width of both eyes, from the landmarks Human finds in a frame. */
+/** How open the eyes are in a decoded frame, as Human sees them. */
 async function eyeOpenness(frame: Uint8Array, width: number, height: number): Promise<number> {
   const [face] = await detectFaces({ data: frame, width, height, channels: 4 })
   if (face === undefined) throw new Error('no face in the decoded frame')
-  const distance = (first: number, second: number) =>
-    Math.hypot(face.points[first * 3]! - face.points[second * 3]!, face.points[first * 3 + 1]! - face.points[second * 3 + 1]!)
-  let total = 0
-  for (const eye of EYES) {
-    const opening = eye.pairs.reduce((sum, [upper, lower]) => sum + distance(upper, lower), 0) / eye.pairs.length
-    total += opening / distance(eye.corners[0], eye.corners[1]) / EYES.length
-  }
-  return total
+  return meshOpenness(face.points)
 }
 
 function lumaStep(first: Uint8Array, second: Uint8Array): number {
