@@ -1,16 +1,13 @@
 import {
   JobDurations,
   PortraitAnimatorError,
-  runJob,
-  startJob,
+  jobCalls,
   toPortraitAnimatorError,
   type AnimationRequest,
   type CallOptions,
   type HttpClient,
   type JobStatus,
   type ProgressPhase,
-  validateCallOptions,
-  validateRequest,
 } from '@portrait-animator/core'
 import { abortedError, createCallScope, type CallScope } from './magichour-abort.js'
 import type { MagicHourApi } from './magichour-api.js'
@@ -91,27 +88,12 @@ export function createMagicHourAnimator(dependencies: AnimatorDependencies): Mag
     })
   }
 
-  /** The request's shape and the call options, checked before anything is read or sent. */
-  function validateCall(request: unknown, options: unknown): void {
-    validateRequest(request, { provider: PROVIDER, modelId })
-    validateCallOptions(options, { provider: PROVIDER, modelId })
-  }
-
   return {
     specificationVersion: 'v1',
     provider: PROVIDER,
     modelId,
     capabilities: model.capabilities,
-
-    async animate(request, options = {}) {
-      validateCall(request, options)
-      return runJob(driver(request, options), options)
-    },
-
-    async start(request, options = {}) {
-      validateCall(request, options)
-      return startJob(driver(request, options), options)
-    },
+    ...jobCalls({ provider: PROVIDER, modelId }, driver),
 
     async status(handle, options = {}): Promise<JobStatus> {
       const parsed = parseHandle(handle, modelId)

@@ -1,9 +1,6 @@
 import {
   PortraitAnimatorError,
-  runJob,
-  startJob,
-  validateCallOptions,
-  validateRequest,
+  jobCalls,
   withDeadline,
   type AnimationRequest,
   type CallOptions,
@@ -65,11 +62,6 @@ export function createReplicateAnimator(dependencies: AnimatorDependencies): Por
     })
   }
 
-  function validateCall(request: unknown, options: unknown): void {
-    validateRequest(request, context)
-    validateCallOptions(options, context)
-  }
-
   /** Runs one API call on a handle within the caller's signal and `timeoutMs`. */
   async function onHandle<T>(handle: JobHandle, options: CallOptions, run: (api: ReplicateApi, id: string, signal: AbortSignal) => Promise<T>): Promise<T> {
     const parsed = parseHandle(handle)
@@ -86,16 +78,7 @@ export function createReplicateAnimator(dependencies: AnimatorDependencies): Por
     provider: PROVIDER,
     modelId: MODEL_ID,
     capabilities: CAPABILITIES,
-
-    async animate(request, options = {}) {
-      validateCall(request, options)
-      return runJob(driver(request, options), options)
-    },
-
-    async start(request, options = {}) {
-      validateCall(request, options)
-      return startJob(driver(request, options), options)
-    },
+    ...jobCalls(context, driver),
 
     async status(handle, options = {}): Promise<JobStatus> {
       const parsed = parseHandle(handle)

@@ -2,6 +2,7 @@ export type { AcceptedJob, CancelOutcome, JobDriver, JobPoll, PollContext, PollS
 export { systemClock, type JobClock } from './job-clock.js'
 export { followJob } from './follow-job.js'
 export { cancelJob, runJob, startJob, type JobRunOptions } from './run-job.js'
+export { jobCalls } from './job-calls.js'
 export { adaptivePollDelay, adaptivePollSchedule, fixedPollSchedule, type AdaptivePollOptions } from './poll-schedule.js'
 export { JobDurations } from './job-durations.js'
 export { enforceStrict, strictWarningsError } from './strict-warnings.js'
