@@ -1,4 +1,5 @@
 import {
+  callOnSubmitting,
   checkMediaLimits,
   createBytesOutput,
   createHttpClient,
@@ -59,6 +60,8 @@ export function createAilabLivePhoto(settings: ResolvedAilabSettings): PortraitA
       deadline.signal.throwIfAborted()
 
       progress('uploading', 'sending the image to AILabTools')
+      await callOnSubmitting(options)
+      deadline.signal.throwIfAborted()
       const sentAt = performance.now()
       const envelope = await send(image, plan, deadline)
       const runningMs = performance.now() - sentAt

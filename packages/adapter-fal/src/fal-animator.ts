@@ -63,7 +63,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     })
   }
 
-  async function submit(request: AnimationRequest, signal: AbortSignal, tracker: FalJobTracker): Promise<{ job: FalSubmittedJob; handle: JobHandle }> {
+  async function submit(request: AnimationRequest, signal: AbortSignal, tracker: FalJobTracker, submitting: () => Promise<void>): Promise<{ job: FalSubmittedJob; handle: JobHandle }> {
     tracker.phase('validating')
     const plan = definition.plan(request)
     const prepared: (FalPreparedMedia | 'bundled')[] = []
@@ -74,6 +74,8 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
       urls[media.falField] = await upload(media, prepared[index] ?? 'bundled', signal, tracker)
     }
     tracker.phase('submitting')
+    await submitting()
+    signal.throwIfAborted()
     const input: Record<string, JsonValue> = { ...urls, ...plan.fields }
     const { requestId } = await queue.submit(endpointId, { modelId, input, signal })
     const submittedAt = new Date()
@@ -139,7 +141,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
       streamSupport: runtime.streamSupport,
       tracker,
       startedAt,
-      submit: (signal) => submit(request, signal, tracker),
+      submit: (signal, submitting) => submit(request, signal, tracker, submitting),
     })
   }
 

@@ -28,7 +28,7 @@ export interface FalCall {
   readonly tracker: FalJobTracker
   readonly startedAt: Date
   /** Validates, uploads and submits (see `createFalAnimator`). */
-  readonly submit: (signal: AbortSignal) => Promise<{ readonly job: FalSubmittedJob; readonly handle: JobHandle }>
+  readonly submit: (signal: AbortSignal, submitting: () => Promise<void>) => Promise<{ readonly job: FalSubmittedJob; readonly handle: JobHandle }>
   /**
    * Milliseconds without any event after which a status stream is dropped for polling.
    * @default 15000

@@ -68,7 +68,7 @@ export function magicHourJobDriver(call: MagicHourCall): JobDriver<MagicHourJob,
   const modelId = model.modelId
   let renderingSince: number | undefined
   return {
-    submit: (signal) => submitProject(call, signal),
+    submit: (signal, submitting) => submitProject(call, signal, submitting),
     async status(job, signal) {
       let project: MagicHourProject
       try {
@@ -144,7 +144,7 @@ function pollScheduleOf(settings: ResolvedSettings, durations: JobDurations): Po
 }
 
 /** Validates, uploads and creates the project; the error says how far it got. */
-async function submitProject(call: MagicHourCall, signal: AbortSignal): Promise<{ job: MagicHourJob; handle: ReturnType<typeof createHandle> }> {
+async function submitProject(call: MagicHourCall, signal: AbortSignal, submitting: () => Promise<void>): Promise<{ job: MagicHourJob; handle: ReturnType<typeof createHandle> }> {
   const modelId = call.model.modelId
   let stage: Stage = 'preparing'
   try {
@@ -157,6 +157,7 @@ async function submitProject(call: MagicHourCall, signal: AbortSignal): Promise<
     if (submission.assets.some((asset) => asset.kind === 'media')) call.progress('uploading')
     const paths = await uploadAssets(submission.assets, { api, http: call.sources.http, call: context, isAllowedHost: call.sources.isAllowedHost, uploads: call.sources.uploads })
     call.progress('submitting')
+    await submitting()
     signal.throwIfAborted()
     stage = 'creating'
     const submittedAt = new Date()

@@ -52,7 +52,7 @@ export function replicateJobDriver(call: ReplicateCall): JobDriver<ReplicateJob,
   let checks = 0
   let runningSince: number | undefined
   return {
-    submit: (signal) => submit(call, signal),
+    submit: (signal, submitting) => submit(call, signal, submitting),
     async status(job, signal) {
       const prediction = checks++ === 0 && !isPending(job.created) ? job.created : await call.api().get(job.id, signal)
       if (!isPending(prediction)) return { done: true, value: prediction }
@@ -116,7 +116,7 @@ export function replicateJobDriver(call: ReplicateCall): JobDriver<ReplicateJob,
 }
 
 /** Validates and prepares the inputs, then creates the prediction; the error says how far it got. */
-async function submit(call: ReplicateCall, signal: AbortSignal) {
+async function submit(call: ReplicateCall, signal: AbortSignal, submitting: () => Promise<void>) {
   let creating = false
   try {
     signal.throwIfAborted()
@@ -125,6 +125,7 @@ async function submit(call: ReplicateCall, signal: AbortSignal) {
     const { input, warnings } = await prepareInput(call.request, call.settings, signal)
     enforceStrict(call.request, warnings, { provider: PROVIDER, modelId: MODEL_ID })
     call.progress('submitting')
+    await submitting()
     signal.throwIfAborted()
     creating = true
     const submittedAt = new Date()

@@ -32,6 +32,11 @@ export interface AnimationJobResult {
   readonly servedBy: string
   /** True when the job finished a provider job a dead worker had submitted, without paying again. */
   readonly resumed: boolean
+  /**
+   * True when an earlier run died with a submit in flight and this one submitted again anyway
+   * (`--resubmit-unknown`): the provider may have been paid twice for it.
+   */
+  readonly resubmittedAfterUnknown?: boolean
 }
 
 /** A failed job, as recorded in its failure reason. */

@@ -10,6 +10,7 @@ import { RedisJobJournal } from './redis-job-journal.js'
 import { RedisRateLimitStore } from './redis-rate-limit-store.js'
 import { RedisRetirementStore } from './redis-retirement-store.js'
 import { AnimationJobError, runAnimationJob } from './run-animation-job.js'
+import type { UnknownAcceptancePolicy } from './submit-intent.js'
 import { sharedLimitFactories } from './shared-limit-factories.js'
 import { WorkerRouters } from './worker-routers.js'
 
@@ -52,6 +53,11 @@ export interface AnimationWorkerOptions {
   readonly onEvent?: RouterEventListener
   /** Milliseconds between status polls when resuming a journaled job. @default 500 */
   readonly resumePollIntervalMs?: number
+  /**
+   * A job whose previous worker died with its paid submit in flight: `'fail'` reports it as
+   * acceptance unknown, `'resubmit'` submits it again (it may be paid twice). @default 'fail'
+   */
+  readonly unknownAcceptance?: UnknownAcceptancePolicy
 }
 
 /** A running worker. */
@@ -96,7 +102,7 @@ export async function startAnimationWorker(options: AnimationWorkerOptions): Pro
     ANIMATION_QUEUE,
     async (job: Job<AnimationJobData, AnimationJobResult>) => {
       try {
-        return await runAnimationJob({ id: job.id!, data: job.data, updateProgress: (progress) => job.updateProgress(progress) }, { routers, journal })
+        return await runAnimationJob({ id: job.id!, data: job.data, updateProgress: (progress) => job.updateProgress(progress) }, { routers, journal, ...(options.unknownAcceptance ? { unknownAcceptance: options.unknownAcceptance } : {}) })
       } catch (error) {
         // Failures that must not run again (they could pay twice, or cannot succeed) skip BullMQ's retries.
         if (error instanceof AnimationJobError && !error.retry) throw new UnrecoverableError(error.message)

@@ -6,7 +6,8 @@ import type { AnimationJobResult } from './animation-job.js'
 import type { BatchBackend, BatchJob, BatchJobStatus } from './batch-backend.js'
 import { loadWorkerConfig } from './load-worker-config.js'
 import { FileHandleJournal } from './file-handle-journal.js'
-import { AnimationJobError, runAnimationJob } from './run-animation-job.js'
+import { AnimationJobError, runAnimationJob, type JobRunnerDependencies } from './run-animation-job.js'
+import type { UnknownAcceptancePolicy } from './submit-intent.js'
 import { WorkerRouters } from './worker-routers.js'
 
 /** Options of `InProcessBatchBackend.open`. */
@@ -19,6 +20,8 @@ export interface InProcessBatchBackendOptions {
   readonly concurrency?: number
   readonly allowPrivateNetwork?: boolean
   readonly onEvent?: RouterEventListener
+  /** See `AnimationWorkerOptions.unknownAcceptance`. @default 'fail' */
+  readonly unknownAcceptance?: UnknownAcceptancePolicy
 }
 
 /**
@@ -32,7 +35,7 @@ export class InProcessBatchBackend implements BatchBackend {
   private readonly controller = new AbortController()
   private readonly running = new Set<Promise<void>>()
 
-  private constructor(private readonly routers: WorkerRouters, private readonly journal: FileHandleJournal, private readonly doneDir: string, private readonly concurrency: number) {}
+  private constructor(private readonly runner: JobRunnerDependencies, private readonly doneDir: string, private readonly concurrency: number) {}
 
   static async open(options: InProcessBatchBackendOptions): Promise<InProcessBatchBackend> {
     const loaded = await loadWorkerConfig(options.config, options.env)
@@ -43,7 +46,9 @@ export class InProcessBatchBackend implements BatchBackend {
       ...(options.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     })
-    return new InProcessBatchBackend(routers, new FileHandleJournal(join(options.stateDir, 'journal')), join(options.stateDir, 'done'), options.concurrency ?? 4)
+    const journal = new FileHandleJournal(join(options.stateDir, 'journal'))
+    const runner = { routers, journal, ...(options.unknownAcceptance ? { unknownAcceptance: options.unknownAcceptance } : {}) }
+    return new InProcessBatchBackend(runner, join(options.stateDir, 'done'), options.concurrency ?? 4)
   }
 
   async submit(jobs: readonly BatchJob[]): Promise<void> {
@@ -85,7 +90,7 @@ export class InProcessBatchBackend implements BatchBackend {
     this.status.set(job.id, { state: 'active' })
     const runnable = { id: job.id, data: job.data, updateProgress: async (progress: never) => void this.status.set(job.id, { state: 'active', progress }) }
     try {
-      const result = await runAnimationJob(runnable, { routers: this.routers, journal: this.journal }, this.controller.signal)
+      const result = await runAnimationJob(runnable, this.runner, this.controller.signal)
       await writeFileAtomic(join(this.doneDir, `${job.id}.json`), Buffer.from(JSON.stringify(result)))
       this.status.set(job.id, { state: 'completed', result })
     } catch (thrown) {

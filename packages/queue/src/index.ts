@@ -20,3 +20,4 @@ export { isSubmission, sharedLimitFactories, submissionKey } from './shared-limi
 export { QueuedAnimator, type QueuedAnimatorOptions } from './queued-animator.js'
 export { waitForJob, type JobEnding, type WaitForJobOptions } from './wait-for-job.js'
 export { targetRouteName, WorkerRouters, type WorkerRouterOptions } from './worker-routers.js'
+export type { SubmitIntent, UnknownAcceptancePolicy } from './submit-intent.js'

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { JobJournal, JournalEntry } from '@portrait-animator/router'
 import { keyOf, type RedisStoreOptions } from './redis-keys.js'
+import type { SubmitIntent } from './submit-intent.js'
 
 /**
  * The router's job journal in Redis (one hash, a field per unfinished paid job), so a job that a
@@ -12,17 +13,35 @@ import { keyOf, type RedisStoreOptions } from './redis-keys.js'
  */
 export class RedisJobJournal implements JobJournal {
   private readonly key: string
+  private readonly intents: string
 
   constructor(private readonly redis: Redis, options: RedisStoreOptions = {}) {
     this.key = keyOf(options, 'journal')
+    this.intents = keyOf(options, 'submitting')
   }
 
   async record(entry: JournalEntry): Promise<void> {
     await this.redis.hset(this.key, entry.id, JSON.stringify(entry))
   }
 
+  /** Removes the job's entry and its submit-in-flight mark. */
   async complete(id: string): Promise<void> {
-    await this.redis.hdel(this.key, id)
+    await this.redis.multi().hdel(this.key, id).hdel(this.intents, id).exec()
+  }
+
+  /** Marks a submit in flight for a queue job (see `SubmitIntent`). */
+  async intend(intent: SubmitIntent): Promise<void> {
+    await this.redis.hset(this.intents, intent.id, JSON.stringify(intent))
+  }
+
+  /** The job's submit-in-flight mark, if one was left. */
+  async intent(id: string): Promise<SubmitIntent | undefined> {
+    const text = await this.redis.hget(this.intents, id)
+    return text ? (JSON.parse(text) as SubmitIntent) : undefined
+  }
+
+  async clearIntent(id: string): Promise<void> {
+    await this.redis.hdel(this.intents, id)
   }
 
   /** The entry of one job, if it is unfinished. */

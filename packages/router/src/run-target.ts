@@ -88,6 +88,7 @@ function callTarget({ entry, request, context, deps }: Attempt, deadline: Attemp
       await journal.started(handle)
       await context.options.onJobStarted?.(handle)
     },
+    ...(context.options.onSubmitting ? { onSubmitting: context.options.onSubmitting } : {}),
   })
   return settleAfterAbort(work, deadline.signal, deps.abortGraceMs ?? ABORT_GRACE_MS, { provider: entry.providerName, modelId: entry.modelId })
 }

@@ -24,6 +24,9 @@ Queue:
                            Without it the batch runs in this process alone (no Redis needed).
   --workers N              workers started in this process (default: 1 without --redis, 0 with it)
   --concurrency N          jobs at once per worker (default 4)
+  --resubmit-unknown       this process's workers submit again a job whose earlier run stopped
+                           while its paid submit was in flight (default: report it as "acceptance
+                           unknown"; resubmitting may pay twice)
 
 Motion (one for every input without its own; default --preset live-photo):
   --preset NAME | --expression LIST | --audio FILE [--start S --end S] | --driving-video FILE
@@ -59,6 +62,7 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
       redis: { type: 'string' },
       workers: { type: 'string' },
       concurrency: { type: 'string' },
+      'resubmit-unknown': { type: 'boolean' },
       ...MOTION_OPTIONS,
       route: { type: 'string' },
       target: { type: 'string' },
@@ -87,9 +91,10 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
   const inputs = await readBatchInputs(positionals, { cwd: io.cwd, defaults: flags, motion: motionFromFlags(flags, io.cwd), ...(format ? { format } : {}) })
   const jobs = await batchJobs(inputs, out, { ...(values.route ? { route: values.route } : {}), ...(values.target ? { target: values.target } : {}), ...(format ? { format } : {}), ...(values.strict ? { strict: true } : {}) })
   const loaded = await loadConfig(configPathFor(io, values.config), { env: io.env })
+  const unknownAcceptance = values['resubmit-unknown'] ? { unknownAcceptance: 'resubmit' as const } : {}
   const backend: BatchBackend = values.redis
-    ? await RedisBatchBackend.open({ redisUrl: values.redis, config: loaded, env: io.env, workers, concurrency, allowPrivateNetwork: true })
-    : await InProcessBatchBackend.open({ stateDir: join(out, '.portrait-animator-batch'), config: loaded, env: io.env, concurrency: workers * concurrency, allowPrivateNetwork: true })
+    ? await RedisBatchBackend.open({ redisUrl: values.redis, config: loaded, env: io.env, workers, concurrency, allowPrivateNetwork: true, ...unknownAcceptance })
+    : await InProcessBatchBackend.open({ stateDir: join(out, '.portrait-animator-batch'), config: loaded, env: io.env, concurrency: workers * concurrency, allowPrivateNetwork: true, ...unknownAcceptance })
   const progress = new BatchProgress(io, { json: values.json === true })
   let finished: Map<string, BatchJobStatus>
   try {

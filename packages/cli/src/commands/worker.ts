@@ -20,6 +20,8 @@ Options:
                            (default ${DEFAULT_LOCK_DURATION_MS}; a live worker renews it however long the job runs)
   --stalled-interval MS    how often to look for jobs of dead workers (default ${DEFAULT_STALLED_INTERVAL_MS})
   --max-stalled N          times a job may be taken back before it fails (default ${DEFAULT_MAX_STALLED_COUNT})
+  --resubmit-unknown       submit again a job whose previous worker died while its paid submit was
+                           in flight (default: fail it as "acceptance unknown"; resubmitting may pay twice)
   -h, --help               this help
 
 Examples:
@@ -36,6 +38,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
       'lock-duration': { type: 'string' },
       'stalled-interval': { type: 'string' },
       'max-stalled': { type: 'string' },
+      'resubmit-unknown': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -58,8 +61,9 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     ...(lockDurationMs ? { lockDurationMs } : {}),
     ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
     ...(maxStalledCount ? { maxStalledCount } : {}),
+    ...(values['resubmit-unknown'] ? { unknownAcceptance: 'resubmit' as const } : {}),
   })
-  worker.worker.on('completed', (job, result) => io.stderr.write(`ok ${job.id} -> ${result.output} (${result.servedBy}${result.resumed ? ', resumed' : ''})\n`))
+  worker.worker.on('completed', (job, result) => io.stderr.write(`ok ${job.id} -> ${result.output} (${result.servedBy}${result.resumed ? ', resumed' : ''}${result.resubmittedAfterUnknown ? ', submitted again after an unknown acceptance' : ''})\n`))
   worker.worker.on('failed', (job, error) => {
     const failure = parseFailure(error.message)
     io.stderr.write(`failed ${job?.id ?? '?'}: ${failure.kind}: ${failure.reason}\n`)

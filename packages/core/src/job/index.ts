@@ -7,3 +7,4 @@ export { adaptivePollDelay, adaptivePollSchedule, fixedPollSchedule, type Adapti
 export { JobDurations } from './job-durations.js'
 export { enforceStrict, strictWarningsError } from './strict-warnings.js'
 export { parseProviderOptions, type ProviderOptionsContext } from './parse-provider-options.js'
+export { callOnSubmitting } from './call-on-submitting.js'

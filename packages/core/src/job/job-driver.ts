@@ -40,8 +40,11 @@ export type PollSchedule = (context: PollContext) => number
  * Every method receives the call's signal (the caller's signal combined with `timeoutMs`).
  */
 export interface JobDriver<Job, Done, Result> {
-  /** Validates, uploads and submits; resolves once the provider accepted the job. */
-  submit(signal: AbortSignal): Promise<AcceptedJob<Job>>
+  /**
+   * Validates, uploads and submits; resolves once the provider accepted the job. Calls (and awaits)
+   * `submitting` right before the request that creates the job, after every upload.
+   */
+  submit(signal: AbortSignal, submitting: () => Promise<void>): Promise<AcceptedJob<Job>>
   /** One status check. A failure it throws ends the call unless `retryStatus` says to try again. */
   status(job: Job, signal: AbortSignal): Promise<JobPoll<Done>>
   /**

@@ -1,12 +1,13 @@
 import type { PortraitAnimatorError } from '../errors/index.js'
 import { withDeadline } from '../runtime/index.js'
 import type { CallOptions, JobHandle } from '../spec/index.js'
+import { callOnSubmitting } from './call-on-submitting.js'
 import { followJob } from './follow-job.js'
 import { systemClock, type JobClock } from './job-clock.js'
 import type { CancelOutcome, JobDriver } from './job-driver.js'
 
 /** The call options the job runtime owns, plus its own knobs. */
-export interface JobRunOptions extends Pick<CallOptions, 'signal' | 'timeoutMs' | 'onJobStarted'> {
+export interface JobRunOptions extends Pick<CallOptions, 'signal' | 'timeoutMs' | 'onJobStarted' | 'onSubmitting'> {
   /**
    * How long a cancel sent after an abort, a deadline or a failed `onJobStarted` may take.
    * @default 5000
@@ -60,7 +61,7 @@ async function submitted<Job, T>(
   const deadline = withDeadline(options.signal, options.timeoutMs)
   const signal = deadline.signal
   try {
-    const { job, handle } = await driver.submit(signal)
+    const { job, handle } = await driver.submit(signal, () => callOnSubmitting(options))
     const state: CancelState = {}
     try {
       await announce(driver, job, handle, options, state)

@@ -18,7 +18,7 @@ export function validateCallOptions(options: unknown, source: RequestErrorSource
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw requestError({ field: 'options', rule: 'type', limit: 'an object', actual: describeValue(options), problem: `call options must be an object, not ${describeValue(options)}` }, source)
   }
-  const { timeoutMs, signal, onProgress, onJobStarted } = options as Record<string, unknown>
+  const { timeoutMs, signal, onProgress, onJobStarted, onSubmitting } = options as Record<string, unknown>
   if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
     const limit = 'a finite number of milliseconds above 0'
     throw requestError({ field: 'timeoutMs', rule: 'range', limit, actual: describeValue(timeoutMs), problem: `timeoutMs must be ${limit}, not ${describeValue(timeoutMs)}` }, source)
@@ -26,7 +26,7 @@ export function validateCallOptions(options: unknown, source: RequestErrorSource
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw requestError({ field: 'signal', rule: 'type', limit: 'an AbortSignal', actual: describeValue(signal), problem: `signal must be an AbortSignal, not ${describeValue(signal)}` }, source)
   }
-  for (const [name, value] of [['onProgress', onProgress], ['onJobStarted', onJobStarted]] as const) {
+  for (const [name, value] of [['onProgress', onProgress], ['onJobStarted', onJobStarted], ['onSubmitting', onSubmitting]] as const) {
     if (value !== undefined && typeof value !== 'function') {
       throw requestError({ field: name, rule: 'type', limit: 'a function', actual: describeValue(value), problem: `${name} must be a function, not ${describeValue(value)}` }, source)
     }

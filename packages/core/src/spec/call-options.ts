@@ -47,4 +47,12 @@ export interface CallOptions {
    * to its journal here, so a crashed process can resume the job instead of paying for a new one.
    */
   readonly onJobStarted?: (handle: JobHandle) => void | Promise<void>
+  /**
+   * Paid providers call this right before sending the request that creates (and charges) the job,
+   * after every upload, and wait for the returned promise; a failure here ends the call with nothing
+   * sent. Between this and `onJobStarted` the provider may have accepted the job without the caller
+   * knowing its handle: a queue journals a "submit in flight" mark here, so a worker that dies in
+   * that window leaves the job reported as "acceptance unknown" instead of submitting it again.
+   */
+  readonly onSubmitting?: () => void | Promise<void>
 }
