@@ -79,6 +79,15 @@ describe('replicate/live-portrait on the wire', () => {
     expect(sent[0]).toMatchObject({ method: 'POST', url: `${API}/predictions`, headers: { prefer: 'wait=30' }, body: { version: VERSION } })
   })
 
+  it('sends webhook and webhook_events_filter on create when a webhook is set, and neither otherwise', async () => {
+    const { sent, fetch } = scripted([() => json(201, prediction('succeeded', { output: ['https://replicate.delivery/c/out.mp4'] }))])
+    await animator(fetch, { webhookUrl: 'https://hooks.example.com/replicate?app=7', webhookEventsFilter: ['start', 'completed'] }).animate(livePhoto)
+    expect(sent[0]!.body).toEqual({ input: expect.any(Object), webhook: 'https://hooks.example.com/replicate?app=7', webhook_events_filter: ['start', 'completed'] })
+    const unfiltered = scripted([() => json(201, prediction('succeeded', { output: ['https://replicate.delivery/c/out.mp4'] }))])
+    await animator(unfiltered.fetch, { webhookUrl: 'https://hooks.example.com/replicate' }).animate(livePhoto)
+    expect(unfiltered.sent[0]!.body).toStrictEqual({ input: expect.any(Object), webhook: 'https://hooks.example.com/replicate' })
+  })
+
   it('puts one request on the wire for a 429 and reports rate_limited with Retry-After, not accepted', async () => {
     const { sent, fetch } = scripted([() => json(429, { title: 'Request was throttled', detail: 'Request was throttled. Expected available in 7 seconds.', status: 429 }, { 'retry-after': '7' })])
     const error = await expectAnimatorError(animator(fetch).animate(livePhoto))
