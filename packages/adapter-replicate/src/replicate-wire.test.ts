@@ -61,7 +61,7 @@ describe('replicate/live-portrait on the wire', () => {
       method: 'POST',
       url: `${API}/models/fofr/live-portrait/predictions`,
       headers: expect.objectContaining({ authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }),
-      body: { input: { face_image: `data:image/png;base64,${image.toString('base64')}`, driving_video: `data:video/mp4;base64,${clip.toString('base64')}` } },
+      body: { input: { face_image: `data:image/png;base64,${image.toString('base64')}`, driving_video: `data:video/mp4;base64,${clip.toString('base64')}`, video_frame_load_cap: 0 } },
     })
     expect(sent[0]!.headers['prefer']).toBeUndefined()
     expect(sent.slice(1).map(({ method, url, body }) => ({ method, url, body }))).toEqual([

@@ -1,6 +1,7 @@
 import type { EmulatorRuntime } from './emulator-runtime.js'
 import { imageHasFace } from './face-heuristic.js'
 import { mp4DurationSeconds } from './media-duration.js'
+import { mp4VideoFrameCount } from './mp4-frame-count.js'
 import { resolveMedia } from './media-resolver.js'
 import { sniffImageFormat } from './media-sniff.js'
 import { videoSpecFor } from './mp4-output.js'
@@ -31,6 +32,17 @@ export interface ReplicatePrediction {
 }
 
 const VIDEO_SIZE = 256
+
+/** fofr/live-portrait's default `video_frame_load_cap`: at most this many driving frames are used (0: all). */
+export const DEFAULT_FRAME_LOAD_CAP = 128
+
+/** How long the output runs: the driving video, cut after `video_frame_load_cap` frames. */
+function drivenSeconds(driver: Buffer | undefined, frameLoadCap: unknown): number {
+  const seconds = (driver && mp4DurationSeconds(driver)) || 1
+  const frames = driver && mp4VideoFrameCount(driver)
+  const cap = typeof frameLoadCap === 'number' ? frameLoadCap : DEFAULT_FRAME_LOAD_CAP
+  return frames && cap > 0 && cap < frames ? (seconds * cap) / frames : seconds
+}
 const QUEUE_SHARE = 0.3
 const TERMINAL: readonly ReplicateStatus[] = ['succeeded', 'failed', 'canceled']
 
@@ -214,7 +226,7 @@ export class ReplicatePredictionStore {
     if (driver === 'missing') return { ok: false, error: `Could not read ${model.drivingField}` }
     const hasFace = noFace ? false : image ? await imageHasFace(image) : true
     if (hasFace === false) return { ok: false, error: 'No face detected in the source image' }
-    const seconds = (driver && mp4DurationSeconds(driver)) || 1
+    const seconds = drivenSeconds(driver, input.video_frame_load_cap)
     const video = await this.#runtime.videos.render(videoSpecFor(seconds, VIDEO_SIZE, VIDEO_SIZE), { portrait: image ?? undefined })
     return { ok: true, video }
   }
