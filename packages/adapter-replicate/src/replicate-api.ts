@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { replicateError, type ReplicateOperation } from './replicate-errors.js'
 import { singleShotFetch } from './replicate-fetch.js'
 import { MODEL_ID, PROVIDER, REPLICATE_MODEL } from './replicate-limits.js'
-import type { ResolvedSettings } from './replicate-settings.js'
+import type { ReplicateWebhookEventType, ResolvedSettings } from './replicate-settings.js'
 
 /** The prediction fields this adapter reads; the rest is passed over. */
 export const predictionSchema = z.looseObject({
@@ -40,6 +40,12 @@ function parsePrediction(value: unknown, operation: ReplicateOperation, requestI
   })
 }
 
+/** `webhook` and `webhook_events_filter` of a create call, when a webhook is set. */
+function webhookOptions(settings: ResolvedSettings): { webhook?: string; webhook_events_filter?: ReplicateWebhookEventType[] } {
+  if (settings.webhookUrl === undefined) return {}
+  return { webhook: settings.webhookUrl, ...(settings.webhookEventsFilter === undefined ? {} : { webhook_events_filter: [...settings.webhookEventsFilter] }) }
+}
+
 /**
  * The API over `replicate` 1.4.0: create by model (`POST /v1/models/fofr/live-portrait/predictions`)
  * or by version (`POST /v1/predictions`), `GET /v1/predictions/{id}`, `POST .../cancel`. One request
@@ -63,7 +69,8 @@ export function createReplicateApi(settings: ResolvedSettings & { readonly apiKe
   return {
     async create(input, signal) {
       const wait = settings.waitSeconds > 0 ? { wait: settings.waitSeconds } : {}
-      return parsePrediction(await call('create', () => client.predictions.create({ ...target, input, ...wait, signal })), 'create')
+      const webhook = webhookOptions(settings)
+      return parsePrediction(await call('create', () => client.predictions.create({ ...target, input, ...wait, ...webhook, signal })), 'create')
     },
     async get(id, signal) {
       return parsePrediction(await call('get', () => client.predictions.get(id, { signal }), id), 'get', id)

@@ -15,7 +15,7 @@ import type { ResolvedSettings } from './replicate-settings.js'
 
 /** The model inputs of one prediction, and what the request lost on the way. */
 export interface PreparedInput {
-  readonly input: { readonly face_image: string; readonly driving_video: string }
+  readonly input: { readonly face_image: string; readonly driving_video: string; readonly video_frame_load_cap: 0 }
   readonly warnings: readonly Warning[]
 }
 
@@ -24,6 +24,13 @@ interface Prepared {
   /** Bytes sent inline (0 for a URL). */
   readonly inlineBytes: number
 }
+
+/**
+ * `video_frame_load_cap: 0`: the model reads every driving frame. Its default reads at most 128
+ * (about 5 s at 25 fps) and cuts a longer driving video's motion short, where fal/live-portrait,
+ * its fallback, plays it whole.
+ */
+const ALL_FRAMES = 0
 
 const dataUri = (bytes: Uint8Array, mimeType: string): string => `data:${mimeType};base64,${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}`
 
@@ -51,7 +58,7 @@ async function prepare(input: MediaInput, field: string, role: 'image' | 'video'
 }
 
 /**
- * Builds `face_image` and `driving_video` from the request: a driving video as given, or for the
+ * Builds `face_image`, `driving_video` and `video_frame_load_cap` (all frames) from the request: a driving video as given, or for the
  * `live-photo` preset the bundled clip (or `drivingVideoUrl`) with a `translated` warning.
  *
  * @throws PortraitAnimatorError `unsupported` for other motions, `invalid_input` for media out of limits.
@@ -90,5 +97,5 @@ export async function prepareInput(request: AnimationRequest, settings: Resolved
       accepted: false,
     })
   }
-  return { input: { face_image: image.value, driving_video: video.value }, warnings }
+  return { input: { face_image: image.value, driving_video: video.value, video_frame_load_cap: ALL_FRAMES }, warnings }
 }

@@ -43,7 +43,7 @@ export const CAPABILITIES: Capabilities = {
   inputs: { image: IMAGE_LIMITS, video: VIDEO_LIMITS },
   jobs: true,
   cancel: true,
-  webhooks: false,
+  webhooks: true,
   offline: false,
   lifecycle: { status: 'active' },
 }

@@ -3,6 +3,7 @@ import { createReplicateApi, type ReplicateApi } from './replicate-api.js'
 import { createReplicateAnimator } from './replicate-animator.js'
 import { API_KEY_VARIABLE, MODEL_ID, PROVIDER } from './replicate-limits.js'
 import { resolveSettings, type ReplicateSettings } from './replicate-settings.js'
+import { verifyWebhookWith, type ReplicateWebhookRequest, type VerifiedReplicateWebhook, type VerifyReplicateWebhookOptions } from './replicate-webhook.js'
 
 /** Replicate as a provider: LivePortrait (`live-portrait`). */
 export interface ReplicateProvider extends AnimatorProvider {
@@ -11,6 +12,11 @@ export interface ReplicateProvider extends AnimatorProvider {
   /** LivePortrait: a driving video's motion on the portrait, or the live-photo preset. MP4 output. */
   livePortrait(): PortraitAnimator
   animator(modelId: string): PortraitAnimator
+  /**
+   * `verifyReplicateWebhook` with this provider's HTTP client, price and base URL: verifies a call
+   * to `webhookUrl` and answers the prediction's status, its result downloadable like `animate`'s.
+   */
+  verifyWebhook(request: Request | ReplicateWebhookRequest, options: Pick<VerifyReplicateWebhookOptions, 'secret' | 'toleranceSeconds' | 'now'>): Promise<VerifiedReplicateWebhook>
 }
 
 /**
@@ -58,6 +64,7 @@ export function createReplicate(settings: ReplicateSettings = {}): ReplicateProv
     ...(resolved.apiKey === undefined ? { unconfiguredReason: `${API_KEY_VARIABLE} is not set` } : {}),
     livePortrait: () => animator(MODEL_ID),
     animator,
+    verifyWebhook: (request, options) => verifyWebhookWith(request, options, { http, isAllowedDownload, usdPerSecond: resolved.usdPerSecond }),
   }
 }
 

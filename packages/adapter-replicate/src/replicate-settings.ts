@@ -35,11 +35,25 @@ export interface ReplicateSettings {
   readonly usdPerSecond?: number
   /** The driving video of the `live-photo` preset, instead of the clip bundled with adapter-fal. */
   readonly drivingVideoUrl?: string
+  /**
+   * A URL Replicate calls with the prediction as it changes (`webhook` on create). Verify its
+   * calls with `verifyReplicateWebhook`. Replicate wants https; the emulator loopback http.
+   */
+  readonly webhookUrl?: string
+  /**
+   * Which events call `webhookUrl` (`webhook_events_filter`): `start`, `output`, `logs`, `completed`.
+   * Needs `webhookUrl`.
+   * @default Replicate's default, every event
+   */
+  readonly webhookEventsFilter?: readonly ReplicateWebhookEventType[]
   /** Accept input URLs on private or loopback networks (emulator only). @default false */
   readonly allowPrivateNetwork?: boolean
   /** The fetch for API calls, output downloads and URL inputs (a proxy, a test double). */
   readonly fetch?: typeof globalThis.fetch
 }
+
+/** A prediction event a webhook can be called for. */
+export type ReplicateWebhookEventType = 'start' | 'output' | 'logs' | 'completed'
 
 /** Settings with every default applied. */
 export interface ResolvedSettings {
@@ -50,6 +64,8 @@ export interface ResolvedSettings {
   readonly waitSeconds: number
   readonly usdPerSecond: number
   readonly drivingVideoUrl: string | undefined
+  readonly webhookUrl: string | undefined
+  readonly webhookEventsFilter: readonly ReplicateWebhookEventType[] | undefined
   readonly allowPrivateNetwork: boolean
   readonly fetch: typeof globalThis.fetch | undefined
 }
@@ -62,6 +78,12 @@ const settingsSchema = z.strictObject({
   waitSeconds: z.number().int().min(0).max(60).optional(),
   usdPerSecond: z.number().min(0).max(1).optional(),
   drivingVideoUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  webhookEventsFilter: z
+    .array(z.enum(['start', 'output', 'logs', 'completed']))
+    .min(1)
+    .refine((events) => new Set(events).size === events.length, 'must not repeat an event')
+    .optional(),
   allowPrivateNetwork: z.boolean().optional(),
   fetch: z.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'must be a function').optional(),
 })
@@ -78,6 +100,9 @@ export function resolveSettings(settings: ReplicateSettings): ResolvedSettings {
     throw new PortraitAnimatorError({ kind: 'invalid_config', message: `Invalid Replicate setting ${field}: ${issue?.message ?? 'invalid'}.`, provider: PROVIDER, field })
   }
   const value = parsed.data
+  if (value.webhookEventsFilter !== undefined && value.webhookUrl === undefined) {
+    throw new PortraitAnimatorError({ kind: 'invalid_config', message: 'Invalid Replicate setting webhookEventsFilter: it needs webhookUrl.', provider: PROVIDER, field: 'webhookEventsFilter' })
+  }
   const apiKey = value.apiKey ?? (process.env[API_KEY_VARIABLE] || undefined)
   if (apiKey !== undefined) registerSecret(apiKey)
   return {
@@ -88,6 +113,8 @@ export function resolveSettings(settings: ReplicateSettings): ResolvedSettings {
     waitSeconds: value.waitSeconds ?? 0,
     usdPerSecond: value.usdPerSecond ?? 0.000975,
     drivingVideoUrl: value.drivingVideoUrl,
+    webhookUrl: value.webhookUrl,
+    webhookEventsFilter: value.webhookEventsFilter,
     allowPrivateNetwork: value.allowPrivateNetwork ?? false,
     fetch: value.fetch,
   }

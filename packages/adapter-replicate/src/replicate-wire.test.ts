@@ -61,7 +61,7 @@ describe('replicate/live-portrait on the wire', () => {
       method: 'POST',
       url: `${API}/models/fofr/live-portrait/predictions`,
       headers: expect.objectContaining({ authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }),
-      body: { input: { face_image: `data:image/png;base64,${image.toString('base64')}`, driving_video: `data:video/mp4;base64,${clip.toString('base64')}` } },
+      body: { input: { face_image: `data:image/png;base64,${image.toString('base64')}`, driving_video: `data:video/mp4;base64,${clip.toString('base64')}`, video_frame_load_cap: 0 } },
     })
     expect(sent[0]!.headers['prefer']).toBeUndefined()
     expect(sent.slice(1).map(({ method, url, body }) => ({ method, url, body }))).toEqual([
@@ -77,6 +77,15 @@ describe('replicate/live-portrait on the wire', () => {
     await animator(fetch, { version: VERSION, waitSeconds: 30 }).animate(livePhoto)
     expect(sent).toHaveLength(1)
     expect(sent[0]).toMatchObject({ method: 'POST', url: `${API}/predictions`, headers: { prefer: 'wait=30' }, body: { version: VERSION } })
+  })
+
+  it('sends webhook and webhook_events_filter on create when a webhook is set, and neither otherwise', async () => {
+    const { sent, fetch } = scripted([() => json(201, prediction('succeeded', { output: ['https://replicate.delivery/c/out.mp4'] }))])
+    await animator(fetch, { webhookUrl: 'https://hooks.example.com/replicate?app=7', webhookEventsFilter: ['start', 'completed'] }).animate(livePhoto)
+    expect(sent[0]!.body).toEqual({ input: expect.any(Object), webhook: 'https://hooks.example.com/replicate?app=7', webhook_events_filter: ['start', 'completed'] })
+    const unfiltered = scripted([() => json(201, prediction('succeeded', { output: ['https://replicate.delivery/c/out.mp4'] }))])
+    await animator(unfiltered.fetch, { webhookUrl: 'https://hooks.example.com/replicate' }).animate(livePhoto)
+    expect(unfiltered.sent[0]!.body).toStrictEqual({ input: expect.any(Object), webhook: 'https://hooks.example.com/replicate' })
   })
 
   it('puts one request on the wire for a 429 and reports rate_limited with Retry-After, not accepted', async () => {

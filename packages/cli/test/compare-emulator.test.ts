@@ -24,7 +24,7 @@ function missingFigures(result: ReportResult, figures: readonly string[]): strin
 async function compare(args: string[], cwd: string): Promise<{ code: number; stderr: string; document: ReportDocument }> {
   let stderr = ''
   const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _encoding, callback) => (append(String(chunk)), callback()) })
-  const io: CliIo = { stdout: sink(() => {}), stderr: sink((text) => (stderr += text)), env: { FAL_KEY: 'fal-emulator-key', MAGIC_HOUR_API_KEY: 'mh-emulator-key' }, cwd, interrupt: new AbortController().signal }
+  const io: CliIo = { stdout: sink(() => {}), stderr: sink((text) => (stderr += text)), env: { FAL_KEY: 'fal-emulator-key', MAGIC_HOUR_API_KEY: 'mh-emulator-key', REPLICATE_API_TOKEN: 'r8_emulator_key' }, cwd, interrupt: new AbortController().signal }
   const code = await main(['compare', ...args, '--config', 'portrait-animator.json'], io)
   const out = args[args.indexOf('--out') + 1]!
   return { code, stderr, document: JSON.parse(await readFile(join(cwd, out, 'report.json'), 'utf8')) as ReportDocument }
@@ -42,6 +42,7 @@ describe('compare against the emulator: talking and expression targets side by s
       providers: {
         fal: { adapter: 'fal', apiKey: 'env:FAL_KEY', baseUrl: emulator.baseUrl, settings: { allowPrivateNetwork: true } },
         magichour: { adapter: 'magichour', apiKey: 'env:MAGIC_HOUR_API_KEY', baseUrl: emulator.baseUrl, settings: { allowPrivateNetwork: true, pollIntervalMs: 25 } },
+        replicate: { adapter: 'replicate', apiKey: 'env:REPLICATE_API_TOKEN', baseUrl: `${emulator.baseUrl}/v1`, settings: { allowPrivateNetwork: true, pollIntervalMs: 25, usdPerSecond: 0.5 } },
         local: { adapter: 'local' },
       },
       routes: { default: { strategy: 'fallback', targets: ['local/warp'] } },
@@ -105,6 +106,32 @@ describe('compare against the emulator: talking and expression targets side by s
     ])
     expect(talking!.results[1]!.output).toMatchObject({ inputAudioSeconds: 2, hasAudioTrack: true })
     expect(talking!.results[1]!.output!.audioSeconds).toBeCloseTo(2, 1)
+  })
+
+  it('--preset live-photo across fal/live-portrait and replicate/live-portrait: the same model on two hosts, every figure filled, Replicate with its estimated cost and time', async () => {
+    const { code, stderr, document } = await compare([SAMPLE, '--preset', 'live-photo', '--targets', 'fal/live-portrait,replicate/live-portrait', '--out', 'live-portrait'], directory)
+    expect(code).toBe(0)
+    expect(stderr).toMatch(/replicate\/live-portrait: 1 ok, 0 failed, median [\d.]+ s, \$\d+\.\d{3}/)
+    const results = document.images[0]!.results
+    expect(results.map((result) => [result.target, result.ok])).toEqual([
+      ['fal/live-portrait', true],
+      ['replicate/live-portrait', true],
+    ])
+    for (const result of results) {
+      expect({ target: result.target, missing: missingFigures(result, VIDEO) }).toEqual({ target: result.target, missing: [] })
+      expect(result.output!.identitySimilarity).toBeGreaterThan(0.6)
+      // Both drive the portrait with the bundled 3 s clip.
+      expect(result.output!.durationSeconds).toBeCloseTo(3, 0)
+      expect(result.warnings).toContainEqual(expect.objectContaining({ type: 'translated', setting: 'motion.preset' }))
+    }
+    // Priced from the prediction's metrics.predict_time (test price $0.5/s, so the emulator's short runs show).
+    const replicate = results[1]!
+    const seconds = (replicate.providerMetadata as { replicate: { predictTimeSeconds: number } }).replicate.predictTimeSeconds
+    expect(replicate.cost).toEqual({ usd: expect.closeTo(seconds * 0.5, 6), credits: null, basis: 'estimated' })
+    expect(replicate.cost!.usd).toBeGreaterThan(0)
+    expect(replicate.durationMs).toBeGreaterThan(0)
+    expect(replicate.providerMetadata).toMatchObject({ replicate: { predictionId: expect.any(String), predictTimeSeconds: expect.any(Number) } })
+    expect(document.summary['replicate/live-portrait']).toMatchObject({ successes: 1, failures: 0, medianLatencyMs: expect.any(Number), totalUsd: Math.round(replicate.cost!.usd! * 10_000) / 10_000 })
   })
 
   it('the simple shape reuses the submitted portrait: same person, and its jaw follows the speech', async () => {

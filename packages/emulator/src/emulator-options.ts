@@ -33,6 +33,16 @@ export interface MagicHourOptions {
   readonly webhook?: { readonly url: string; readonly secret: string }
 }
 
+/** Replicate settings. */
+export interface ReplicateOptions {
+  /**
+   * The secret prediction webhooks are signed with (`whsec_` and base64, as
+   * `GET /v1/webhooks/default/secret` answers).
+   * @default one derived from `seed`
+   */
+  readonly webhookSecret?: string
+}
+
 /**
  * Everything `startEmulator` accepts. Every field is optional.
  *
@@ -55,6 +65,7 @@ export interface EmulatorOptions {
   readonly jobDurationMs?: number
   readonly ailab?: AilabOptions
   readonly magichour?: MagicHourOptions
+  readonly replicate?: ReplicateOptions
   /** Accepted keys per provider; a provider left out accepts any non-empty key. */
   readonly keys?: ProviderKeys
   /** Starting credits per provider (and per key); unlimited when not set. */

@@ -6,6 +6,7 @@ import { FileStore } from './file-store.js'
 import { Ledger } from './ledger.js'
 import { VideoRenderer, type OutputShape } from './mp4-output.js'
 import { createSeededRandom, type SeededRandom } from './seeded-random.js'
+import { createReplicateWebhookSecret } from './replicate-webhook-signing.js'
 import { createFalWebhookKeys, type FalWebhookKeys } from './webhook-signing.js'
 
 /** The state every provider's routes share. One per running emulator. */
@@ -19,6 +20,8 @@ export class EmulatorRuntime {
   readonly files = new FileStore()
   readonly videos: VideoRenderer
   readonly falWebhookKeys: FalWebhookKeys
+  /** Signs Replicate webhooks (`EmulatorOptions.replicate.webhookSecret`, or one derived from the seed). */
+  readonly replicateWebhookSecret: string
   /** Signs the emulator's own pre-signed URLs (Magic Hour uploads and downloads). */
   readonly urlSecret: string
   readonly #stopController = new AbortController()
@@ -38,6 +41,7 @@ export class EmulatorRuntime {
     this.outputShape = options.outputShape ?? 'simple'
     this.videos = new VideoRenderer({ paddingBytes: options.outputPaddingBytes ?? 0, shape: () => this.outputShape })
     this.falWebhookKeys = createFalWebhookKeys(this.seed)
+    this.replicateWebhookSecret = options.replicate?.webhookSecret ?? createReplicateWebhookSecret(this.seed)
     this.urlSecret = createSeededRandom(this.seed, 'url-secret').hex(64)
     this.#ids = createSeededRandom(this.seed, 'ids')
   }

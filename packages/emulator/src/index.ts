@@ -5,7 +5,7 @@
  */
 export { startEmulator, type Emulator } from './start-emulator.js'
 export { EMULATOR_USAGE, EmulatorUsageError, runEmulatorCli, type EmulatorCliIo } from './emulator-cli.js'
-export type { AilabOptions, EmulatorOptions, MagicHourOptions } from './emulator-options.js'
+export type { AilabOptions, EmulatorOptions, MagicHourOptions, ReplicateOptions } from './emulator-options.js'
 export { OUTPUT_SHAPES, type OutputShape } from './mp4-output.js'
 export type { CreditSetting, ProviderCredits, ProviderKeys } from './accounts.js'
 export { FAULT_ROUTES, type FaultEffect, type FaultRouteName, type FaultRule, type FaultStep } from './fault-types.js'
@@ -34,4 +34,6 @@ export {
   type HeaderSource,
   type JsonWebKeySet,
 } from './webhook-signing.js'
+export { createReplicateWebhookSecret, signReplicateWebhook, verifyReplicateWebhookSignature } from './replicate-webhook-signing.js'
+export { REPLICATE_WEBHOOK_EVENTS, type ReplicateWebhookEvent } from './replicate-webhooks.js'
 export { createFeaturelessImage, createTestPortrait, createTestWav, type TestImageOptions } from './test-images.js'

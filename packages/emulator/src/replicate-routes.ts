@@ -6,6 +6,7 @@ import { jsonReply, type Reply } from './reply.js'
 import { replicateAccount, replicateError, replicateFaultReply } from './replicate-errors.js'
 import { checkReplicateInput, findReplicateModel, type ReplicateModel } from './replicate-models.js'
 import { ReplicatePredictionStore, type ReplicatePrediction } from './replicate-predictions.js'
+import { parseReplicateWebhook } from './replicate-webhooks.js'
 import type { Route, RouteContext } from './router.js'
 
 /** Longest `Prefer: wait=n` Replicate honours, in seconds. */
@@ -33,10 +34,12 @@ async function createPrediction(runtime: EmulatorRuntime, store: ReplicatePredic
   if (!model) return replicateError(byModel === undefined && typeof body.version === 'string' ? 422 : 404, byModel === undefined ? 'Invalid version or not permitted' : undefined)
   const problem = checkReplicateInput(model, body.input)
   if (problem) return replicateError(422, problem)
+  const webhook = parseReplicateWebhook(body)
+  if ('problem' in webhook) return replicateError(422, webhook.problem)
   if (!runtime.accounts.reserve('replicate', auth.account, model.credits)) return replicateError(402)
   const input = body.input as Record<string, unknown>
   const face = await resolveMedia(String(input[model.faceField]), { files: runtime.files, baseUrl: runtime.baseUrl, signal: context.signal })
-  const prediction = store.create(auth.account, model, input, context.fault?.noFace === true, face.kind === 'bytes' ? inputDigest(face.bytes) : undefined)
+  const prediction = store.create(auth.account, model, input, context.fault?.noFace === true, face.kind === 'bytes' ? inputDigest(face.bytes) : undefined, webhook.webhook)
   const wait = preferWait(context.request.headers.prefer)
   if (wait !== undefined) await waitForEnd(store, prediction, wait * 1000, context.signal)
   return jsonReply(201, store.toJson(prediction))
@@ -53,7 +56,8 @@ async function waitForEnd(store: ReplicatePredictionStore, prediction: Replicate
 /**
  * Replicate's predictions API: `POST /v1/models/{owner}/{name}/predictions`, `POST /v1/predictions`
  * (by `version`), `GET /v1/predictions/{id}`, `POST /v1/predictions/{id}/cancel`, with
- * `Prefer: wait`, and the delivery URLs of outputs.
+ * `Prefer: wait`, signed webhooks (`webhook`, `webhook_events_filter`) with their secret at
+ * `GET /v1/webhooks/default/secret`, and the delivery URLs of outputs.
  */
 export function replicateRoutes(runtime: EmulatorRuntime): Route[] {
   const store = new ReplicatePredictionStore(runtime)
@@ -111,6 +115,15 @@ export function replicateRoutes(runtime: EmulatorRuntime): Route[] {
         if ('reply' in found) return found.reply
         store.cancel(found.prediction)
         return jsonReply(200, store.toJson(found.prediction))
+      },
+    },
+    {
+      ...common,
+      method: 'GET',
+      path: /^\/v1\/webhooks\/default\/secret$/,
+      handle: async (context) => {
+        const auth = replicateAccount(runtime, context)
+        return 'reply' in auth ? auth.reply : jsonReply(200, { key: runtime.replicateWebhookSecret })
       },
     },
     {

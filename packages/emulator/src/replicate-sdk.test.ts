@@ -64,6 +64,15 @@ describe('the replicate client against the emulator', () => {
     expect(emulator.ledger.job(created.id)?.outcome).toBe('completed')
   })
 
+  it('uses at most video_frame_load_cap driving frames (default 128, 0 for all), as fofr/live-portrait does', async () => {
+    const frames = inspectMp4(Buffer.from(input.driving_video.split(',')[1]!, 'base64')).sampleCount
+    const cut = await replicate.predictions.create({ model: 'fofr/live-portrait', input: { ...input, video_frame_load_cap: Math.floor(frames / 3) }, wait: 5 })
+    const all = await replicate.predictions.create({ model: 'fofr/live-portrait', input: { ...input, video_frame_load_cap: 0 }, wait: 5 })
+    const seconds = async (prediction: Prediction) => inspectMp4(Buffer.from(await (await fetch((prediction.output as string[])[0]!)).arrayBuffer())).durationSeconds
+    expect(await seconds(cut)).toBeCloseTo(1.5 * Math.floor(frames / 3) / frames, 1)
+    expect(await seconds(all)).toBeCloseTo(1.5, 1)
+  })
+
   it('creates by version and answers at the end with Prefer: wait', async () => {
     const done = await replicate.predictions.create({ version: VERSION, input, wait: 5 })
     expect(done.status).toBe('succeeded')

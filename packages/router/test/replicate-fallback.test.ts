@@ -7,6 +7,7 @@ import { waitUntil } from '@portrait-animator/core/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRouter } from '../src/index.js'
 import { faultPlan } from './fixtures/fault-plan.js'
+import { checkPlayableMp4 } from './fixtures/playable-mp4.js'
 import { uniquePortraits } from './fixtures/unique-portraits.js'
 
 /*
@@ -55,8 +56,9 @@ describe('replicate/live-portrait through the router', () => {
     expect(emulator!.ledger.charges({ provider: 'replicate', inputDigest: portrait!.digest })).toHaveLength(1)
   })
 
-  it('charges no logical request twice under 5xx, 429, resets and hangs on create and get', async () => {
-    const faults = faultPlan(['replicate.create', 'replicate.get'], { seed: 12, callsPerRoute: 2_000, retryAfterSeconds: 1 })
+  it('charges no logical request twice under 5xx, 429, resets and hangs on create, get and cancel, and downloads every output through 5xx', async () => {
+    const downloads = faultPlan(['replicate.download'], { seed: 12, callsPerRoute: 2_000, retryAfterSeconds: 1, mix: { serverErrors: 1, rateLimits: 0, resets: 0, hangs: 0 } })[0]!
+    const faults = [...faultPlan(['replicate.create', 'replicate.get', 'replicate.cancel'], { seed: 12, callsPerRoute: 2_000, retryAfterSeconds: 1 }), { ...downloads, sequence: [503, ...(downloads.sequence ?? [])] }]
     const animator = await router(['replicate/live-portrait', 'local/warp'], { faults })
     const portraits = await uniquePortraits(40, 160)
     const results: AnimationResult[] = []
@@ -73,5 +75,13 @@ describe('replicate/live-portrait through the router', () => {
     expect(results.some((result) => result.servedBy.target === 'replicate/live-portrait')).toBe(true)
     const doubles = portraits.filter((portrait) => emulator!.ledger.charges({ inputDigest: portrait.digest }).length > 1)
     expect(doubles.map((portrait) => portrait.digest.slice(0, 12))).toEqual([])
-  }, 120_000)
+    // A result Replicate served was charged once, to Replicate; a canceled prediction never.
+    for (const result of results.filter((entry) => entry.servedBy.target === 'replicate/live-portrait')) {
+      expect(emulator!.ledger.charges({ requestId: String(result.providerMetadata['replicate']?.['predictionId']) })).toHaveLength(1)
+    }
+    const canceled = new Set(emulator!.ledger.cancels({ provider: 'replicate' }).map((entry) => entry.requestId))
+    expect(emulator!.ledger.charges({ provider: 'replicate' }).filter((entry) => canceled.has(entry.requestId))).toEqual([])
+    // Downloads one after another: the first gets a 503, and core's download retry gets every output.
+    for (const result of results) checkPlayableMp4(await result.output.bytes())
+  }, 300_000)
 })

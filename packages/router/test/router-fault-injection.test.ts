@@ -13,18 +13,25 @@ import { uniquePortraits, type UniquePortrait } from './fixtures/unique-portrait
 const REQUESTS = 500
 const IN_FLIGHT = 24
 const RETRY_AFTER_SECONDS = 1
-const PAID = ['ailab/live-photo', 'fal/live-portrait', 'magichour/image-to-video'] as const
-/** Three orders of the paid targets, each request taking the next, so every provider is first for a third of them. */
+const PAID = ['ailab/live-photo', 'fal/live-portrait', 'magichour/image-to-video', 'replicate/live-portrait'] as const
+/** Four orders of the paid targets, each request taking the next, so every provider is first for a quarter of them. */
 const ROUTES = {
   'ailab-first': [...PAID, 'local/warp'],
-  'fal-first': ['fal/live-portrait', 'magichour/image-to-video', 'ailab/live-photo', 'local/warp'],
-  'magichour-first': ['magichour/image-to-video', 'ailab/live-photo', 'fal/live-portrait', 'local/warp'],
+  'fal-first': ['fal/live-portrait', 'replicate/live-portrait', 'magichour/image-to-video', 'ailab/live-photo', 'local/warp'],
+  'magichour-first': ['magichour/image-to-video', 'ailab/live-photo', 'replicate/live-portrait', 'fal/live-portrait', 'local/warp'],
+  'replicate-first': ['replicate/live-portrait', 'fal/live-portrait', 'ailab/live-photo', 'magichour/image-to-video', 'local/warp'],
 }
 /**
- * The calls that submit a job or follow it (not the uploads before a submission, whose failures are
- * plain refusals, nor the downloads of finished outputs).
+ * The calls that submit a job, follow it or cancel it (not the uploads before a submission, whose
+ * failures are plain refusals, nor the downloads of finished outputs, but for Replicate's below).
  */
-const FAULTED_ROUTES = ['ailab.live-photo', 'fal.submit', 'fal.status', 'fal.result', 'magichour.create', 'magichour.get']
+const FAULTED_ROUTES = ['ailab.live-photo', 'fal.submit', 'fal.status', 'fal.result', 'magichour.create', 'magichour.get', 'replicate.create', 'replicate.get', 'replicate.cancel']
+/**
+ * Replicate's output downloads: one 5xx in every 20, the first download included. A download is
+ * tried 3 times (core's output retries), and the test downloads one output after another, so two
+ * faults never meet one download three times.
+ */
+const DOWNLOAD_FAULTS = { route: 'replicate.download', sequence: [503, ...(faultPlan(['replicate.download'], { seed: 8, callsPerRoute: 2_000, retryAfterSeconds: RETRY_AFTER_SECONDS, mix: { serverErrors: 1, rateLimits: 0, resets: 0, hangs: 0 } })[0]!.sequence ?? [])] }
 
 interface Outcome {
   readonly portrait: UniquePortrait
@@ -33,11 +40,11 @@ interface Outcome {
 }
 
 /**
- * The default route's targets (the retired AILab endpoint, fal, Magic Hour, then the offline
+ * The default route's targets (the retired AILab endpoint, fal, Magic Hour, Replicate, then the offline
  * animator) against the emulator with the issue's fault mix (20% 5xx, 10% 429 with Retry-After, 5%
  * resets, 5% hangs, in every block of 20 calls) on each call that submits or follows a job: 500 live-photo
  * requests must all succeed, each with a playable video, and no logical request may be charged
- * twice. The paid targets take turns being first, so each of them carries a third of the load.
+ * twice. The paid targets take turns being first, so each of them carries a quarter of the load.
  */
 describe('router fault injection: 500 live-photo requests through 5xx, 429, resets and hangs', () => {
   let emulator: Emulator
@@ -51,7 +58,7 @@ describe('router fault injection: 500 live-photo requests through 5xx, 429, rese
       seed: 8,
       jobDurationMs: 100,
       maxHangMs: 30_000,
-      faults: faultPlan(FAULTED_ROUTES, { seed: 8, callsPerRoute: 20_000, retryAfterSeconds: RETRY_AFTER_SECONDS }),
+      faults: [...faultPlan(FAULTED_ROUTES, { seed: 8, callsPerRoute: 20_000, retryAfterSeconds: RETRY_AFTER_SECONDS }), DOWNLOAD_FAULTS],
     })
     stateDir = await mkdtemp(join(tmpdir(), 'pa-router-faults-'))
     const baseUrl = emulator.baseUrl
@@ -60,6 +67,7 @@ describe('router fault injection: 500 live-photo requests through 5xx, 429, rese
         ailab: { adapter: 'ailab', apiKey: 'fault-suite-ailab-key', baseUrl },
         fal: { adapter: 'fal', apiKey: 'fault-suite-id:fault-suite-secret', baseUrl },
         magichour: { adapter: 'magichour', apiKey: 'fault-suite-magichour-key', baseUrl, settings: { pollIntervalMs: 50 } },
+        replicate: { adapter: 'replicate', apiKey: 'fault-suite-replicate-key', baseUrl: `${baseUrl}/v1`, settings: { pollIntervalMs: 50 } },
         local: { adapter: 'local', settings: { maxSide: 128 } },
       },
       routes: Object.fromEntries(Object.entries(ROUTES).map(([name, targets]) => [name, { strategy: 'fallback' as const, targets }])),
@@ -125,6 +133,15 @@ describe('router fault injection: 500 live-photo requests through 5xx, 429, rese
     expect(events.some((event) => event.type === 'attempt-failed' && event.accepted === true)).toBe(true)
     const servedBy = new Set(outcomes.map((outcome) => outcome.result?.servedBy.target))
     expect([...servedBy].sort()).toEqual([...PAID, 'local/warp'].sort())
+  })
+
+  it('put Replicate through them too: failed creates and status checks (5xx, 429, lost answers, timeouts), every prediction ended, none canceled and charged', () => {
+    const failed = events.flatMap((event) => (event.type === 'attempt-failed' && event.target === 'replicate/live-portrait' ? [event] : []))
+    expect([...new Set(failed.map((event) => event.errorKind))]).toEqual(expect.arrayContaining(['unavailable', 'rate_limited', 'timeout']))
+    expect(failed.some((event) => event.accepted === 'unknown')).toBe(true)
+    expect(emulator.ledger.jobs().filter((job) => job.provider === 'replicate' && job.outcome === 'pending')).toEqual([])
+    const canceled = new Set(emulator.ledger.cancels({ provider: 'replicate' }).map((entry) => entry.requestId))
+    expect(emulator.ledger.charges({ provider: 'replicate' }).filter((entry) => canceled.has(entry.requestId))).toEqual([])
   })
 
   it('charges no logical request twice: at most one paid job per request is kept, and it is the one that served it', () => {
