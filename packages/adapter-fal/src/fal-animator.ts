@@ -186,9 +186,9 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
       }
     },
 
-    // fal has not published prices for these models (its pages show "$0 per compute seconds"), so
-    // no estimate is better than an invented one.
-    estimateCost: () => undefined,
+    // fal publishes per-second prices for its talking-avatar models; not for LivePortrait and
+    // SadTalker (their pages show "$0 per compute seconds"), where no estimate beats an invented one.
+    estimateCost: (request: AnimationRequest) => definition.estimateCost?.(request),
   }
 
   /** One status check of a job: pending, failed, or completed with its result. */
@@ -217,6 +217,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
       endpointId,
       requestId: data.requestId,
       file: definition.readOutput(outcome.data),
+      cost: definition.resultCost?.(outcome.data),
       output: { kind: data.outputKind, format: data.outputFormat },
       warnings: data.warnings,
       outputLifetimeSeconds: data.outputLifetimeSeconds,

@@ -2,6 +2,8 @@ import {
   PortraitAnimatorError,
   type AnimationRequest,
   type Capabilities,
+  type Cost,
+  type CostEstimate,
   type JsonValue,
   type MediaInput,
   type MediaRole,
@@ -47,6 +49,10 @@ export interface FalModelDefinition {
   plan(request: AnimationRequest): FalRequestPlan
   /** The output file in the model's result. @throws PortraitAnimatorError `provider_error` */
   readOutput(data: unknown): FalFile
+  /** What the request is expected to cost, for models fal publishes a price for. */
+  estimateCost?(request: AnimationRequest): CostEstimate | undefined
+  /** What the finished job cost by fal's published price, from its result (the output's duration). */
+  resultCost?(data: unknown): Cost | undefined
 }
 
 /** The `unsupported` error for a motion the model cannot take at all. */

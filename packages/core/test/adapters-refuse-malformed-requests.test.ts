@@ -25,7 +25,7 @@ beforeAll(async () => {
   const fal = createFal({ apiKey: 'malformed-id:malformed-secret', baseUrl })
   const magicHour = createMagicHour({ apiKey: 'malformed-magichour-key', baseUrl })
   const local = createLocal({})
-  for (const [provider, models] of [[ailab, ['live-photo']], [fal, ['live-portrait', 'live-portrait-image', 'sadtalker']], [magicHour, ['talking-photo', 'image-to-video']], [local, ['warp']]] as const) {
+  for (const [provider, models] of [[ailab, ['live-photo']], [fal, ['live-portrait', 'live-portrait-image', 'sadtalker', 'kling-avatar-v2-standard', 'omnihuman-v1-5']], [magicHour, ['talking-photo', 'image-to-video']], [local, ['warp']]] as const) {
     for (const model of models) animators.push([`${provider.name}/${model}`, provider.animator(model)])
   }
 })
