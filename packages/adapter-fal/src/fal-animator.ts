@@ -96,7 +96,8 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
   }
 
   async function prepare(media: FalMediaField, signal: AbortSignal | undefined): Promise<FalPreparedMedia | 'bundled'> {
-    const limits = media.role === 'image' ? definition.capabilities.inputs.image : definition.capabilities.inputs[media.role]
+    const roleLimits = media.role === 'image' ? definition.capabilities.inputs.image : definition.capabilities.inputs[media.role]
+    const limits = roleLimits && media.maxDurationSeconds !== undefined ? { ...roleLimits, maxDurationSeconds: media.maxDurationSeconds } : roleLimits
     const common = { role: media.role, allowPrivateNetwork: settings.allowPrivateNetwork, signal, fetch: settings.fetch }
     if ('bundledDrivingClip' in media.source) {
       if (settings.drivingVideoUrl === undefined) return 'bundled'

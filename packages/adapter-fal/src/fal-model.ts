@@ -22,6 +22,8 @@ export interface FalMediaField {
   readonly role: MediaRole
   /** The caller's input, or the driving clip bundled with this package. */
   readonly source: { readonly input: MediaInput } | { readonly bundledDrivingClip: true }
+  /** A tighter length limit than the capabilities' for this request (OmniHuman: 30 s at 1080p). */
+  readonly maxDurationSeconds?: number
 }
 
 /** A request translated for one fal model, before any network call. */

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { createTestWav } from '@portrait-animator/emulator'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createFakeFal, happyFal, json } from './fal-fake.test-helpers.js'
@@ -73,7 +74,7 @@ describe.each(MODELS)('$target on the wire', (model) => {
 })
 
 describe('fal/omnihuman-v1-5 options', () => {
-  it('sends prompt, resolution and turbo_mode as given, warns about a trim, and bounds the estimate by the resolution', async () => {
+  it('sends prompt, resolution and turbo_mode as given, warns about a trim, and bounds the speech and the estimate by the resolution', async () => {
     const model = MODELS[1]
     const { fake, animator } = setup(model)
     const image = 'https://93.184.216.34/p.png'
@@ -85,5 +86,10 @@ describe('fal/omnihuman-v1-5 options', () => {
     expect(animator.estimateCost?.({ image, motion: { type: 'audio', audio }, providerOptions })).toMatchObject({ usd: 9.6, note: expect.stringContaining('60 s') })
     expect(animator.estimateCost?.({ image, motion: { type: 'audio', audio } })).toMatchObject({ usd: 4.8, note: expect.stringContaining('30 s') })
     await expect(animator.animate({ image, motion: { type: 'audio', audio }, providerOptions: { fal: { resolution: '4k' } } })).rejects.toMatchObject({ field: 'providerOptions.fal.resolution' })
+    const before = fake.requests.length
+    // fal's limits: 30 s at 1080p (the default), 60 s at 720p; checked here before any upload.
+    await expect(animator.animate({ image, motion: { type: 'audio', audio: new Uint8Array(createTestWav(31)) } })).rejects.toMatchObject({ kind: 'invalid_input', field: 'motion.audio', limit: 30 })
+    await expect(animator.animate({ image, motion: { type: 'audio', audio: new Uint8Array(createTestWav(61)) }, providerOptions: { fal: { resolution: '720p' } } })).rejects.toMatchObject({ kind: 'invalid_input', field: 'motion.audio', limit: 60 })
+    expect(fake.requests.length).toBe(before)
   })
 })

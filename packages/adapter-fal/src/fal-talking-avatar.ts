@@ -58,7 +58,7 @@ export function falTalkingAvatar(spec: FalAvatarSpec): FalModelDefinition {
         fields: definedFields(fields),
         media: [
           { falField: 'image_url', field: 'image', role: 'image', source: { input: request.image } },
-          { falField: 'audio_url', field: 'motion.audio', role: 'audio', source: { input: motion.audio } },
+          { falField: 'audio_url', field: 'motion.audio', role: 'audio', source: { input: motion.audio }, ...longestSpeech(spec, fields) },
         ],
         warnings,
         output: { kind: 'video', format: 'mp4' },
@@ -82,6 +82,12 @@ export function falTalkingAvatar(spec: FalAvatarSpec): FalModelDefinition {
     },
   }
   return definition
+}
+
+/** The speech limit for these options, when fal documents one. */
+function longestSpeech(spec: FalAvatarSpec, options: Record<string, unknown>): { maxDurationSeconds?: number } {
+  const seconds = spec.maxAudioSeconds?.(options)
+  return seconds === undefined ? {} : { maxDurationSeconds: seconds }
 }
 
 function priced(price: FalAvatarPrice, seconds: number, how: string, basis: 'estimated'): CostEstimate {
