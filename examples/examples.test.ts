@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -44,6 +44,20 @@ describe('examples (each run as a user would, against the emulator)', () => {
     expect(output).toMatch(/fal\/live-portrait\s+ok/)
     expect(output).toMatch(/magichour\/image-to-video\s+ok .*credits/)
     expect(output).toMatch(/local\/warp\s+ok/)
+  }, EXAMPLE_TIMEOUT_MS)
+
+  it('talking-compare: every talking target on the sample portrait and speech, with cost estimates and figures', async () => {
+    const targets = ['magichour/talking-photo', 'fal/sadtalker', 'fal/kling-avatar-v2-standard', 'fal/omnihuman-v1-5']
+    const files = targets.map((target) => join(root, 'out', 'examples', `talking-${target.replace('/', '-')}.mp4`))
+    await Promise.all(files.map((file) => rm(file, { force: true })))
+    const output = await run('talking-compare')
+    expect(output).toMatch(/fal\/kling-avatar-v2-standard\s+\$0\.2704 \(estimated\)/)
+    expect(output).toMatch(/fal\/omnihuman-v1-5\s+\$0\.7697 \(estimated\)/)
+    expect(output).toMatch(/fal\/sadtalker\s+no published price/)
+    for (const [index, target] of targets.entries()) {
+      expect(output).toMatch(new RegExp(`${target.replace('/', '\\/')}\\s+ok\\s+\\d+ ms\\s+4\\.8 s of video`))
+      expect(readMp4Summary(await readFile(files[index]!)).frameCount).toBeGreaterThan(0)
+    }
   }, EXAMPLE_TIMEOUT_MS)
 
   it('config-switching: the same app is served by whatever the edited config puts first', async () => {

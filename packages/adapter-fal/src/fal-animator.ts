@@ -98,7 +98,8 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
   }
 
   async function prepare(media: FalMediaField, signal: AbortSignal | undefined): Promise<FalPreparedMedia | 'bundled'> {
-    const limits = media.role === 'image' ? definition.capabilities.inputs.image : definition.capabilities.inputs[media.role]
+    const roleLimits = media.role === 'image' ? definition.capabilities.inputs.image : definition.capabilities.inputs[media.role]
+    const limits = roleLimits && media.maxDurationSeconds !== undefined ? { ...roleLimits, maxDurationSeconds: media.maxDurationSeconds } : roleLimits
     const common = { role: media.role, allowPrivateNetwork: settings.allowPrivateNetwork, signal, fetch: settings.fetch }
     if ('bundledDrivingClip' in media.source) {
       if (settings.drivingVideoUrl === undefined) return 'bundled'
@@ -188,9 +189,9 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
       }
     },
 
-    // fal has not published prices for these models (its pages show "$0 per compute seconds"), so
-    // no estimate is better than an invented one.
-    estimateCost: () => undefined,
+    // fal publishes per-second prices for its talking-avatar models; not for LivePortrait and
+    // SadTalker (their pages show "$0 per compute seconds"), where no estimate beats an invented one.
+    estimateCost: (request: AnimationRequest) => definition.estimateCost?.(request),
   }
 
   /** One status check of a job: pending, failed, or completed with its result. */
@@ -219,6 +220,7 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
       endpointId,
       requestId: data.requestId,
       file: definition.readOutput(outcome.data),
+      cost: definition.resultCost?.(outcome.data),
       output: { kind: data.outputKind, format: data.outputFormat },
       warnings: data.warnings,
       outputLifetimeSeconds: data.outputLifetimeSeconds,

@@ -29,6 +29,15 @@ export const FAL_VIDEO_LIMITS: MediaLimits<VideoFormat> = { formats: ['mp4', 'mo
 /** Speech for `fal-ai/sadtalker` (byte cap: this adapter's guard). */
 export const FAL_AUDIO_LIMITS: MediaLimits<AudioFormat> = { formats: ['wav', 'mp3', 'm4a', 'aac', 'ogg', 'flac'], maxBytes: 50 * MIB, acceptsUrl: true }
 
+/**
+ * Portraits for fal's talking-avatar endpoints: their pages accept jpg, png, webp, gif and avif
+ * (avif is not a format this project detects); the same geometry and byte guard as above.
+ */
+export const FAL_AVATAR_IMAGE_LIMITS: MediaLimits<ImageFormat> = { ...FAL_IMAGE_LIMITS, formats: ['jpeg', 'png', 'webp', 'gif'] }
+
+/** Speech for fal's talking-avatar endpoints: their pages accept mp3, ogg, wav, m4a and aac. */
+export const FAL_AVATAR_AUDIO_LIMITS: MediaLimits<AudioFormat> = { formats: ['wav', 'mp3', 'm4a', 'aac', 'ogg'], maxBytes: 50 * MIB, acceptsUrl: true }
+
 /** What every fal queue model shares: remote jobs that can be cancelled and can call a webhook. */
 export function falCapabilities(specific: Pick<Capabilities, 'outputs' | 'outputFormats' | 'motions' | 'inputs'> & Partial<Capabilities>): Capabilities {
   return {

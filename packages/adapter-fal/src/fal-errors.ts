@@ -160,7 +160,7 @@ export function requestFieldFor(loc: readonly (string | number)[]): string {
   const key = String(name)
   if (key === 'image_url' || key === 'source_image_url') return 'image'
   if (key === 'video_url') return 'motion.video'
-  if (key === 'driven_audio_url') return 'motion.audio'
+  if (key === 'driven_audio_url' || key === 'audio_url') return 'motion.audio'
   if (key === 'output_format') return 'output.format'
   return requestFieldForFalExpression(key) ?? `providerOptions.fal.${path.map(String).join('.')}`
 }

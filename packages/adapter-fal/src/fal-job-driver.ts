@@ -75,6 +75,7 @@ export function falJobDriver(call: FalCall): JobDriver<FalSubmittedJob, FalQueue
         endpointId: reference.endpointId,
         requestId: reference.requestId,
         file: definition.readOutput(outcome.data),
+        cost: definition.resultCost?.(outcome.data),
         output: { kind: data.outputKind, format: data.outputFormat },
         warnings: data.warnings,
         outputLifetimeSeconds: data.outputLifetimeSeconds,

@@ -2,6 +2,8 @@ import {
   PortraitAnimatorError,
   type AnimationRequest,
   type Capabilities,
+  type Cost,
+  type CostEstimate,
   type JsonValue,
   type MediaInput,
   type MediaRole,
@@ -20,6 +22,8 @@ export interface FalMediaField {
   readonly role: MediaRole
   /** The caller's input, or the driving clip bundled with this package. */
   readonly source: { readonly input: MediaInput } | { readonly bundledDrivingClip: true }
+  /** A tighter length limit than the capabilities' for this request (OmniHuman: 30 s at 1080p). */
+  readonly maxDurationSeconds?: number
 }
 
 /** A request translated for one fal model, before any network call. */
@@ -47,6 +51,10 @@ export interface FalModelDefinition {
   plan(request: AnimationRequest): FalRequestPlan
   /** The output file in the model's result. @throws PortraitAnimatorError `provider_error` */
   readOutput(data: unknown): FalFile
+  /** What the request is expected to cost, for models fal publishes a price for. */
+  estimateCost?(request: AnimationRequest): CostEstimate | undefined
+  /** What the finished job cost by fal's published price, from its result (the output's duration). */
+  resultCost?(data: unknown): Cost | undefined
 }
 
 /** The `unsupported` error for a motion the model cannot take at all. */

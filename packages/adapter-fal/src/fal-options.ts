@@ -66,12 +66,28 @@ export const falSadTalkerOptionsSchema = z.strictObject({
   still_mode: z.boolean(),
 }).partial()
 
+/**
+ * `providerOptions.fal` for `fal-ai/kling-video/ai-avatar/v2/standard`: only the prompt (fal's
+ * default is `"."`); the portrait and speech come from the request.
+ */
+export const falKlingAvatarOptionsSchema = z.strictObject({
+  prompt: z.string().min(1),
+}).partial()
+
+/** `providerOptions.fal` for `fal-ai/bytedance/omnihuman/v1.5` (fal's defaults: 1080p, no turbo). */
+export const falOmniHumanOptionsSchema = z.strictObject({
+  prompt: z.string().min(1),
+  resolution: z.enum(['720p', '1080p']),
+  turbo_mode: z.boolean(),
+}).partial()
+
 /** Fields the adapter always fills from the request; setting them in `providerOptions` is an error. */
 const DERIVED_FIELDS: Readonly<Record<string, string>> = {
   image_url: 'request.image',
   source_image_url: 'request.image',
   video_url: 'motion.video',
   driven_audio_url: 'motion.audio',
+  audio_url: 'motion.audio',
 }
 
 /**

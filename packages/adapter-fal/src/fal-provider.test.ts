@@ -8,12 +8,16 @@ afterEach(() => {
 })
 
 describe('createFal and createProvider', () => {
-  it('offers the three models with capabilities the router can read', () => {
+  it('offers the five models with capabilities the router can read', () => {
     const provider = createProvider({ apiKey: 'fal-provider-key-1' })
     expect(provider.name).toBe('fal')
-    expect(provider.models).toEqual(['live-portrait', 'live-portrait-image', 'sadtalker'])
+    expect(provider.models).toEqual(['live-portrait', 'live-portrait-image', 'sadtalker', 'kling-avatar-v2-standard', 'omnihuman-v1-5'])
     expect(provider.unconfiguredReason).toBeUndefined()
-    const [video, still, talk] = provider.models.map((model) => provider.animator(model))
+    const [video, still, talk, kling, omni] = provider.models.map((model) => provider.animator(model))
+    for (const avatar of [kling, omni]) {
+      expect(avatar?.capabilities).toMatchObject({ motions: ['audio'], outputs: ['video'], outputFormats: ['mp4'], inputs: { audio: { formats: ['wav', 'mp3', 'm4a', 'aac', 'ogg'] } } })
+    }
+    expect(omni?.capabilities.inputs.audio?.maxDurationSeconds).toBe(60)
     expect(video).toMatchObject({ provider: 'fal', modelId: 'live-portrait', capabilities: { motions: ['driving-video', 'preset'], presets: ['live-photo'], outputs: ['video'], jobs: true, cancel: true } })
     expect(still?.capabilities).toMatchObject({ motions: ['expression'], outputs: ['image'], outputFormats: ['jpeg', 'png'] })
     expect(still?.capabilities.expressions).toHaveLength(12)

@@ -13,15 +13,17 @@ import { createFalAnimator, type FalRuntime } from './fal-animator.js'
 import { FalCallRegistry } from './fal-call.js'
 import { DrivingClipUploads } from './fal-driving-clip.js'
 import { createFalFetch } from './fal-fetch.js'
+import { falKlingAvatar } from './fal-kling-avatar.js'
 import { falLivePortrait } from './fal-live-portrait.js'
 import { falLivePortraitImage } from './fal-live-portrait-image.js'
 import type { FalModelDefinition } from './fal-model.js'
+import { falOmniHuman } from './fal-omnihuman.js'
 import { FalQueue } from './fal-queue.js'
 import { falSadTalker } from './fal-sadtalker.js'
 import { resolveFalSettings, type FalSettings } from './fal-settings.js'
 
 /** The router's model ids for fal, in order of preference for a portrait. */
-export const FAL_MODEL_IDS = ['live-portrait', 'live-portrait-image', 'sadtalker'] as const
+export const FAL_MODEL_IDS = ['live-portrait', 'live-portrait-image', 'sadtalker', 'kling-avatar-v2-standard', 'omnihuman-v1-5'] as const
 
 /** One of `FAL_MODEL_IDS`. */
 export type FalModelId = (typeof FAL_MODEL_IDS)[number]
@@ -30,6 +32,8 @@ const DEFINITIONS: Readonly<Record<FalModelId, FalModelDefinition>> = {
   'live-portrait': falLivePortrait,
   'live-portrait-image': falLivePortraitImage,
   sadtalker: falSadTalker,
+  'kling-avatar-v2-standard': falKlingAvatar,
+  'omnihuman-v1-5': falOmniHuman,
 }
 
 /** fal as a provider: one animator per model, sharing one fal client. */
@@ -44,6 +48,10 @@ export interface FalProvider extends AnimatorProvider {
   livePortraitImage(): PortraitAnimator
   /** `fal-ai/sadtalker`: the portrait speaks an audio clip (MP4). */
   sadTalker(): PortraitAnimator
+  /** `fal-ai/kling-video/ai-avatar/v2/standard`: Kling AI Avatar v2 speaks an audio clip (MP4), $0.0562/s. */
+  klingAvatar(): PortraitAnimator
+  /** `fal-ai/bytedance/omnihuman/v1.5`: OmniHuman 1.5 speaks an audio clip with gestures (MP4), $0.16/s. */
+  omniHuman(): PortraitAnimator
 }
 
 /**
@@ -110,6 +118,8 @@ export function createFal(settings: FalSettings = {}): FalProvider {
     livePortrait: () => animator('live-portrait'),
     livePortraitImage: () => animator('live-portrait-image'),
     sadTalker: () => animator('sadtalker'),
+    klingAvatar: () => animator('kling-avatar-v2-standard'),
+    omniHuman: () => animator('omnihuman-v1-5'),
   }
 }
 

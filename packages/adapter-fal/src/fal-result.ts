@@ -3,6 +3,7 @@ import {
   PortraitAnimatorError,
   redact,
   type AnimationResult,
+  type Cost,
   type HttpClient,
   type OutputFormat,
   type OutputKind,
@@ -19,6 +20,8 @@ export interface FalResultParts {
   readonly endpointId: string
   readonly requestId: string
   readonly file: FalFile
+  /** What the job cost by fal's published price, for models that have one. */
+  readonly cost?: Cost | undefined
   readonly output: { readonly kind: OutputKind; readonly format: OutputFormat }
   readonly warnings: readonly Warning[]
   readonly outputLifetimeSeconds: FalLifetime | null
@@ -77,6 +80,7 @@ export function buildFalResult(parts: FalResultParts): AnimationResult {
       },
     ],
     warnings: parts.warnings,
+    ...(parts.cost ? { cost: parts.cost } : {}),
     timings: parts.timings,
     providerMetadata: {
       fal: {

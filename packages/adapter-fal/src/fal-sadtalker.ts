@@ -1,4 +1,5 @@
-import { PortraitAnimatorError, type AnimationRequest, type Warning, enforceStrict } from '@portrait-animator/core'
+import { type AnimationRequest, type Warning, enforceStrict } from '@portrait-animator/core'
+import { checkClipBounds } from './fal-clip-bounds.js'
 import { FAL_AUDIO_LIMITS, FAL_IMAGE_LIMITS, falCapabilities } from './fal-capabilities.js'
 import { definedFields, outputWishWarnings, readOutputWith, type FalModelDefinition, type FalRequestPlan, unsupportedMotion } from './fal-model.js'
 import { falSadTalkerOptionsSchema, parseFalOptions } from './fal-options.js'
@@ -24,7 +25,7 @@ function planSadTalker(request: AnimationRequest): FalRequestPlan {
   const motion = request.motion
   if (motion?.type !== 'audio') throw unsupportedMotion(request, falSadTalker)
   const options = parseFalOptions(request, falSadTalkerOptionsSchema, MODEL_ID)
-  checkClipBounds(motion.startSeconds, motion.endSeconds)
+  checkClipBounds(motion.startSeconds, motion.endSeconds, MODEL_ID)
   const warnings: Warning[] = outputWishWarnings(request, { kind: 'video', formats: ['mp4'] }, MODEL_ID)
   if ((motion.startSeconds ?? 0) > 0 || motion.endSeconds !== undefined) {
     warnings.push({
@@ -43,30 +44,5 @@ function planSadTalker(request: AnimationRequest): FalRequestPlan {
     ],
     warnings,
     output: { kind: 'video', format: 'mp4' },
-  }
-}
-
-function checkClipBounds(start: number | undefined, end: number | undefined): void {
-  const problems: [string, string, number | undefined][] = [
-    ['motion.startSeconds', 'a number of seconds of at least 0', start],
-    ['motion.endSeconds', 'a number of seconds above 0', end],
-  ]
-  for (const [field, limit, value] of problems) {
-    if (value === undefined) continue
-    if (!Number.isFinite(value) || value < 0 || (field === 'motion.endSeconds' && value === 0)) {
-      throw new PortraitAnimatorError({ kind: 'invalid_input', message: `Invalid ${field}: ${value} is not ${limit}.`, provider: 'fal', modelId: MODEL_ID, field, rule: 'range', limit, actual: String(value) })
-    }
-  }
-  if (start !== undefined && end !== undefined && end <= start) {
-    throw new PortraitAnimatorError({
-      kind: 'invalid_input',
-      message: `Invalid motion.endSeconds: ${end} is not after motion.startSeconds ${start}.`,
-      provider: 'fal',
-      modelId: MODEL_ID,
-      field: 'motion.endSeconds',
-      rule: 'range',
-      limit: `more than ${start}`,
-      actual: end,
-    })
   }
 }

@@ -44,3 +44,9 @@ export const falVideoOutputSchema = z.looseObject({ video: falFileSchema })
 
 /** Output of `fal-ai/live-portrait/image`. */
 export const falImageOutputSchema = z.looseObject({ image: falFileSchema })
+
+/**
+ * Output of fal's talking-avatar endpoints (`fal-ai/kling-video/ai-avatar/v2/*`,
+ * `fal-ai/bytedance/omnihuman/v1.5`): the video and its duration in seconds, which the price is per.
+ */
+export const falAvatarOutputSchema = z.looseObject({ video: falFileSchema, duration: z.number().nonnegative().nullish() })

@@ -73,6 +73,25 @@ describe('compare against the emulator: talking and expression targets side by s
     expect(results[1]!.output!.audioSeconds).toBeCloseTo(4, 1)
   })
 
+  it('--audio across every talking target: fal talking avatars filled like the others, priced from their duration', async () => {
+    const targets = ['fal/sadtalker', 'fal/kling-avatar-v2-standard', 'fal/omnihuman-v1-5', 'magichour/talking-photo']
+    const { code, stderr, document } = await compare([SAMPLE, '--audio', HELLO, '--targets', targets.join(','), '--out', 'all-talking'], directory)
+    expect(code).toBe(0)
+    const results = document.images[0]!.results
+    expect(results.map((result) => [result.target, result.ok])).toEqual(targets.map((target) => [target, true]))
+    for (const result of results) {
+      expect(stderr).toContain(`${result.target}: 1 ok, 0 failed`)
+      expect({ target: result.target, missing: missingFigures(result, TALKING) }).toEqual({ target: result.target, missing: [] })
+      expect(result.output!.identitySimilarity).toBeGreaterThan(0.6)
+      expect(Math.abs(result.output!.lipSyncOffsetMs!)).toBeLessThanOrEqual(120)
+    }
+    const usd = Object.fromEntries(results.map((result) => [result.target, result.cost?.usd ?? null]))
+    // fal prices Kling AI Avatar v2 Standard at $0.0562/s and OmniHuman 1.5 at $0.16/s of output.
+    expect(usd['fal/kling-avatar-v2-standard']).toBeCloseTo(results[1]!.output!.durationSeconds! * 0.0562, 1)
+    expect(usd['fal/omnihuman-v1-5']).toBeCloseTo(results[2]!.output!.durationSeconds! * 0.16, 1)
+    expect(usd['fal/sadtalker']).toBeNull()
+  }, 240_000)
+
   it('--expression across fal/live-portrait-image and local/warp: every figure of a still filled', async () => {
     const { code, document } = await compare([SAMPLE, '--expression', 'smile=0.6,yaw=8', '--targets', 'fal/live-portrait-image,local/warp', '--out', 'expression'], directory)
     expect(code).toBe(0)

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const fal = createFal({ apiKey: 'malformed-id:malformed-secret', baseUrl })
   const magicHour = createMagicHour({ apiKey: 'malformed-magichour-key', baseUrl })
   const local = createLocal({})
-  for (const [provider, models] of [[ailab, ['live-photo']], [fal, ['live-portrait', 'live-portrait-image', 'sadtalker']], [magicHour, ['talking-photo', 'image-to-video']], [local, ['warp']]] as const) {
+  for (const [provider, models] of [[ailab, ['live-photo']], [fal, ['live-portrait', 'live-portrait-image', 'sadtalker', 'kling-avatar-v2-standard', 'omnihuman-v1-5']], [magicHour, ['talking-photo', 'image-to-video']], [local, ['warp']]] as const) {
     for (const model of models) animators.push([`${provider.name}/${model}`, provider.animator(model)])
   }
 })
@@ -45,8 +45,8 @@ const malformed: ReadonlyArray<readonly [string, () => unknown, unknown, string,
 ]
 
 describe('every adapter refuses a malformed request itself, before any call', () => {
-  it.each(malformed)('%s: invalid_input on %s from all seven targets', async (_name, request, options, field, rule) => {
-    expect(animators).toHaveLength(7)
+  it.each(malformed)('%s: invalid_input on %s from all nine targets', async (_name, request, options, field, rule) => {
+    expect(animators).toHaveLength(9)
     for (const [target, animator] of animators) {
       const error = await expectAnimatorError(animator.animate(request() as AnimationRequest, options as CallOptions))
       expect({ target, kind: error.kind, field: error.field, rule: error.rule }).toEqual({ target, kind: 'invalid_input', field, rule })

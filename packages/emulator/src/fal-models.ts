@@ -6,6 +6,7 @@ export type FalFieldRule =
   | { readonly kind: 'number'; readonly min?: number; readonly max?: number; readonly integer?: boolean }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'string' }
 
 /** One fal endpoint the emulator serves. */
 export interface FalModel {
@@ -19,12 +20,17 @@ export interface FalModel {
   /** The field whose media length sets the output length, if any. */
   readonly durationField?: string
   readonly fields: Readonly<Record<string, FalFieldRule>>
+  /** The longest media of `durationField` the input allows, in seconds, with fal's message. */
+  readonly maxDuration?: (input: Readonly<Record<string, unknown>>) => { readonly seconds: number; readonly message: string }
+  /** Whether the result carries the output's `duration` in seconds (fal's talking-avatar endpoints). */
+  readonly reportsDuration?: boolean
 }
 
 const range = (min: number, max: number): FalFieldRule => ({ kind: 'number', min, max })
 const NUMBER: FalFieldRule = { kind: 'number' }
 const INTEGER: FalFieldRule = { kind: 'number', integer: true }
 const BOOLEAN: FalFieldRule = { kind: 'boolean' }
+const STRING: FalFieldRule = { kind: 'string' }
 
 /** Expression ranges from providers.md (the `/image` variant is assumed to share them). */
 const EXPRESSIONS: Readonly<Record<string, FalFieldRule>> = {
@@ -102,6 +108,40 @@ const MODELS: readonly FalModel[] = [
       still_mode: BOOLEAN,
     },
   },
+  {
+    // fal's API reference and @fal-ai/client's endpoint types (AIAvatarInput / AIAvatarOutput).
+    endpointId: 'fal-ai/kling-video/ai-avatar/v2/standard',
+    appId: 'fal-ai/kling-video',
+    output: 'video',
+    faceField: 'image_url',
+    durationField: 'audio_url',
+    reportsDuration: true,
+    fields: {
+      image_url: { kind: 'url', required: true, media: 'image' },
+      audio_url: { kind: 'url', required: true, media: 'audio' },
+      prompt: STRING,
+    },
+  },
+  {
+    // fal's API reference and @fal-ai/client's endpoint types (OmniHumanv15Input / AIAvatarOutput).
+    endpointId: 'fal-ai/bytedance/omnihuman/v1.5',
+    appId: 'fal-ai/bytedance',
+    output: 'video',
+    faceField: 'image_url',
+    durationField: 'audio_url',
+    reportsDuration: true,
+    fields: {
+      image_url: { kind: 'url', required: true, media: 'image' },
+      audio_url: { kind: 'url', required: true, media: 'audio' },
+      prompt: STRING,
+      resolution: { kind: 'enum', values: ['720p', '1080p'] },
+      turbo_mode: BOOLEAN,
+    },
+    maxDuration: (input) =>
+      input.resolution === '720p'
+        ? { seconds: 60, message: 'Audio must be under 60s long for 720p generation' }
+        : { seconds: 30, message: 'Audio must be under 30s long for 1080p generation' },
+  },
 ]
 
 /** The fal endpoints the emulator serves, by endpoint id. */
@@ -150,6 +190,8 @@ function checkField(field: string, value: unknown, rule: FalFieldRule): FalError
       return typeof value === 'boolean' || value === 0 || value === 1 || value === 'true' || value === 'false'
         ? undefined
         : falDetail(field, 'bool_type', 'Input should be a valid boolean', { input: value })
+    case 'string':
+      return typeof value === 'string' ? undefined : falDetail(field, 'string_type', 'Input should be a valid string', { input: value })
     case 'enum': {
       if (typeof value === 'string' && rule.values.includes(value)) return undefined
       const expected = rule.values.map((option) => `'${option}'`).join(' or ')

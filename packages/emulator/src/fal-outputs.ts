@@ -83,6 +83,10 @@ export async function runFalModel(
   }
   const driver = model.durationField ? media.get(model.durationField) : undefined
   const seconds = (driver && (mp4DurationSeconds(driver) ?? wavDurationSeconds(driver))) || DEFAULT_SECONDS
+  const longest = model.maxDuration?.(fields)
+  if (longest && model.durationField && driver && seconds > longest.seconds) {
+    return failed([falDetail(model.durationField, 'value_error', longest.message, { input: fields[model.durationField] })])
+  }
   const durationRule = model.durationField === undefined ? undefined : model.fields[model.durationField]
   const talking = durationRule?.kind === 'url' && durationRule.media === 'audio'
   const video = await runtime.videos.render(videoSpecFor(Math.min(seconds, MAX_SECONDS), VIDEO_SIZE, VIDEO_SIZE), { portrait, ...(talking ? { speech: { audio: driver } } : {}) })
@@ -90,6 +94,9 @@ export async function runFalModel(
   runtime.files.put(path, { bytes: video, contentType: 'video/mp4' })
   return {
     ok: true,
-    output: { video: { url: runtime.url(path), content_type: 'video/mp4', file_name: 'output.mp4', file_size: video.length } },
+    output: {
+      video: { url: runtime.url(path), content_type: 'video/mp4', file_name: 'output.mp4', file_size: video.length },
+      ...(model.reportsDuration ? { duration: Math.min(seconds, MAX_SECONDS) } : {}),
+    },
   }
 }

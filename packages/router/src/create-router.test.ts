@@ -61,7 +61,7 @@ describe('the default configuration', () => {
       onEvent: (event) => events.push(event),
       factories: {
         ailab: cloud('ailab', ['live-photo'], true),
-        fal: cloud('fal', ['live-portrait', 'live-portrait-image', 'sadtalker']),
+        fal: cloud('fal', ['live-portrait', 'live-portrait-image', 'sadtalker', 'kling-avatar-v2-standard', 'omnihuman-v1-5']),
         magichour: cloud('magichour', ['talking-photo', 'image-to-video']),
         local: () => ({ name: 'local', models: ['warp'], animator: () => local }),
       },

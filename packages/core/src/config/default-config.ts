@@ -18,7 +18,7 @@ export const DEFAULT_CONFIG: RouterConfig = {
       targets: ['ailab/live-photo', 'fal/live-portrait', 'replicate/live-portrait', 'magichour/image-to-video', 'local/warp'],
     },
     expression: { strategy: 'fallback', targets: ['fal/live-portrait-image', 'local/warp'] },
-    talking: { strategy: 'fallback', targets: ['magichour/talking-photo', 'fal/sadtalker'] },
+    talking: { strategy: 'fallback', targets: ['magichour/talking-photo', 'fal/sadtalker', 'fal/kling-avatar-v2-standard', 'fal/omnihuman-v1-5'] },
     driving: { strategy: 'fallback', targets: ['fal/live-portrait', 'replicate/live-portrait'] },
   },
   motionRoutes: { expression: 'expression', audio: 'talking', 'driving-video': 'driving' },
@@ -27,7 +27,7 @@ export const DEFAULT_CONFIG: RouterConfig = {
 /** Models of the adapters that ship with the project, for validating target ids in a config. */
 export const BUILT_IN_MODELS: Readonly<Record<string, readonly string[]>> = {
   ailab: ['live-photo'],
-  fal: ['live-portrait', 'live-portrait-image', 'sadtalker'],
+  fal: ['live-portrait', 'live-portrait-image', 'sadtalker', 'kling-avatar-v2-standard', 'omnihuman-v1-5'],
   magichour: ['talking-photo', 'image-to-video'],
   replicate: ['live-portrait'],
   local: ['warp'],

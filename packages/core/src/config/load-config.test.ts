@@ -32,7 +32,7 @@ describe('loadConfig', () => {
     expect(loaded.providers.get('replicate')).toMatchObject({ missingKeyReason: 'REPLICATE_API_TOKEN is not set' })
     expect(loaded.config.routes.default?.targets).toEqual(['ailab/live-photo', 'fal/live-portrait', 'replicate/live-portrait', 'magichour/image-to-video', 'local/warp'])
     expect(loaded.config.routes.driving?.targets).toEqual(['fal/live-portrait', 'replicate/live-portrait'])
-    expect(loaded.config.routes.talking?.targets).toEqual(['magichour/talking-photo', 'fal/sadtalker'])
+    expect(loaded.config.routes.talking?.targets).toEqual(['magichour/talking-photo', 'fal/sadtalker', 'fal/kling-avatar-v2-standard', 'fal/omnihuman-v1-5'])
   })
 
   it('reads a JSON file by path', async () => {
