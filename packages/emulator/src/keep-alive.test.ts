@@ -14,7 +14,8 @@ function keepAliveHeader(baseUrl: string): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const outgoing = request(`${baseUrl}/__emulator/ledger`, (response) => {
       response.resume()
-      response.on('end', () => resolve(response.headers['keep-alive']))
+      const value = response.headers['keep-alive']
+      response.on('end', () => resolve(Array.isArray(value) ? value.join(', ') : value))
     })
     outgoing.on('error', reject)
     outgoing.end()
