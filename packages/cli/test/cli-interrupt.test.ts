@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { readMp4Summary } from '@portrait-animator/core'
+import { FileJobJournal } from '@portrait-animator/router'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, runCli, SAMPLE, startCli } from './run-cli.test-helpers.js'
@@ -97,8 +98,7 @@ describe('interrupting and resuming (child process, against the emulator)', () =
     const child = startCli(['animate', SAMPLE, '--route', 'slow', '-o', 'resumed.mp4'], { cwd: folder, env })
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(async () => {
-        const files = await readdir(join(folder, '.portrait-animator', 'journal')).catch(() => [])
-        if (files.some((name) => name.endsWith('.job.json'))) {
+        if ((await new FileJobJournal(join(folder, '.portrait-animator', 'journal')).list()).length > 0) {
           clearInterval(timer)
           resolve()
         }
@@ -114,6 +114,6 @@ describe('interrupting and resuming (child process, against the emulator)', () =
     expect(run.stderr).toMatch(/Resumed magichour\/image-to-video job .*: saved .*resumed\.mp4/)
     expect(readMp4Summary(await readFile(join(folder, 'resumed.mp4'))).frameCount).toBeGreaterThan(0)
     expect(quick.ledger.submissions({ provider: 'magichour' })).toHaveLength(1)
-    expect((await readdir(join(folder, '.portrait-animator', 'journal'))).filter((name) => name.endsWith('.job.json'))).toEqual([])
+    expect(await new FileJobJournal(join(folder, '.portrait-animator', 'journal')).list()).toEqual([])
   }, 90_000)
 })

@@ -63,10 +63,27 @@ function checkOptions(options: EmulatorOptions): void {
   }
 }
 
+/**
+ * Pending connections the kernel queues before the server accepts them (capped by `somaxconn`).
+ * With Node's default (511) the kernel's `ListenOverflows` counter rose by thousands during issue
+ * 17's p95 benchmark (1000 jobs at once) while idle connections were being closed and opened again;
+ * an overflow drops a handshake and the client waits for a retransmit. A longer queue costs nothing.
+ */
+const LISTEN_BACKLOG = 4096
+
+/**
+ * How long an idle keep-alive connection stays open. Node's default (5 s) lost requests under load:
+ * a client whose event loop stalled for seconds sent a request on a connection idle for about 5 s
+ * just as the server closed it (or the server, stalled itself, closed it with the request unread),
+ * and the request failed with ECONNRESET. Clients close idle connections first: core's pool after
+ * at most 10 s, Node's `fetch` 2 s before the `Keep-Alive: timeout` the server advertises.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject)
       resolve(server.address() as AddressInfo)
     })
@@ -103,7 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...falQueueRoutes(runtime, falJobs),
   ]
   const sockets = new Set<Socket>()
-  const server = createServer((request, response) => {
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (request, response) => {
     void handleRequest(runtime, routes, request, response)
   })
   server.on('connection', (socket) => {

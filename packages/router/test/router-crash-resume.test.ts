@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RouterConfig } from '@portrait-animator/core'
 import { waitUntil } from '@portrait-animator/core/testing'
+import { FileJobJournal } from '../src/state/file-job-journal.js'
 import { checkPlayableMp4 } from './fixtures/playable-mp4.js'
 import { uniquePortraits, type UniquePortrait } from './fixtures/unique-portraits.js'
 
@@ -106,7 +107,7 @@ describe('router crash and resume (SIGKILL while polling, against the emulator)'
       expect(killed.signal).toBe('SIGKILL')
       expect(killed.stdout).not.toContain('done ')
       expect(existsSync(journaled)).toBe(true)
-      expect(JSON.parse(await readFile(journaled, 'utf8'))).toMatchObject({ version: 1, target, handle: { jobId: job()!.requestId } })
+      expect(await new FileJobJournal(join(stateDir, 'journal')).list()).toMatchObject([{ version: 1, target, handle: { jobId: job()!.requestId } }])
       expect(existsSync(outputPath)).toBe(false)
 
       const second = runChild(['resume', configPath, outputPath])
@@ -124,7 +125,7 @@ describe('router crash and resume (SIGKILL while polling, against the emulator)'
       expect(emulator.ledger.jobs({ inputDigest: portrait.digest })).toHaveLength(1)
       expect(job()).toMatchObject({ outcome: 'completed', requestId: submissions[0]!.requestId })
       expect(job()!.statusRequestTimes.some((at) => at >= killedAt)).toBe(true)
-      expect((await readdir(join(stateDir, 'journal'))).filter((name) => name.endsWith('.job.json'))).toEqual([])
+      expect(await new FileJobJournal(join(stateDir, 'journal')).list()).toEqual([])
     }, 60_000)
   }
 })

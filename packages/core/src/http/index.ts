@@ -1,4 +1,5 @@
 export { createHttpClient, DEFAULT_CONNECTIONS_PER_ORIGIN, type HttpClient, type HttpClientOptions, type HttpRequestOptions, type HttpResponse } from './http-client.js'
+export { POOL_MAX_IDLE_MS } from './shared-pool.js'
 export { createPooledFetch, type PooledFetchOptions } from './pooled-fetch.js'
 export { UNDICI_TIMEOUT_CODES } from './shared-pool.js'
 export { networkError, networkErrorCode } from './network-error.js'

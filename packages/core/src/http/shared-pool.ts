@@ -4,6 +4,15 @@ import { Agent, type Dispatcher } from 'undici'
 export const DEFAULT_CONNECTIONS_PER_ORIGIN = 256
 
 /**
+ * Longest a connection of the shared pool stays idle, whatever the server's `Keep-Alive: timeout`
+ * says (undici keeps a connection until 2 s before that, by default up to 10 min). A request sent on
+ * a connection the server is closing fails with ECONNRESET, and a submit is never sent again (it
+ * could pay twice), so the pool closes idle connections well before any server with a long
+ * keep-alive does, even when this process's event loop is late by seconds.
+ */
+export const POOL_MAX_IDLE_MS = 10_000
+
+/**
  * Pooled agents shared by every client that does not bring its own, one per pool size: keep-alive
  * connections, a pool of its own for each origin (so downloads from a CDN never wait behind API
  * calls to another host), with at most that many connections per origin.
@@ -17,7 +26,7 @@ const sharedAgents = new Map<number, Agent>()
 export function sharedAgent(connections: number = DEFAULT_CONNECTIONS_PER_ORIGIN): Agent {
   let agent = sharedAgents.get(connections)
   if (agent === undefined) {
-    agent = new Agent({ keepAliveTimeout: 10_000, connections: Number.isFinite(connections) ? connections : null })
+    agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: POOL_MAX_IDLE_MS, connections: Number.isFinite(connections) ? connections : null })
     sharedAgents.set(connections, agent)
   }
   return agent

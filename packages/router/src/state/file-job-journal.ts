@@ -1,44 +1,72 @@
-import { readdir, readFile, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '@portrait-animator/core'
 import type { JobJournal, JournalEntry } from './job-journal-store.js'
+import { LEGACY_ENTRY_SUFFIX, readJournalDirectory } from './journal-directory.js'
+import { JournalLogFile } from './journal-log-file.js'
 
 /**
- * The default journal: one JSON file per job in `directory` (`<stateDir>/journal/<id>.job.json`),
- * written atomically and flushed to disk before the job is followed, removed when it ends.
+ * The default journal: a folder (`<stateDir>/journal`) where each journal instance appends to a log
+ * of its own (`<time>-<random>.journal.log`, one JSON line per record or completion). Records are
+ * group-committed: the records that arrive while a flush is on the disk share the next `write` and
+ * `fdatasync`, and each `record` resolves only once its line is flushed, so a handle is on disk
+ * before the job is followed. Completions are appended at once, without waiting for a flush (a
+ * completion lost in a crash makes `resume` look at a job that already ended, never pay again). When none of
+ * the instance's entries is open its log is emptied, and a log with nothing open is removed at exit.
+ *
+ * `list()` merges every process's logs and the `<id>.job.json` files of earlier versions, which it
+ * still reads and `complete` still removes.
  */
 export class FileJobJournal implements JobJournal {
-  constructor(readonly directory: string) {}
+  private readonly log: JournalLogFile
+  /** Ids recorded by this instance and not completed. */
+  private readonly open = new Set<string>()
+  /** Where the entries of other files were found by the last `list()`. */
+  private knownSources = new Map<string, string>()
+
+  constructor(readonly directory: string) {
+    this.log = new JournalLogFile(directory, () => this.open.size === 0)
+  }
 
   async record(entry: JournalEntry): Promise<void> {
-    await writeFileAtomic(this.pathOf(entry.id), Buffer.from(JSON.stringify(entry, null, 2)))
+    const line = JSON.stringify({ record: entry })
+    this.open.add(entry.id)
+    try {
+      await this.log.append(line, true)
+    } catch (error) {
+      this.open.delete(entry.id)
+      throw error
+    }
   }
 
   async complete(id: string): Promise<void> {
-    await rm(this.pathOf(id), { force: true })
+    if (this.open.delete(id)) {
+      await this.log.appendNow(JSON.stringify({ complete: id }))
+      // Nothing of this instance's is open: the log is emptied behind the flushes in progress.
+      if (this.open.size === 0 && !this.log.keep) void this.log.truncate().catch(() => undefined)
+      return
+    }
+    await this.completeElsewhere(id)
   }
 
   async list(): Promise<JournalEntry[]> {
-    let names: string[]
-    try {
-      names = await readdir(this.directory)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw error
-    }
-    const entries: JournalEntry[] = []
-    for (const name of names.filter((item) => item.endsWith('.job.json')).sort()) {
-      try {
-        const entry = JSON.parse(await readFile(join(this.directory, name), 'utf8')) as JournalEntry
-        if (entry.version === 1 && entry.handle?.jobId) entries.push(entry)
-      } catch {
-        // A file that is not a journal entry (or was never completed by the atomic write) is ignored.
-      }
-    }
+    const { entries, sources } = await readJournalDirectory(this.directory)
+    this.knownSources = sources
     return entries
   }
 
-  private pathOf(id: string): string {
-    return join(this.directory, `${id.replace(/[^a-zA-Z0-9_-]/g, '_')}.job.json`)
+  /**
+   * Completes an entry another instance wrote (`resume` after a crash): an earlier version's file
+   * is removed; an entry in another log is completed by a line in this one, which is then kept.
+   */
+  private async completeElsewhere(id: string): Promise<void> {
+    const source = this.knownSources.get(id) ?? (await readJournalDirectory(this.directory)).sources.get(id)
+    this.knownSources.delete(id)
+    if (source === undefined || source === this.log.name) return
+    if (source === 'legacy') {
+      await rm(join(this.directory, `${id.replace(/[^a-zA-Z0-9_-]/g, '_')}${LEGACY_ENTRY_SUFFIX}`), { force: true })
+      return
+    }
+    this.log.keep = true
+    await this.log.append(JSON.stringify({ complete: id }), false)
   }
 }

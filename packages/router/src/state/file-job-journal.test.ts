@@ -1,0 +1,86 @@
+import { mkdtemp, open, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { waitUntil } from '@portrait-animator/core/testing'
+import type { JournalEntry } from './job-journal-store.js'
+import { FileJobJournal } from './file-job-journal.js'
+
+const entry = (id: string): JournalEntry => ({
+  version: 1,
+  id,
+  route: 'default',
+  target: 'fal/live-portrait',
+  handle: { specificationVersion: 'v1', provider: 'fal', modelId: 'live-portrait', jobId: `job-${id}`, submittedAt: '2026-01-01T00:00:00.000Z' },
+  startedAt: '2026-01-01T00:00:00.000Z',
+})
+
+const directory = () => mkdtemp(join(tmpdir(), 'pa-file-journal-'))
+
+/** The prototype of the handles `fs.promises.open` returns, to count flushes. */
+async function fileHandlePrototype(): Promise<{ datasync: () => Promise<void> }> {
+  const handle = await open(join(await directory(), 'probe'), 'w')
+  await handle.close()
+  return Object.getPrototypeOf(handle) as { datasync: () => Promise<void> }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('file job journal', () => {
+  it('keeps every one of many concurrent records for a journal opened after a crash, with fewer flushes than records', async () => {
+    const dir = await directory()
+    const datasync = vi.spyOn(await fileHandlePrototype(), 'datasync')
+    const journal = new FileJobJournal(dir)
+    const ids = Array.from({ length: 50 }, (_, index) => `req-${String(index).padStart(2, '0')}-1`)
+    await Promise.all(ids.map((id) => journal.record(entry(id))))
+    // The crashed process never runs again; another one reads the folder.
+    expect(await new FileJobJournal(dir).list()).toEqual(ids.map(entry))
+    expect(datasync.mock.calls.length).toBeGreaterThan(0)
+    expect(datasync.mock.calls.length).toBeLessThan(ids.length)
+  })
+
+  it('keeps records that arrive while a flush is on the disk, and lists none of those completed', async () => {
+    const dir = await directory()
+    const journal = new FileJobJournal(dir)
+    const first = journal.record(entry('req-a-1'))
+    await Promise.resolve()
+    const later = [journal.record(entry('req-b-1')), journal.record(entry('req-c-1'))]
+    await Promise.all([first, ...later])
+    await journal.complete('req-b-1')
+    expect(await new FileJobJournal(dir).list()).toEqual([entry('req-a-1'), entry('req-c-1')])
+  })
+
+  it('empties its log when every job it recorded has ended', async () => {
+    const dir = await directory()
+    const journal = new FileJobJournal(dir)
+    await Promise.all([journal.record(entry('req-a-1')), journal.record(entry('req-b-1'))])
+    await journal.complete('req-a-1')
+    await journal.complete('req-b-1')
+    const logs = (await readdir(dir)).filter((name) => name.endsWith('.journal.log'))
+    expect(logs).toHaveLength(1)
+    await waitUntil(async () => (await stat(join(dir, logs[0]!))).size === 0, { what: 'the log to be emptied' })
+    expect(await new FileJobJournal(dir).list()).toEqual([])
+  })
+
+  it('skips a line cut short by a crash and keeps the whole ones', async () => {
+    const dir = await directory()
+    await new FileJobJournal(dir).record(entry('req-a-1'))
+    const [log] = (await readdir(dir)).filter((name) => name.endsWith('.journal.log'))
+    await writeFile(join(dir, log!), `${await readFile(join(dir, log!), 'utf8')}{"record":{"version":1,"id":"req-b`)
+    expect(await new FileJobJournal(dir).list()).toEqual([entry('req-a-1')])
+  })
+
+  it('resumes the entries of a crashed process and of an earlier version, and completes them for every reader', async () => {
+    const dir = await directory()
+    await new FileJobJournal(dir).record(entry('req-crashed-1'))
+    await writeFile(join(dir, 'req-old-1.job.json'), JSON.stringify(entry('req-old-1'), null, 2))
+    const resumer = new FileJobJournal(dir)
+    expect(await resumer.list()).toEqual([entry('req-crashed-1'), entry('req-old-1')])
+    await resumer.complete('req-crashed-1')
+    await resumer.complete('req-old-1')
+    expect(await new FileJobJournal(dir).list()).toEqual([])
+    expect((await readdir(dir)).filter((name) => name.endsWith('.job.json'))).toEqual([])
+  })
+})
