@@ -118,7 +118,7 @@ describe('batch on Redis with worker processes, against the emulator', () => {
     const [first, firstMagicHour] = await Promise.all([batch([falFolder, '--out', 'out', '--redis', redis.url], directory), batch([magicHourFolder, '--out', 'out-mh', '--redis', redis.url], directory, magicHour)])
     for (const run of [first, firstMagicHour]) {
       expect(run.stderr).toBe('')
-      expect(run.code).toBe(0)
+      expect(run.code, run.stdout).toBe(0)
     }
     const summary = JSON.parse(first.stdout) as { done: number; outputs: Array<{ output: string }> }
     expect(summary.done).toBe(falCount)
