@@ -10,7 +10,7 @@ import { RedisJobJournal } from './redis-job-journal.js'
 import { RedisRateLimitStore } from './redis-rate-limit-store.js'
 import { RedisRetirementStore } from './redis-retirement-store.js'
 import { AnimationJobError, runAnimationJob } from './run-animation-job.js'
-import { attemptLimitStore, sharedLimitFactories } from './shared-limit-factories.js'
+import { sharedLimitFactories } from './shared-limit-factories.js'
 import { WorkerRouters } from './worker-routers.js'
 
 /**
@@ -80,15 +80,13 @@ export async function startAnimationWorker(options: AnimationWorkerOptions): Pro
   const redis: Redis = connectRedis(options.redisUrl)
   const store = { ...(options.prefix ? { prefix: options.prefix } : {}) }
   const rateLimitStore = new RedisRateLimitStore(redis, store)
-  // Targets whose submissions the adapters' fetch counts: the router counts only their concurrency.
-  const counted = new Set<string>()
   const routers = new WorkerRouters({
     loaded,
     ...(options.env ? { env: options.env } : {}),
     retirements: new RedisRetirementStore(redis, store),
     breakerStore: new RedisBreakerStore(redis, store),
-    rateLimitStore: attemptLimitStore(rateLimitStore, counted),
-    factories: await sharedLimitFactories(loaded, rateLimitStore, counted),
+    rateLimitStore,
+    factories: await sharedLimitFactories(loaded, rateLimitStore),
     ...(options.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.resumePollIntervalMs ? { resumePollIntervalMs: options.resumePollIntervalMs } : {}),

@@ -23,9 +23,8 @@ export function submissionKey(target: string): string {
  * Retry-After pauses the target (the router's key, and the submissions key) for every process.
  *
  * A provider configured under another name than its adapter's is keyed by the adapter's name.
- * Each target whose submission was counted here is added to `counted` (see `attemptLimitStore`).
  */
-export async function sharedLimitFactories(loaded: LoadedConfig, store: RateLimitStore, counted: Set<string> = new Set()): Promise<Record<string, AnimatorProviderFactory>> {
+export async function sharedLimitFactories(loaded: LoadedConfig, store: RateLimitStore): Promise<Record<string, AnimatorProviderFactory>> {
   const factories: Record<string, AnimatorProviderFactory> = {}
   const current = new AsyncLocalStorage<CurrentCall>()
   for (const adapter of new Set([...loaded.providers.values()].map((provider) => provider.adapter))) {
@@ -39,7 +38,7 @@ export async function sharedLimitFactories(loaded: LoadedConfig, store: RateLimi
     const create = factory
     factories[adapter] = (settings) => {
       const own = typeof settings.fetch === 'function' ? (settings.fetch as typeof fetch) : undefined
-      const provider = create({ ...settings, fetch: limitedFetch(own, store, current, counted) })
+      const provider = create({ ...settings, fetch: limitedFetch(own, store, current) })
       return limitedProvider(provider, loaded, current)
     }
   }
@@ -54,33 +53,12 @@ export function isSubmission(input: string | URL | Request, init?: RequestInit):
   return !/\/(storage|upload[^/]*|files|requests)(\/|$|\?)/i.test(new URL(url).pathname)
 }
 
-/**
- * The store the worker's router counts attempts in: like `store`, but a target in `counted` (its
- * submissions are counted on the request itself, by `sharedLimitFactories`) has its rate counted
- * there only. Two limits of the same rate in a row waste the budget: the time between an attempt's
- * start and its submission varies (probing, uploads), so submissions let through by the first
- * limit at R per second reach the second unevenly, and every gap is a start lost for good. With
- * the rate counted once, on the submission, waiting submissions go back to back at R. The
- * target's concurrency and 429 pauses still count here. Until a target's first submission is
- * seen, both limits apply.
- */
-export function attemptLimitStore(store: RateLimitStore, counted: ReadonlySet<string>): RateLimitStore {
-  return {
-    acquire: (key, limits, signal) => {
-      if (limits.ratePerSecond === undefined || !counted.has(key)) return store.acquire(key, limits, signal)
-      return store.acquire(key, limits.concurrency === undefined ? {} : { concurrency: limits.concurrency }, signal)
-    },
-    pause: (key, untilMs) => store.pause(key, untilMs),
-  }
-}
-
-function limitedFetch(own: typeof fetch | undefined, store: RateLimitStore, current: AsyncLocalStorage<CurrentCall>, counted: Set<string>): typeof fetch {
+function limitedFetch(own: typeof fetch | undefined, store: RateLimitStore, current: AsyncLocalStorage<CurrentCall>): typeof fetch {
   return async (input, init) => {
     const call = current.getStore()
     if (call?.limits.ratePerSecond !== undefined && isSubmission(input, init)) {
       const release = await store.acquire(submissionKey(call.key), { ratePerSecond: call.limits.ratePerSecond }, init?.signal ?? call.signal)
       await release()
-      counted.add(call.key)
     }
     const response = await (own ?? fetch)(input, init)
     if (call && response.status === 429) {
