@@ -103,7 +103,7 @@ describe('serve --redis: several server instances on one queue, against the emul
     expect(context.emulator.ledger.submissions({ provider: 'fal' })).toHaveLength(images.length)
   })
 
-  it('a client that disconnects stops waiting but its job goes on: the same portrait asked again is answered from it, paid once', async () => {
+  it("a client that disconnects stops waiting but its job goes on: the same portrait asked again is answered from it, paid once; /metrics counts the worker's calls per target", async () => {
     const context = await setup(1500)
     const url = await startQueuedServer(context, ['--workers', '1'])
     const [image] = await portraits(1)
@@ -119,5 +119,11 @@ describe('serve --redis: several server instances on one queue, against the emul
     expect(context.emulator.ledger.submissions({ provider: 'fal' })).toHaveLength(1)
     expect(context.emulator.ledger.charges({ provider: 'fal' })).toHaveLength(1)
     expect(context.emulator.ledger.cancels({ provider: 'fal' })).toHaveLength(0)
+
+    // /metrics has the in-process worker's calls per target (one attempt: the job ran once) and
+    // the requests it served.
+    const metrics = await (await fetch(`${url}/metrics`)).text()
+    expect(metrics).toContain(`portrait_animator_target_attempts_total{target="${TARGET}"} 1`)
+    expect(metrics).toContain(`portrait_animator_target_served_total{target="${TARGET}"} 1`)
   })
 })

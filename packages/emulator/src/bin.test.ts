@@ -64,6 +64,20 @@ describe('portrait-animator-emulator bin', () => {
     }
   })
 
+  it('limits a provider with --rate-limit: over it, 429 with Retry-After', async () => {
+    const { child, firstLine, exit } = run(['--rate-limit', 'fal=0.01', '--rate-limit', 'magichour=3'])
+    const { baseUrl } = JSON.parse(await firstLine) as { baseUrl: string }
+    const submit = () => fetch(`${baseUrl}/fal-ai/live-portrait`, { method: 'POST', headers: { authorization: 'Key a:b' }, body: '{}' })
+    expect((await submit()).status).not.toBe(429)
+    const refused = await submit()
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+    const ledger = (await (await fetch(`${baseUrl}/__emulator/ledger`)).json()) as { rateLimited: Array<{ provider: string }> }
+    expect(ledger.rateLimited).toEqual([expect.objectContaining({ provider: 'fal' })])
+    child.kill('SIGTERM')
+    expect(await exit).toBe(0)
+  })
+
   it('refuses a non-loopback host and a bad option with exit code 2', async () => {
     const outside = run(['--host', '0.0.0.0'])
     expect(await outside.exit).toBe(2)
@@ -71,5 +85,8 @@ describe('portrait-animator-emulator bin', () => {
     const unknown = run(['--colour', 'blue'])
     expect(await unknown.exit).toBe(2)
     expect(unknown.stderr()).toMatch(/colour/)
+    const badLimit = run(['--rate-limit', 'fal=0'])
+    expect(await badLimit.exit).toBe(2)
+    expect(badLimit.stderr()).toMatch(/--rate-limit/)
   })
 })

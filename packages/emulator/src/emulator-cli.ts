@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import type { EmulatorOptions } from './emulator-options.js'
 import { OUTPUT_SHAPES, type OutputShape } from './mp4-output.js'
 import { parseFaults } from './parse-faults.js'
+import type { ProviderRateLimits } from './rate-limiter.js'
 import { startEmulator } from './start-emulator.js'
 
 /** Streams and signals the emulator command line uses. */
@@ -25,6 +26,9 @@ faults and a charge ledger (GET /__emulator/ledger), so integrations can be test
   --job-ms N           duration of a job in milliseconds (default 300)
   --faults FILE        JSON fault rules (an array, or {"faults": [...]})
   --output-padding N   pad every video output to at least N bytes
+  --rate-limit P=N     provider P (ailab, fal, magichour, replicate) accepts at most N paid
+                       submissions per second, answering 429 with Retry-After above it
+                       (repeatable: --rate-limit fal=2 --rate-limit magichour=2)
   --output-shape S     simple (the portrait moving, Baseline H.264; default) or provider (like
                        fal's and Magic Hour's outputs: High profile with B-frames, 25 fps, AAC)
   -h, --help           show this help
@@ -33,7 +37,8 @@ Prints one JSON line {"baseUrl": "..."} on stdout when ready; stops on SIGINT or
 
 Examples:
   portrait-animator emulator --port 4010 --seed 42
-  portrait-animator emulator --ailab retired --faults faults.example.json`
+  portrait-animator emulator --ailab retired --faults faults.example.json
+  portrait-animator emulator --rate-limit fal=2 --rate-limit magichour=2`
 
 function wholeNumber(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined
@@ -65,6 +70,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
         faults: { type: 'string' },
         'output-padding': { type: 'string' },
         'output-shape': { type: 'string' },
+        'rate-limit': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -89,6 +95,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     ...(values['output-padding'] === undefined ? {} : { outputPaddingBytes: wholeNumber('output-padding', values['output-padding']) }),
     ...(values.faults === undefined ? {} : { faults: await readFaults(values.faults) }),
     ...(shape === undefined ? {} : { outputShape: shape as OutputShape }),
+    ...(values['rate-limit'] === undefined ? {} : { rateLimits: parseRateLimits(values['rate-limit']) }),
   }
   const emulator = await startEmulator(options)
   io.stdout.write(`${JSON.stringify({ baseUrl: emulator.baseUrl })}\n`)
@@ -97,6 +104,16 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     io.stop.addEventListener('abort', () => resolve(), { once: true })
   })
   await emulator.stop()
+}
+
+function parseRateLimits(texts: readonly string[]): ProviderRateLimits {
+  const limits: Record<string, number> = {}
+  for (const text of texts) {
+    const match = /^(ailab|fal|magichour|replicate)=(\d+(?:\.\d+)?)$/.exec(text)
+    if (!match || !(Number(match[2]) > 0)) throw new EmulatorUsageError(`--rate-limit must be PROVIDER=N (ailab, fal, magichour or replicate; N > 0 per second), got "${text}"`)
+    limits[match[1]!] = Number(match[2])
+  }
+  return limits
 }
 
 async function readFaults(path: string) {

@@ -1,6 +1,7 @@
 import type { ProviderCredits, ProviderKeys } from './accounts.js'
 import type { FaultRule } from './fault-types.js'
 import type { OutputShape } from './mp4-output.js'
+import type { ProviderRateLimits } from './rate-limiter.js'
 
 /** AILabTools settings. */
 export interface AilabOptions {
@@ -88,6 +89,16 @@ export interface EmulatorOptions {
   readonly outputShape?: OutputShape
   /** Attempts per webhook delivery (first try included), with doubling delays from 100 ms. @default 3 */
   readonly webhookAttempts?: number
+  /**
+   * Requests per second each provider accepts on its paid submission routes (AILab live-photo,
+   * fal submit and run, Magic Hour create, Replicate create), over all keys: no one-second window
+   * (`1 / limit` seconds below 1) holds more. A request over the limit is answered 429 in the
+   * provider's own error shape with `Retry-After` (whole seconds), is neither accepted nor charged,
+   * and is recorded in `ledger.rateLimited()`. A provider left out has no limit.
+   * @example { fal: 2, magichour: 2 }
+   * @default {}
+   */
+  readonly rateLimits?: ProviderRateLimits
   /** Longest time a `hang` fault holds a request before dropping the connection. @default 60_000 */
   readonly maxHangMs?: number
 }

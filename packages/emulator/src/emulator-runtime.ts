@@ -5,6 +5,7 @@ import { Faults } from './faults.js'
 import { FileStore } from './file-store.js'
 import { Ledger } from './ledger.js'
 import { VideoRenderer, type OutputShape } from './mp4-output.js'
+import { ProviderRateLimiter } from './rate-limiter.js'
 import { createSeededRandom, type SeededRandom } from './seeded-random.js'
 import { createReplicateWebhookSecret } from './replicate-webhook-signing.js'
 import { createFalWebhookKeys, type FalWebhookKeys } from './webhook-signing.js'
@@ -17,6 +18,8 @@ export class EmulatorRuntime {
   readonly ledger = new Ledger()
   readonly accounts: Accounts
   readonly faults: Faults
+  /** The providers' submission rate limits (`EmulatorOptions.rateLimits`). */
+  readonly rateLimiter: ProviderRateLimiter
   readonly files = new FileStore()
   readonly videos: VideoRenderer
   readonly falWebhookKeys: FalWebhookKeys
@@ -38,6 +41,7 @@ export class EmulatorRuntime {
     this.jobDurationMs = options.jobDurationMs ?? 300
     this.accounts = new Accounts(options.keys, options.credits)
     this.faults = new Faults(this.seed, options.faults ?? [])
+    this.rateLimiter = new ProviderRateLimiter(options.rateLimits)
     this.outputShape = options.outputShape ?? 'simple'
     this.videos = new VideoRenderer({ paddingBytes: options.outputPaddingBytes ?? 0, shape: () => this.outputShape })
     this.falWebhookKeys = createFalWebhookKeys(this.seed)
@@ -65,13 +69,14 @@ export class EmulatorRuntime {
     this.#resetHooks.push(hook)
   }
 
-  /** Forgets jobs, files, spending and the ledger; restarts ids and fault counters. Rules stay. */
+  /** Forgets jobs, files, spending, the ledger and rate-limit counts; restarts ids and fault counters. Rules stay. */
   reset(): void {
     for (const hook of this.#resetHooks) hook()
     this.ledger.clear()
     this.accounts.reset()
     this.files.clear()
     this.faults.reset()
+    this.rateLimiter.reset()
     this.#ids = createSeededRandom(this.seed, 'ids')
   }
 

@@ -14,6 +14,16 @@ function withRetryAfter(reply: Reply, effect: FaultEffect): Reply {
   return { ...reply, headers: { ...reply.headers, 'retry-after': String(effect.retryAfter) } }
 }
 
+/** The provider's 429 when its rate limit refuses this request (recorded in the ledger), else `undefined`. */
+function rateLimitedReply(runtime: EmulatorRuntime, faultRoute: string, faultReply: NonNullable<Route['faultReply']>): Reply | undefined {
+  const decision = runtime.rateLimiter.admit(faultRoute)
+  if (decision.admitted) return undefined
+  const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000))
+  runtime.ledger.recordRateLimited({ provider: decision.provider, route: faultRoute, status: 429, retryAfterSeconds, at: Date.now() })
+  const reply = faultReply(429, { message: `Request was throttled: more than ${decision.limit} requests per second.` })
+  return { ...reply, headers: { ...reply.headers, 'retry-after': String(retryAfterSeconds) } }
+}
+
 /** Aborts when the client goes away before the response is finished, or the emulator stops. */
 function requestSignal(response: ServerResponse, stopSignal: AbortSignal): AbortSignal {
   const controller = new AbortController()
@@ -49,6 +59,13 @@ export async function handleRequest(
       return
     }
     route = match.route
+    if (route.faultRoute !== undefined && route.faultReply) {
+      const refused = rateLimitedReply(runtime, route.faultRoute, route.faultReply)
+      if (refused) {
+        request.resume()
+        return await sendReply(response, refused, signal)
+      }
+    }
     const effect = route.faultRoute === undefined ? undefined : runtime.faults.decide(route.faultRoute)
     if (effect?.latencyMs) await abortableSleep(effect.latencyMs, signal)
     if (signal.aborted) return void response.destroy()

@@ -10,6 +10,7 @@ export { OUTPUT_SHAPES, type OutputShape } from './mp4-output.js'
 export type { CreditSetting, ProviderCredits, ProviderKeys } from './accounts.js'
 export { FAULT_ROUTES, type FaultEffect, type FaultRouteName, type FaultRule, type FaultStep } from './fault-types.js'
 export { parseFaults } from './parse-faults.js'
+export { RATE_LIMITED_ROUTES, type ProviderRateLimits } from './rate-limiter.js'
 export type {
   JobOutcome,
   JobRecord,
@@ -18,6 +19,7 @@ export type {
   LedgerFilter,
   LedgerView,
   ProviderName,
+  RateLimitedRecord,
   UploadRecord,
   WebhookDelivery,
 } from './ledger.js'

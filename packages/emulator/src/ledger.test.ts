@@ -79,6 +79,6 @@ describe('ledger', () => {
     expect(emulator.ledger.entries().length).toBeGreaterThan(0)
     const response = await fetch(`${emulator.baseUrl}/__emulator/reset`, { method: 'POST' })
     expect(response.status).toBe(204)
-    expect(emulator.ledger.toJSON()).toEqual({ entries: [], jobs: [], uploads: [] })
+    expect(emulator.ledger.toJSON()).toEqual({ entries: [], jobs: [], uploads: [], rateLimited: [] })
   })
 })

@@ -81,6 +81,19 @@ export interface UploadRecord {
   readonly at: number
 }
 
+/** One request a provider's rate limit refused (`EmulatorOptions.rateLimits`): nothing was accepted or charged. */
+export interface RateLimitedRecord {
+  readonly provider: ProviderName
+  /** The fault-route name of the refused request (`fal.submit`, `magichour.create`, ...). */
+  readonly route: string
+  /** The HTTP status answered (429). */
+  readonly status: number
+  /** The `Retry-After` sent, in seconds. */
+  readonly retryAfterSeconds: number
+  /** Epoch milliseconds. */
+  readonly at: number
+}
+
 /** Narrows ledger queries. Every field is optional; `key` is hashed to an account. */
 export interface LedgerFilter {
   readonly provider?: ProviderName
@@ -109,10 +122,12 @@ export interface LedgerView {
   statusRequests(requestId: string): number
   /** Every completed upload, oldest first: how many times each input was uploaded. */
   uploads(filter?: { readonly provider?: ProviderName; readonly inputDigest?: string }): UploadRecord[]
+  /** Every request refused by a provider's rate limit (`EmulatorOptions.rateLimits`), oldest first. */
+  rateLimited(filter?: { readonly provider?: ProviderName }): RateLimitedRecord[]
   /** The ledger's account name for a key (same as `accountId`). */
   accountOf(key: string): string
   /** Plain data for `GET /__emulator/ledger`. */
-  toJSON(): { entries: LedgerEntry[]; jobs: JobRecord[]; uploads: UploadRecord[] }
+  toJSON(): { entries: LedgerEntry[]; jobs: JobRecord[]; uploads: UploadRecord[]; rateLimited: RateLimitedRecord[] }
 }
 
 type MutableJob = { -readonly [Key in keyof JobRecord]: JobRecord[Key] } & {
@@ -126,6 +141,7 @@ export class Ledger implements LedgerView {
   readonly #jobs = new Map<string, MutableJob>()
   readonly #uploads: { provider: ProviderName; bytes: Uint8Array; contentType: string; at: number; inputDigest?: string }[] = []
   readonly #beforeRead: (() => void)[] = []
+  readonly #rateLimited: RateLimitedRecord[] = []
 
   /** Registers work to run before every read, so that lazily computed job states are settled. */
   onBeforeRead(settle: () => void): void {
@@ -199,7 +215,17 @@ export class Ledger implements LedgerView {
       .filter((upload) => (filter.provider === undefined || upload.provider === filter.provider) && (filter.inputDigest === undefined || upload.inputDigest === filter.inputDigest))
   }
 
+  /** Records a request refused by a provider's rate limit. */
+  recordRateLimited(record: RateLimitedRecord): void {
+    this.#rateLimited.push(record)
+  }
+
+  rateLimited(filter: { readonly provider?: ProviderName } = {}): RateLimitedRecord[] {
+    return this.#rateLimited.filter((record) => filter.provider === undefined || record.provider === filter.provider)
+  }
+
   clear(): void {
+    this.#rateLimited.length = 0
     this.#uploads.length = 0
     this.#entries.length = 0
     this.#jobs.clear()
@@ -271,8 +297,8 @@ export class Ledger implements LedgerView {
     return accountId(key)
   }
 
-  toJSON(): { entries: LedgerEntry[]; jobs: JobRecord[]; uploads: UploadRecord[] } {
-    return { entries: this.entries(), jobs: this.jobs(), uploads: this.uploads() }
+  toJSON(): { entries: LedgerEntry[]; jobs: JobRecord[]; uploads: UploadRecord[]; rateLimited: RateLimitedRecord[] } {
+    return { entries: this.entries(), jobs: this.jobs(), uploads: this.uploads(), rateLimited: this.rateLimited() }
   }
 
   #settle(): void {

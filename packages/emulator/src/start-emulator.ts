@@ -16,6 +16,7 @@ import { isLoopbackHost } from './loopback-url.js'
 import { magicHourProjectRoutes } from './magichour-project-routes.js'
 import { magicHourUploadRoutes } from './magichour-upload-routes.js'
 import { parseFaults } from './parse-faults.js'
+import { checkRateLimits } from './rate-limiter.js'
 import { replicateRoutes } from './replicate-routes.js'
 import type { Route } from './router.js'
 import type { JsonWebKeySet } from './webhook-signing.js'
@@ -35,7 +36,7 @@ export interface Emulator {
    * @throws PortraitAnimatorError (`invalid_config`) when a rule is malformed.
    */
   setFaults(rules: readonly FaultRule[]): void
-  /** Forgets jobs, files, spending and the ledger; restarts ids and fault counters. Rules stay. */
+  /** Forgets jobs, files, spending, the ledger and rate-limit counts; restarts ids and fault counters. Rules stay. */
   reset(): void
   /** Closes every connection (hanging ones included) and stops the server. */
   stop(): Promise<void>
@@ -58,6 +59,7 @@ function checkOptions(options: EmulatorOptions): void {
   if (!(jobDurationMs >= 0 && jobDurationMs <= 3_600_000)) {
     throw new PortraitAnimatorError({ kind: 'invalid_config', message: 'jobDurationMs must be from 0 to 3600000.', field: 'jobDurationMs' })
   }
+  checkRateLimits(options.rateLimits)
   if (options.magichour?.webhook && !/^https?:\/\//.test(options.magichour.webhook.url)) {
     throw new PortraitAnimatorError({ kind: 'invalid_config', message: 'magichour.webhook.url must be an http(s) URL.', field: 'magichour.webhook.url' })
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { access, mkdir, readFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { access, mkdir, readFile, rm } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import { createBytesOutput, outputKindOf, PortraitAnimatorError, sniffFormat, writeFileAtomic, type AnimationRequest, type AnimationResult, type CallOptions, type OutputFormat } from '@portrait-animator/core'
 import { Job, Queue, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
@@ -8,15 +8,24 @@ import { ANIMATION_QUEUE, animationJobId, parseFailure, type AnimationJobData, t
 import { startAnimationWorker, type AnimationWorker, type AnimationWorkerOptions } from './animation-worker.js'
 import { KEEP_FINISHED_JOBS_S } from './redis-batch-backend.js'
 import { connectRedis } from './redis-connection.js'
-import { waitForJob } from './wait-for-job.js'
+import { sweepSpool } from './spool.js'
+import { waitForJob, type JobEnding } from './wait-for-job.js'
 
 /** Options of `QueuedAnimator.open`. */
 export interface QueuedAnimatorOptions extends Omit<AnimationWorkerOptions, 'concurrency'> {
   /**
    * A folder every server and worker sees at the same path (a shared disk on several machines):
-   * request images are written to `inputs/` by their digest, outputs to `outputs/` by job id.
+   * request images are written to `inputs/`, outputs to `outputs/`, each named after the job. A
+   * job's input is removed when the job finishes or fails, its output `spoolGraceMs` later; what
+   * a stopped server left behind is removed when a server opens.
    */
   readonly spoolDir: string
+  /**
+   * How long an output stays in the spool folder after its job finished, so that callers waiting
+   * for the same job on other servers can read it too.
+   * @default 60000
+   */
+  readonly spoolGraceMs?: number
   /** The route jobs run on. @default the config's choice by motion */
   readonly route?: string
   /** In-process workers to start as well (`serve --redis --workers N`). @default 0 */
@@ -43,6 +52,8 @@ export interface QueuedAnimatorOptions extends Omit<AnimationWorkerOptions, 'con
  */
 export class QueuedAnimator {
   private closed: Promise<void> | undefined
+  /** Outputs waiting for their grace period to pass before removal. */
+  private readonly removals = new Set<NodeJS.Timeout>()
 
   private constructor(
     private readonly queue: Queue<AnimationJobData, AnimationJobResult>,
@@ -64,6 +75,7 @@ export class QueuedAnimator {
     queue.on('error', () => undefined)
     events.on('error', () => undefined)
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()])
+    await sweepSpool(queue, resolve(options.spoolDir), { outputGraceMs: options.spoolGraceMs ?? 60_000 })
     const workers: AnimationWorker[] = []
     for (let index = 0; index < (options.workers ?? 0); index++) workers.push(await startAnimationWorker(options))
     return new QueuedAnimator(queue, events, [redis, eventsRedis], workers, options)
@@ -81,11 +93,12 @@ export class QueuedAnimator {
   async animate(request: AnimationRequest, options: CallOptions = {}): Promise<AnimationResult> {
     const started = Date.now()
     const format: OutputFormat = request.output?.format ?? 'mp4'
-    const image = await this.spoolImage(request.image)
-    const base = { image: image.path, imageDigest: image.digest, motion: request.motion, ...(this.options.route ? { route: this.options.route } : {}), format, ...(request.strict ? { strict: true } : {}) }
-    const id = animationJobId(base)
-    const data: AnimationJobData = { ...base, output: join(resolve(this.options.spoolDir), 'outputs', `${id}.${format}`) }
-    const { value, bytes } = await this.run(id, data, options)
+    const image = await imageBytes(request.image)
+    const digest = createHash('sha256').update(image).digest('hex')
+    const request_ = { imageDigest: digest, motion: request.motion, ...(this.options.route ? { route: this.options.route } : {}), format, ...(request.strict ? { strict: true } : {}) }
+    const id = animationJobId({ ...request_, image: '' })
+    const data: AnimationJobData = { ...request_, image: this.inputPath(id, image), output: join(resolve(this.options.spoolDir), 'outputs', `${id}.${format}`) }
+    const { value, bytes } = await this.run(id, data, image, options)
     const [provider = 'queue', modelId = 'unknown'] = value.servedBy.split('/')
     const answer: AnimationResult = {
       output: createBytesOutput({ kind: outputKindOf(format), format, bytes, provider, modelId }),
@@ -105,6 +118,8 @@ export class QueuedAnimator {
       await this.events.close()
       await this.queue.close()
       for (const connection of this.connections) connection.disconnect()
+      // Outputs still in their grace period are removed by the next server to open.
+      for (const timer of this.removals) clearTimeout(timer)
     })()
     return this.closed
   }
@@ -114,10 +129,14 @@ export class QueuedAnimator {
    * from the spool folder (retention) is removed and run again, once: the output is gone, so the
    * work is redone (and paid) as a first request would.
    */
-  private async run(id: string, data: AnimationJobData, options: CallOptions): Promise<{ value: AnimationJobResult; bytes: Uint8Array }> {
+  private async run(id: string, data: AnimationJobData, image: Uint8Array, options: CallOptions): Promise<{ value: AnimationJobResult; bytes: Uint8Array }> {
     for (let round = 0; ; round++) {
+      // Written again each round: the input of a job that finished (or failed) has been removed.
+      await this.spoolImage(data.image, image)
       await this.enqueue(id, data)
+      // A caller that gives up (deadline, abort) leaves the files: the job goes on and needs them.
       const result = await waitForJob(this.queue, this.events, id, { timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? 300_000, ...(options.signal ? { signal: options.signal } : {}) })
+      this.cleanUp(data, result)
       if (result.state === 'failed') {
         const failure = parseFailure(result.reason)
         throw new PortraitAnimatorError({ kind: failure.kind === 'internal' ? 'unavailable' : failure.kind, message: failure.reason })
@@ -137,16 +156,37 @@ export class QueuedAnimator {
     await (await Job.fromId(this.queue, id))?.retry('failed').catch(() => undefined)
   }
 
-  private async spoolImage(input: AnimationRequest['image']): Promise<{ path: string; digest: string }> {
-    const bytes = typeof input === 'string' ? new Uint8Array(await readFile(input)) : input instanceof Uint8Array ? input : input instanceof ArrayBuffer ? new Uint8Array(input) : undefined
-    if (!bytes) throw new PortraitAnimatorError({ kind: 'invalid_input', message: 'A queued request needs the image as bytes or a file path.', field: 'image' })
-    const digest = createHash('sha256').update(bytes).digest('hex')
-    const folder = join(resolve(this.options.spoolDir), 'inputs')
-    const path = join(folder, `${digest}.${sniffFormat(bytes) ?? 'bin'}`)
-    if (!(await access(path).then(() => true, () => false))) {
-      await mkdir(folder, { recursive: true })
-      await writeFileAtomic(path, bytes)
-    }
-    return { path, digest }
+  /** Where a job's input goes: `inputs/<job id>.<ext>`. */
+  private inputPath(id: string, bytes: Uint8Array): string {
+    return join(resolve(this.options.spoolDir), 'inputs', `${id}.${sniffFormat(bytes) ?? 'bin'}`)
   }
+
+  /** Writes the job's input, unless it is there. */
+  private async spoolImage(path: string, bytes: Uint8Array): Promise<void> {
+    if (await access(path).then(() => true, () => false)) return
+    await mkdir(dirname(path), { recursive: true })
+    await writeFileAtomic(path, bytes)
+  }
+
+  /**
+   * A job finished (or failed): its input is no longer needed, and its output goes once the grace
+   * period has passed (this caller has read it by then; callers on other servers had the time to).
+   * A request that comes for the same job later writes the input again before asking for it.
+   */
+  private cleanUp(data: AnimationJobData, ending: JobEnding): void {
+    void rm(data.image, { force: true }).catch(() => undefined)
+    if (ending.state !== 'completed') return
+    const timer = setTimeout(() => {
+      this.removals.delete(timer)
+      void rm(ending.value.output, { force: true }).catch(() => undefined)
+    }, this.options.spoolGraceMs ?? 60_000)
+    timer.unref()
+    this.removals.add(timer)
+  }
+}
+
+async function imageBytes(input: AnimationRequest['image']): Promise<Uint8Array> {
+  const bytes = typeof input === 'string' ? new Uint8Array(await readFile(input)) : input instanceof Uint8Array ? input : input instanceof ArrayBuffer ? new Uint8Array(input) : undefined
+  if (!bytes) throw new PortraitAnimatorError({ kind: 'invalid_input', message: 'A queued request needs the image as bytes or a file path.', field: 'image' })
+  return bytes
 }

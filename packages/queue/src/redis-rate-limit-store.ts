@@ -14,6 +14,15 @@ export interface RedisRateLimitStoreOptions extends RedisStoreOptions {
   readonly slotLeaseMs?: number
   /** How often a caller waiting for a concurrency slot asks again. @default 25 */
   readonly pollMs?: number
+  /**
+   * Added to the rate's window: starts are spaced so that no window of one second plus this
+   * margin holds more than the limit. It absorbs the spread between the moment a start is
+   * counted here and the moment the provider sees the request (network, a busy event loop), so a
+   * provider counting with a strict one-second window never sees one start too many. Costs
+   * `margin / (1000 + margin)` of the rate.
+   * @default 25
+   */
+  readonly rateMarginMs?: number
 }
 
 // Times are the Redis server's (TIME), so processes on machines with skewed clocks agree.
@@ -24,7 +33,15 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 // KEYS: slots zset, starts zset, pause key, waiters zset, waiter-seen hash, ticket counter.
 // ARGV: concurrency (-1: none), calls per window (-1: none), windowMs, member, leaseMs, ticketTtlMs.
 // Callers wait in line (first come, first served): a caller is let through only when it is among
-// the first `free` waiters. Returns 0 when taken, a wait in ms, or -1 (ask again soon).
+// the first `free` waiters (free concurrency slots). Returns {1, ms}: taken, start in ms (the
+// start is reserved at that time: the caller sleeps, then goes without asking again); {0, ms}:
+// paused, ask again in ms; {-1, 0}: not your turn, ask again soon.
+//
+// The rate is a log of start times, reserved ones (in the future) included. A new start goes at
+// the earliest time T >= now such that no window [x, x + windowMs) holds more than `calls`
+// starts: now, while fewer than `calls` starts lie in the last window; else the start `calls`
+// places from the newest, plus the window. Reserving T (not the time the caller would have asked
+// again after sleeping) keeps timer and round-trip delays from adding up, window after window.
 const ACQUIRE = `${NOW}
 local member = ARGV[4]
 if not redis.call('ZSCORE', KEYS[4], member) then redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[6]), member) end
@@ -39,7 +56,7 @@ redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[6]) * 2)
 redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[6]) * 2)
 redis.call('PEXPIRE', KEYS[6], tonumber(ARGV[6]) * 2)
 local paused = tonumber(redis.call('GET', KEYS[3]) or '0')
-if now < paused then return paused - now end
+if now < paused then return {0, paused - now} end
 local free = 1000000
 local concurrency = tonumber(ARGV[1])
 if concurrency >= 0 then
@@ -48,31 +65,31 @@ if concurrency >= 0 then
 end
 local calls = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
-local rateWait = 0
+local at = now
 if calls > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-  local left = calls - redis.call('ZCARD', KEYS[2])
-  if left <= 0 then
-    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-    rateWait = math.max(1, tonumber(oldest[2]) + window - now + 1)
+  local count = redis.call('ZCARD', KEYS[2])
+  if count >= calls then
+    -- A start in the future is reserved by the head of the line only, one at a time.
+    local kth = redis.call('ZRANGE', KEYS[2], count - calls, count - calls, 'WITHSCORES')
+    at = math.max(now, tonumber(kth[2]) + window)
+    free = math.min(free, 1)
+  else
+    free = math.min(free, calls - count)
   end
-  free = math.min(free, left)
 end
-if redis.call('ZRANK', KEYS[4], member) >= free then
-  if rateWait > 0 and redis.call('ZRANK', KEYS[4], member) == 0 then return rateWait end
-  return -1
-end
+if redis.call('ZRANK', KEYS[4], member) >= free then return {-1, 0} end
 redis.call('ZREM', KEYS[4], member)
 redis.call('HDEL', KEYS[5], member)
 if calls > 0 then
-  redis.call('ZADD', KEYS[2], now, member)
-  redis.call('PEXPIRE', KEYS[2], window * 2)
+  redis.call('ZADD', KEYS[2], at, member)
+  redis.call('PEXPIRE', KEYS[2], at - now + window * 2)
 end
 if concurrency >= 0 then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), member)
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]) * 2)
+  redis.call('ZADD', KEYS[1], at + tonumber(ARGV[5]), member)
+  redis.call('PEXPIRE', KEYS[1], at - now + tonumber(ARGV[5]) * 2)
 end
-return 0`
+return {1, at - now}`
 
 // KEYS: slots zset. ARGV: member, leaseMs.
 const RENEW = `${NOW}
@@ -92,7 +109,10 @@ const TICKET_TTL_MS = 10_000
 /**
  * Per-key call limits counted in Redis, so a provider's limit holds across every process and
  * machine using the same key. The rate is a sliding-window log: no window of one second (or of
- * `1/ratePerSecond` seconds for rates below 1) ever holds more starts than the limit. Concurrency
+ * `1/ratePerSecond` seconds for rates below 1) ever holds more starts than the limit. A caller
+ * that must wait for the rate reserves the earliest start the log allows and sleeps until then, so
+ * timer and round-trip delays do not add up into lost starts: a busy key runs at its full rate.
+ * Concurrency
  * slots are leased and renewed, so a dead process frees its slots. Waiting callers are served
  * first come, first served across processes. `pause()` (after a 429 with
  * Retry-After) holds every caller of the key until then.
@@ -100,10 +120,12 @@ const TICKET_TTL_MS = 10_000
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly leaseMs: number
   private readonly pollMs: number
+  private readonly marginMs: number
 
   constructor(private readonly redis: Redis, private readonly options: RedisRateLimitStoreOptions = {}) {
     this.leaseMs = options.slotLeaseMs ?? 30_000
     this.pollMs = options.pollMs ?? 25
+    this.marginMs = options.rateMarginMs ?? 25
   }
 
   async acquire(key: string, limits: RateLimits, signal?: AbortSignal): Promise<ReleaseSlot> {
@@ -111,18 +133,30 @@ export class RedisRateLimitStore implements RateLimitStore {
     const concurrency = limits.concurrency === undefined || !Number.isFinite(limits.concurrency) ? -1 : limits.concurrency
     const rate = limits.ratePerSecond === undefined || !Number.isFinite(limits.ratePerSecond) ? undefined : limits.ratePerSecond
     const calls = rate === undefined ? -1 : rate >= 1 ? Math.floor(rate) : 1
-    const windowMs = rate === undefined || rate >= 1 ? 1000 : Math.ceil(1000 / rate)
+    const windowMs = (rate === undefined || rate >= 1 ? 1000 : Math.ceil(1000 / rate)) + this.marginMs
     const keys = [this.keyOf(key, 'slots'), this.keyOf(key, 'starts'), this.keyOf(key, 'paused'), this.keyOf(key, 'waiters'), this.keyOf(key, 'waiter-seen'), this.keyOf(key, 'tickets')]
+    let startInMs: number
     try {
       for (;;) {
         signal?.throwIfAborted()
-        const wait = Number(await this.redis.eval(ACQUIRE, keys.length, ...keys, concurrency, calls, windowMs, member, this.leaseMs, TICKET_TTL_MS))
-        if (wait === 0) break
+        const [state, ms] = (await this.redis.eval(ACQUIRE, keys.length, ...keys, concurrency, calls, windowMs, member, this.leaseMs, TICKET_TTL_MS)) as [number, number]
+        if (state === 1) {
+          startInMs = Number(ms)
+          break
+        }
         // Waits stay well under the ticket's lifetime, so a waiter keeps its place in line.
-        await sleep(wait < 0 ? this.pollMs + Math.floor(Math.random() * this.pollMs) : Math.min(wait, TICKET_TTL_MS / 4), signal)
+        await sleep(state < 0 ? this.pollMs + Math.floor(Math.random() * this.pollMs) : Math.min(Number(ms), TICKET_TTL_MS / 4), signal)
       }
     } catch (error) {
       await this.redis.multi().zrem(keys[3]!, member).hdel(keys[4]!, member).exec().catch(() => undefined)
+      throw error
+    }
+    // The start is reserved: wait for its time (a caller that gives up now leaves its start unused;
+    // the limit still holds). Its concurrency slot is already held, so it is freed on an abort.
+    try {
+      await sleep(startInMs, signal)
+    } catch (error) {
+      if (concurrency >= 0) await this.redis.zrem(keys[0]!, member).catch(() => undefined)
       throw error
     }
     if (concurrency < 0) return async () => undefined

@@ -138,8 +138,31 @@ describe('redis rate-limit store', () => {
     }))
     starts.sort((a, b) => a - b)
     // Redis's clock and this process's are the same machine's: 4 per window means the 5th start is
-    // at least a second after the 1st.
+    // at least a second after the 1st (seen here, give or take this process's timer delays; the
+    // exact spacing Redis counted is checked below).
     for (let index = 4; index < starts.length; index++) expect(starts[index]! - starts[index - 4]!).toBeGreaterThanOrEqual(990)
+  })
+
+  it('reserves the starts of a busy key back to back, window after window (no delay adds up), across clients', async () => {
+    const stores = [new RedisRateLimitStore(redis, opts()), new RedisRateLimitStore(new Redis(server.url), { ...opts(), rateMarginMs: 40 })]
+    await Promise.all(Array.from({ length: 9 }, (_, index) => stores[index % 2]!.acquire('fal/live-portrait', { ratePerSecond: 4 })))
+    // The starts as Redis counted them: 4 at once, then each a window and a margin after the start
+    // 4 places before it, exactly. The margin is the one of the store that reserved the start.
+    const scores = (await redis.zrange(`${opts().prefix}limit:fal/live-portrait:starts`, '0', '-1', 'WITHSCORES')).filter((_, index) => index % 2 === 1).map(Number)
+    expect(scores).toHaveLength(9)
+    for (let index = 4; index < scores.length; index++) expect([1025, 1040]).toContain(scores[index]! - scores[index - 4]!)
+  })
+
+  it('frees the concurrency slot of a caller that gives up while waiting for its reserved start', async () => {
+    const store = new RedisRateLimitStore(redis, opts())
+    const limits = { ratePerSecond: 0.1, concurrency: 1 } // the second start is 10 s after the first
+    await (await store.acquire('fal/live-portrait', limits))()
+    const controller = new AbortController()
+    const waiting = store.acquire('fal/live-portrait', limits, controller.signal)
+    await waitUntil(async () => (await redis.zcard(`${opts().prefix}limit:fal/live-portrait:slots`)) === 1, { what: 'the second start to be reserved' })
+    controller.abort(new Error('gave up'))
+    await expect(waiting).rejects.toThrow('gave up')
+    expect(await redis.zcard(`${opts().prefix}limit:fal/live-portrait:slots`)).toBe(0)
   })
 
   it('holds every caller of a paused key, and gives up a wait when the signal aborts', async () => {

@@ -43,7 +43,7 @@ Queue mode (several server instances sharing provider limits, breakers and paid 
   --workers N          workers started in this process (default 0)
   --spool DIR          folder for request images and outputs, at the same path on every server and
                        worker (a shared disk across machines; default: the system's temp folder,
-                       one machine only)
+                       one machine only). Cleaned as jobs finish, and of leftovers at start
 
 Endpoints beside the AILab one (no key needed):
   GET /healthz       liveness: 200 whenever the process answers

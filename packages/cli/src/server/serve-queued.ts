@@ -1,5 +1,6 @@
 import { loadConfig } from '@portrait-animator/core'
 import { QueuedAnimator } from '@portrait-animator/queue'
+import type { RouterEventListener } from '@portrait-animator/router'
 import type { CliIo } from '../cli-io.js'
 import { EXIT } from '../exit-codes.js'
 import { configPathFor } from '../open-router.js'
@@ -25,20 +26,26 @@ export interface QueuedServeOptions {
  */
 export async function serveQueued(server: Omit<AilabCompatibleServerOptions, 'animator' | 'readiness' | 'metrics' | 'log'>, queue: QueuedServeOptions, io: CliIo): Promise<number> {
   const config = queue.workers > 0 ? await loadConfig(configPathFor(io, queue.config), { env: io.env }) : undefined
+  let inFlight = () => 0
+  const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => [] })
+  // The in-process workers' routers report their attempts, failures and skips per target.
+  const workerEvents = new Set<RouterEventListener>()
+  metrics.watch({ on: (listener) => (workerEvents.add(listener), () => void workerEvents.delete(listener)) })
   const animator = await QueuedAnimator.open({
     redisUrl: queue.redisUrl,
     spoolDir: queue.spoolDir,
     workers: queue.workers,
     env: io.env,
     allowPrivateNetwork: true,
+    onEvent: (event) => {
+      for (const listener of workerEvents) listener(event)
+    },
     ...(config ? { config } : {}),
     ...(queue.route ? { route: queue.route } : {}),
   })
   // No router here to reload: workers read their own config. SIGHUP must not end the process.
   const hangup = () => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'reload-ignored', reason: 'serve --redis has no router to reload; restart the workers to change their config' })}\n`)
   process.on('SIGHUP', hangup)
-  let inFlight = () => 0
-  const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => [] })
   try {
     const running = await startAilabCompatibleServer({
       ...server,
