@@ -48,11 +48,8 @@ const LASH_FROM = 0.5
  * stops at them leaves a sliver of the eye showing.
  */
 const LID_PAST_LOWER = 1
-/**
- * How far below the lower-lid landmarks the lid's margin is, in eye widths: 0.13 (about 2 px on a
- * 17 px eye) rather than 0.08, so the closed lid rests on the lower lid's skin, not on its wet edge.
- */
-const LID_MARGIN = 0.13
+/** How far below the lower-lid landmarks the lid's margin is, in eye widths (where a closed lid's edge rests). */
+const LID_MARGIN = 0.08
 /**
  * Half the drawn lash line's thickness, in lash thicknesses (`EyeFrame.lash`): 0.75, a line about
  * 1.8 px thick on a 17 px eye. A thinner, lighter line reads, on a dark photo or a painting, as
