@@ -2,6 +2,7 @@ import type { ControlMesh } from './face-mesh.js'
 import { CHEEKS, FACE_OVAL, IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE, INNER_MOUTH_CORNERS, IRIS_GROUPS, MOUTH_CORNERS, type EyeRegion } from './face-regions.js'
 import type { FaceState } from './motion-curves.js'
 import { EYE_CORNER_REACH } from './eye-grid.js'
+import { upperLashBand } from './lash-band.js'
 import { drawLashLine } from './lash-line.js'
 import { innerLipOutline, insideOutline } from './mouth-grid.js'
 
@@ -23,6 +24,8 @@ interface EyeFrame {
   readonly margin: number
   /** Thickness of the lash line at the upper lid's edge. */
   readonly lash: number
+  /** Thickness of the dark band along the open upper lid's edge in the photo (`upperLashBand`). */
+  readonly lashBand: number
   /** Mean depth of the lid landmarks. */
   readonly depth: number
   /** The middle of the lower lid, in pixels. */
@@ -44,7 +47,20 @@ const LASH_FROM = 0.5
  * margin below them (1): Human's lower-lid points sit a little above the margin, and a lid that
  * stops at them leaves a sliver of the eye showing.
  */
-const LID_PAST_LOWER = 0.8
+const LID_PAST_LOWER = 1
+/** How far below the lower-lid landmarks the lid's margin is, in eye widths (where a closed lid's edge rests). */
+const LID_MARGIN = 0.08
+/**
+ * Half the drawn lash line's thickness, in lash thicknesses (`EyeFrame.lash`): 0.75, a line about
+ * 1.8 px thick on a 17 px eye. A thinner, lighter line reads, on a dark photo or a painting, as
+ * the lower edge of an eye still open (Human's lids stayed 2-3 px apart).
+ */
+const LASH_HALF_WIDTH = 0.75
+/**
+ * The lash line's colour relative to the darkest third of the pixels just above the upper lid:
+ * lashes seen edge-on are darker than that average, which mixes in the lid's shadow and skin.
+ */
+const LASH_DARKENING = 0.5
 /** Radius of the eyeball in eye widths (corner to corner). */
 const EYEBALL_RADIUS = 0.4
 /** How far the head rises at the top of a breath, in face widths. */
@@ -101,7 +117,7 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array, photo?
   const pivotY = centerY + Math.cos(headRoll) * NECK_PIVOT_DOWN * faceWidth
   const pivotZ = maxZ + NECK_PIVOT_BACK * faceWidth
 
-  const eyes = [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE].map((region, index) => eyeFrame(region, index === 1, point, mesh, landmarks))
+  const eyes = [IMAGE_LEFT_EYE, IMAGE_RIGHT_EYE].map((region, index) => eyeFrame(region, index === 1, point, mesh, landmarks, photo))
   const [leftCorner, rightCorner] = MOUTH_CORNERS.map(point) as [[number, number, number], [number, number, number]]
   const [leftInner, rightInner] = INNER_MOUTH_CORNERS.map(point) as [[number, number, number], [number, number, number]]
   const innerCenterX = (leftInner[0] + rightInner[0]) / 2
@@ -260,7 +276,7 @@ export function createFaceRig(mesh: ControlMesh, landmarks: Float64Array, photo?
           eye.originY + u * eye.length * eye.axisY + edge * eye.axisX - eyeShift[index * 2 + 1]!,
         )
       }
-      drawLashLine(frame, width, height, Float64Array.from(points), Math.max(0.4, 0.5 * eye.lash), lashColours[index]!, opacity)
+      drawLashLine(frame, width, height, Float64Array.from(points), Math.max(0.4, LASH_HALF_WIDTH * eye.lash), lashColours[index]!, opacity)
     })
   }
 
@@ -317,9 +333,12 @@ function eyelidShift(eye: EyeFrame, closure: number, x: number, y: number): numb
   }
   const edge = upper + closure * (lower + LID_PAST_LOWER * (bottom - lower) - upper)
   if (v > edge) return 0
-  const lash = Math.min(eye.lash, 0.5 * eye.skin)
-  // Skin above the lashes stretched over the eye; the lashes moved down with the edge, not stretched.
-  const sourceV = v <= edge - lash ? top + ((v - top) * (upper - lash - top)) / (edge - lash - top) : upper - (edge - v)
+  // The dark band along the upper lid's edge (lashes, lid shadow) is squeezed into the lash line's
+  // thickness as the lid closes, not stretched down with the skin above it.
+  const band = Math.min(eye.lashBand, 0.6 * eye.skin)
+  const lash = band + (Math.min(eye.lash, 0.5 * eye.skin) - band) * closure
+  // Skin above the band stretched over the eye; the band moved down with the edge and thinned to the lash line.
+  const sourceV = v <= edge - lash ? top + ((v - top) * (upper - band - top)) / (edge - lash - top) : upper - band + ((v - edge + lash) * band) / lash
   return sourceV - v
 }
 
@@ -332,9 +351,9 @@ function lidEdge(eye: EyeFrame, closure: number, u: number): number | undefined 
   return upper + closure * (lower + LID_PAST_LOWER * (bottom - lower) - upper)
 }
 
-/** The colour of the lashes: the darkest third of the pixels just above the upper lid's landmarks. */
+/** The colour of the lash line: the darkest third of the pixels just above the upper lid's landmarks, darkened by `LASH_DARKENING`. */
 function lashColour(eye: EyeFrame, photo: RigPhoto | undefined): [number, number, number] {
-  if (photo === undefined) return [40, 30, 28]
+  if (photo === undefined) return [20, 15, 14]
   const samples: Array<[number, number, number, number]> = []
   for (let step = 1; step < 12; step++) {
     const u = step / 12
@@ -348,10 +367,10 @@ function lashColour(eye: EyeFrame, photo: RigPhoto | undefined): [number, number
       samples.push([0.299 * red + 0.587 * green + 0.114 * blue, red, green, blue])
     }
   }
-  if (samples.length === 0) return [40, 30, 28]
+  if (samples.length === 0) return [20, 15, 14]
   samples.sort((first, second) => first[0] - second[0])
   const darkest = samples.slice(0, Math.max(1, Math.floor(samples.length / 3)))
-  return [0, 1, 2].map((channel) => darkest.reduce((sum, sample) => sum + sample[channel + 1]!, 0) / darkest.length) as [number, number, number]
+  return [0, 1, 2].map((channel) => (LASH_DARKENING * darkest.reduce((sum, sample) => sum + sample[channel + 1]!, 0)) / darkest.length) as [number, number, number]
 }
 
 function eyeFrame(
@@ -360,6 +379,7 @@ function eyeFrame(
   point: (landmark: number) => [number, number, number],
   mesh: ControlMesh,
   landmarks: Float64Array,
+  photo: RigPhoto | undefined,
 ): EyeFrame {
   // The axis runs from the corner on the image's left to the one on its right, so `v` points down.
   let [originX, originY] = point(region.upperLid[0]!)
@@ -419,6 +439,10 @@ function eyeFrame(
   }
   const browV = -(browX - originX) * axisY + (browY - originY) * axisX
   const upperMiddle = interpolate(upper, 0.5)
+  // The skin band reaches most of the way up to the brow, no further, so the brow stays still.
+  const skin = Math.max(1, Math.min(0.5 * length, 0.6 * (upperMiddle - browV)))
+  const lash = 0.07 * length
+  const axes = { originX, originY, axisX, axisY, length }
   return {
     originX,
     originY,
@@ -427,11 +451,11 @@ function eyeFrame(
     length,
     upper,
     lower,
-    // The skin band reaches most of the way up to the brow, no further, so the brow stays still.
-    skin: Math.max(1, Math.min(0.5 * length, 0.6 * (upperMiddle - browV))),
+    skin,
     opening: Math.max(1, opening),
-    margin: 0.08 * length,
-    lash: 0.07 * length,
+    margin: LID_MARGIN * length,
+    lash,
+    lashBand: photo === undefined ? lash : upperLashBand(photo, axes, (u) => interpolate(upper, u), skin),
     depth: [...region.upperLid, ...region.lowerLid].reduce((sum, landmark) => sum + point(landmark)[2], 0) / (region.upperLid.length + region.lowerLid.length),
     lowerMiddleX: originX + 0.5 * length * axisX - interpolate(lower, 0.5) * axisY,
     lowerMiddleY: originY + 0.5 * length * axisY + interpolate(lower, 0.5) * axisX,

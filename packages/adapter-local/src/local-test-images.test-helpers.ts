@@ -85,3 +85,25 @@ export function landmarkRegion(landmarks: Float64Array, indices: readonly number
   const top = Math.floor(Math.min(...ys) - padding)
   return { left, top, width: Math.ceil(Math.max(...xs) + padding) - left, height: Math.ceil(Math.max(...ys) + padding) - top }
 }
+
+/**
+ * The astronaut at a quarter of its brightness with fixed sensor-like noise, as the quality
+ * benchmark's `dark` (a dark photo: the face's changes from frame to frame are small in grey levels).
+ */
+export async function darkPhotoJpeg(): Promise<Uint8Array> {
+  const { data, info } = await sharp(ASTRONAUT_PATH).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  let seed = 12345
+  const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32
+  for (let index = 0; index < data.length; index++) {
+    const noise = (random() + random() + random() - 1.5) * 6
+    data[index] = Math.max(0, Math.min(255, Math.round(data[index]! * 0.25 + 4 + noise)))
+  }
+  return new Uint8Array(await sharp(data, { raw: info }).jpeg({ quality: 88 }).toBuffer())
+}
+
+/** The astronaut painting-like (median filter, posterised, boosted colour), as the quality benchmark's `painting`. */
+export async function paintingPng(): Promise<Uint8Array> {
+  const { data, info } = await sharp(ASTRONAUT_PATH).median(7).modulate({ saturation: 1.5 }).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+  for (let index = 0; index < data.length; index++) data[index] = Math.min(255, Math.round(data[index]! / 24) * 24)
+  return new Uint8Array(await sharp(data, { raw: info }).blur(0.8).sharpen({ sigma: 1.5 }).png().toBuffer())
+}

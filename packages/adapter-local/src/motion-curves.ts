@@ -41,6 +41,17 @@ export function bump(time: number, center: number, width: number): number {
 }
 
 /**
+ * A blink: 0 until `closing` before `peak`, 1 at `peak`, 0 again `opening` after it (raised-cosine
+ * halves; times in clip fractions). A lid closes faster than it opens: a slower opening spreads
+ * the largest change of the clip (the lid lifting, the lash line fading) over more frames.
+ */
+export function blinkCurve(time: number, peak: number, closing: number, opening: number): number {
+  if (time <= peak - closing || time >= peak + opening) return 0
+  const half = time < peak ? closing : opening
+  return 0.5 + 0.5 * Math.cos((Math.PI * (time - peak)) / half)
+}
+
+/**
  * A glance: 0 before `start`, 1 from a moment after it until `end`, back to 0 just after; each
  * move takes `rise` of the clip (a saccade is quick: two or three frames).
  */
@@ -74,7 +85,8 @@ export function presetFace(preset: PresetName, time: number): FaceState {
         yaw: 1.6 * wave(time),
         roll: 1 * wave(time, Math.PI / 3) * bump(time, 0.5, 1),
         smile: 0.85 * bump(time, 0.45, 0.7),
-        blink: bump(time, 0.86, 0.1),
+        // The lids close in 0.15 s and open in 0.2 s.
+        blink: blinkCurve(time, 0.86, 0.05, 0.07),
         // Small saccades: a glance aside and one down and back; the eyes otherwise hold the camera.
         pupilX: 0.22 * glance(time, 0.16, 0.34) - 0.18 * glance(time, 0.56, 0.7),
         pupilY: -0.12 * glance(time, 0.56, 0.7),

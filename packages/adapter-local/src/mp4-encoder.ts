@@ -1,7 +1,7 @@
 import { withoutGlobalErrorHandlers } from '@portrait-animator/core'
 import { createRequire } from 'node:module'
 import type { H264MP4Encoder } from 'h264-mp4-encoder'
-import { DEFAULT_H264_SETTINGS, H264_COLOUR, h264Level, type H264Settings } from './h264-settings.js'
+import { DEFAULT_H264_SETTINGS, H264_COLOUR, h264Level, WASM_QUANTIZER, type H264Settings } from './h264-settings.js'
 import { rewriteSps } from './h264-sps.js'
 import { addMp4SyncSamples, rewriteMp4Sps } from './mp4-avc-config.js'
 import { clearMp4Timestamps } from './mp4-boxes.js'
@@ -50,7 +50,7 @@ export async function createMp4Encoder(options: Mp4EncoderOptions): Promise<Mp4E
   encoder.width = options.width
   encoder.height = options.height
   encoder.frameRate = options.fps
-  const settings: H264Settings = { ...DEFAULT_H264_SETTINGS, ...options.settings }
+  const settings: H264Settings = { ...DEFAULT_H264_SETTINGS, quantizer: WASM_QUANTIZER, ...options.settings }
   encoder.quantizationParameter = settings.quantizer
   // kbps 0: no rate control, every frame at the same quantiser (constant quality).
   encoder.kbps = 0

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { threadId } from 'node:worker_threads'
-import { DEFAULT_H264_SETTINGS, h264Level, type H264Settings } from './h264-settings.js'
+import { DEFAULT_H264_SETTINGS, h264Level, NATIVE_QUANTIZER, X264_SMALL_CHANGES, type H264Settings } from './h264-settings.js'
 import { localError } from './local-errors.js'
 import { clearMp4Timestamps } from './mp4-boxes.js'
 import type { Mp4EncoderOptions } from './mp4-encoder.js'
@@ -44,16 +44,16 @@ export function nativeEncoderArgs(options: Mp4EncoderOptions, output: string): s
   ]
 }
 
-/** The libx264 part of `nativeEncoderArgs`: codec, profile, level, quantiser, keyframes, colour. */
+/** The libx264 part of `nativeEncoderArgs`: codec, profile, level, quantiser, keyframes, colour, and P frames that code small changes. */
 export function x264Args(options: Mp4EncoderOptions): string[] {
-  const settings: H264Settings = { ...DEFAULT_H264_SETTINGS, ...options.settings }
+  const settings: H264Settings = { ...DEFAULT_H264_SETTINGS, quantizer: NATIVE_QUANTIZER, ...options.settings }
   const level = h264Level(options.width, options.height, options.fps)
   const interval = Number.isFinite(settings.keyframeInterval) ? Math.max(1, Math.round(settings.keyframeInterval)) : 1_000_000
   const range = settings.colourRange === 'full' ? 'pc' : 'tv'
   return [
     '-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-level:v', (level / 10).toFixed(1),
     '-qp', String(settings.quantizer), '-g', String(interval), '-keyint_min', String(interval), '-sc_threshold', '0', '-threads', '1',
-    '-x264-params', `colorprim=smpte170m:transfer=smpte170m:colormatrix=smpte170m:range=${range}`,
+    '-x264-params', `colorprim=smpte170m:transfer=smpte170m:colormatrix=smpte170m:range=${range}:${X264_SMALL_CHANGES}`,
     '-color_range', range, '-colorspace', 'smpte170m', '-color_primaries', 'smpte170m', '-color_trc', 'smpte170m',
   ]
 }
@@ -71,7 +71,7 @@ export async function createNativeMp4Encoder(options: Mp4EncoderOptions & { read
   if (options.width % 2 !== 0 || options.height % 2 !== 0 || options.width < 2 || options.height < 2) {
     throw new RangeError(`H.264 needs even dimensions, got ${options.width}x${options.height}`)
   }
-  const settings: H264Settings = { ...DEFAULT_H264_SETTINGS, ...options.settings }
+  const settings: H264Settings = { ...DEFAULT_H264_SETTINGS, quantizer: NATIVE_QUANTIZER, ...options.settings }
   const output = join(tmpdir(), `portrait-animator-${process.pid}-${threadId}-${nextFile++}.mp4`)
   const child: ChildProcessByStdio<Writable, null, Readable> = spawn(options.ffmpegPath, nativeEncoderArgs(options, output), { stdio: ['pipe', 'ignore', 'pipe'] })
   let stderr = ''
