@@ -1,12 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { ownEntry, type AnimatorProvider, type AnimatorProviderFactory, type LoadedConfig, type PortraitAnimator } from '@portrait-animator/core'
-import type { RateLimits, RateLimitStore } from '@portrait-animator/router'
+import { ownEntry, type AnimationRequest, type AnimatorProvider, type AnimatorProviderFactory, type CallOptions, type LoadedConfig, type PortraitAnimator } from '@portrait-animator/core'
+import type { RateLimitStore } from '@portrait-animator/router'
 
 /** The call an adapter's HTTP request belongs to. */
 interface CurrentCall {
+  /** The target (`provider/model`). */
   readonly key: string
-  readonly limits: RateLimits
-  readonly signal?: AbortSignal
 }
 
 /** The store key submissions of `target` are counted under. */
@@ -16,11 +15,13 @@ export function submissionKey(target: string): string {
 
 /**
  * Provider factories whose animators also count a target's `limits.ratePerSecond` on the paid
- * submission request itself (a POST that is not an upload, a storage call or a job's
- * status/result), through the adapter's `fetch` setting, in a shared `RateLimitStore`. The router
- * counts its limits when an attempt starts; uploads and probing take a varying time after that,
- * so without this a provider could see submissions bunched above its limit. A 429 answer with
- * Retry-After pauses the target (the router's key, and the submissions key) for every process.
+ * submission itself, in a shared `RateLimitStore`: the slot is taken in `onSubmitting`, which
+ * every paid adapter calls after its uploads and right before the request that creates the job
+ * (whatever HTTP client it uses: fal's through the `fetch` setting, Magic Hour's SDK through its
+ * own). The router counts its limits when an attempt starts; uploads take a varying time after
+ * that, so without this a provider could see submissions bunched above its limit. A 429 answer
+ * with Retry-After seen by the adapter's `fetch` pauses the target (the router's key, and the
+ * submissions key) for every process.
  *
  * A provider configured under another name than its adapter's is keyed by the adapter's name.
  */
@@ -39,27 +40,15 @@ export async function sharedLimitFactories(loaded: LoadedConfig, store: RateLimi
     factories[adapter] = (settings) => {
       const own = typeof settings.fetch === 'function' ? (settings.fetch as typeof fetch) : undefined
       const provider = create({ ...settings, fetch: limitedFetch(own, store, current) })
-      return limitedProvider(provider, loaded, current)
+      return limitedProvider(provider, { loaded, store, current })
     }
   }
   return factories
 }
 
-/** True for a request that submits paid work (counted against the rate). */
-export function isSubmission(input: string | URL | Request, init?: RequestInit): boolean {
-  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
-  if (method !== 'POST') return false
-  const url = input instanceof Request ? input.url : String(input)
-  return !/\/(storage|upload[^/]*|files|requests)(\/|$|\?)/i.test(new URL(url).pathname)
-}
-
 function limitedFetch(own: typeof fetch | undefined, store: RateLimitStore, current: AsyncLocalStorage<CurrentCall>): typeof fetch {
   return async (input, init) => {
     const call = current.getStore()
-    if (call?.limits.ratePerSecond !== undefined && isSubmission(input, init)) {
-      const release = await store.acquire(submissionKey(call.key), { ratePerSecond: call.limits.ratePerSecond }, init?.signal ?? call.signal)
-      await release()
-    }
     const response = await (own ?? fetch)(input, init)
     if (call && response.status === 429) {
       const seconds = Number(response.headers.get('retry-after'))
@@ -69,21 +58,39 @@ function limitedFetch(own: typeof fetch | undefined, store: RateLimitStore, curr
   }
 }
 
-function limitedProvider(provider: AnimatorProvider, loaded: LoadedConfig, current: AsyncLocalStorage<CurrentCall>): AnimatorProvider {
+/** What the limited animators share. */
+interface Limiting {
+  readonly loaded: LoadedConfig
+  readonly store: RateLimitStore
+  readonly current: AsyncLocalStorage<CurrentCall>
+}
+
+function limitedProvider(provider: AnimatorProvider, limiting: Limiting): AnimatorProvider {
   return {
     name: provider.name,
     models: provider.models,
     ...(provider.unconfiguredReason === undefined ? {} : { unconfiguredReason: provider.unconfiguredReason }),
-    animator: (modelId) => limitedAnimator(provider.animator(modelId), loaded, current),
+    animator: (modelId) => limitedAnimator(provider.animator(modelId), limiting),
   }
 }
 
-function limitedAnimator(animator: PortraitAnimator, loaded: LoadedConfig, current: AsyncLocalStorage<CurrentCall>): PortraitAnimator {
+function limitedAnimator(animator: PortraitAnimator, { loaded, store, current }: Limiting): PortraitAnimator {
   const key = `${animator.provider}/${animator.modelId}`
-  const limits = ownEntry(loaded.config.targets, key)?.limits ?? {}
+  const ratePerSecond = ownEntry(loaded.config.targets, key)?.limits?.ratePerSecond
   const limited: PortraitAnimator = Object.create(animator) as PortraitAnimator
   return Object.assign(limited, {
-    // The call's key and limits reach the adapter's fetch through async context.
-    animate: (...args: Parameters<PortraitAnimator['animate']>) => current.run({ key, limits, ...(args[1]?.signal ? { signal: args[1].signal } : {}) }, () => animator.animate(...args)),
+    // The call's key reaches the adapter's fetch through async context; the submission's
+    // rate slot is taken right before the paid request, then the caller's own onSubmitting runs.
+    animate: (request: AnimationRequest, options: CallOptions = {}) => {
+      const counted: CallOptions = ratePerSecond === undefined ? options : {
+        ...options,
+        onSubmitting: async () => {
+          const release = await store.acquire(submissionKey(key), { ratePerSecond }, options.signal)
+          await release()
+          await options.onSubmitting?.()
+        },
+      }
+      return current.run({ key }, () => animator.animate(request, counted))
+    },
   })
 }
