@@ -25,7 +25,7 @@ import { prepareFalMedia, toUploadFile, type FalPreparedMedia } from './fal-medi
 import type { FalUploads } from './fal-uploads.js'
 import type { FalMediaField, FalModelDefinition, FalRequestPlan } from './fal-model.js'
 import type { FalJobReference, FalQueue } from './fal-queue.js'
-import { buildFalResult } from './fal-result.js'
+import { buildFalResult, falJobResultParts } from './fal-result.js'
 import type { ResolvedFalSettings } from './fal-settings.js'
 
 /** What the animators of one `createFal` instance share. */
@@ -216,22 +216,13 @@ export function createFalAnimator(definition: FalModelDefinition, runtime: FalRu
     const inference = status.metrics?.inference_time ?? undefined
     const totalMs = Math.max(0, completedAt.getTime() - data.submittedAt.getTime())
     const result = buildFalResult({
-      modelId,
-      endpointId,
-      requestId: data.requestId,
-      file: definition.readOutput(outcome.data),
-      cost: definition.resultCost?.(outcome.data),
-      output: { kind: data.outputKind, format: data.outputFormat },
-      warnings: data.warnings,
-      outputLifetimeSeconds: data.outputLifetimeSeconds,
+      ...falJobResultParts({ modelId, requestId: data.requestId, data }, definition, outcome.data, settings),
       completedAt,
       startedAt: data.submittedAt,
       timings: inference === undefined ? { totalMs } : { runningMs: Math.round(inference * 1000), totalMs },
       inferenceSeconds: inference,
       logs,
       http: runtime.http,
-      baseUrl: settings.baseUrl,
-      trustedOutputHosts: settings.trustedOutputHosts,
     })
     return { state: 'completed', result }
   }

@@ -3,7 +3,7 @@ import type { FalJobData } from './fal-job-handle.js'
 import type { FalJobTracker } from './fal-job-tracker.js'
 import type { FalModelDefinition } from './fal-model.js'
 import type { FalJobReference, FalQueue } from './fal-queue.js'
-import { buildFalResult } from './fal-result.js'
+import { buildFalResult, falJobResultParts } from './fal-result.js'
 import type { FalQueueStatus } from './fal-schemas.js'
 import type { ResolvedFalSettings } from './fal-settings.js'
 
@@ -71,22 +71,13 @@ export function falJobDriver(call: FalCall): JobDriver<FalSubmittedJob, FalQueue
       const completedAt = new Date()
       const { data, reference } = job
       const result = buildFalResult({
-        modelId,
-        endpointId: reference.endpointId,
-        requestId: reference.requestId,
-        file: definition.readOutput(outcome.data),
-        cost: definition.resultCost?.(outcome.data),
-        output: { kind: data.outputKind, format: data.outputFormat },
-        warnings: data.warnings,
-        outputLifetimeSeconds: data.outputLifetimeSeconds,
+        ...falJobResultParts({ modelId, requestId: reference.requestId, data }, definition, outcome.data, settings),
         completedAt,
         startedAt: call.startedAt,
         timings: tracker.timings(completedAt.getTime()),
         inferenceSeconds: tracker.inferenceSeconds,
         logs: tracker.logs,
         http: call.http,
-        baseUrl: settings.baseUrl,
-        trustedOutputHosts: settings.trustedOutputHosts,
       })
       tracker.phase('completed')
       return result

@@ -11,6 +11,8 @@ import {
   type Warning,
 } from '@portrait-animator/core'
 import { isTrustedOutputUrl } from './fal-hosts.js'
+import type { FalJobData } from './fal-job-handle.js'
+import type { FalModelDefinition } from './fal-model.js'
 import type { FalFile } from './fal-schemas.js'
 import type { FalLifetime } from './fal-settings.js'
 
@@ -33,6 +35,35 @@ export interface FalResultParts {
   readonly http: HttpClient
   readonly baseUrl: URL | undefined
   readonly trustedOutputHosts: readonly string[]
+}
+
+/** The parts of a result that come from the job, its output and the settings alone. */
+export type FalJobResultParts = Pick<FalResultParts, 'modelId' | 'endpointId' | 'requestId' | 'file' | 'cost' | 'output' | 'warnings' | 'outputLifetimeSeconds' | 'baseUrl' | 'trustedOutputHosts'>
+
+/**
+ * What a completed job's result takes from the job and fal's output, the same whether the call
+ * followed the job (`animate`) or a handle was checked later (`status`); the caller adds times,
+ * logs and its HTTP client.
+ */
+export function falJobResultParts(
+  job: { readonly modelId: string; readonly requestId: string; readonly data: FalJobData },
+  definition: Pick<FalModelDefinition, 'readOutput' | 'resultCost'>,
+  outputData: unknown,
+  settings: Pick<FalResultParts, 'baseUrl' | 'trustedOutputHosts'>,
+): FalJobResultParts {
+  const { data } = job
+  return {
+    modelId: job.modelId,
+    endpointId: data.endpointId,
+    requestId: job.requestId,
+    file: definition.readOutput(outputData),
+    cost: definition.resultCost?.(outputData),
+    output: { kind: data.outputKind, format: data.outputFormat },
+    warnings: data.warnings,
+    outputLifetimeSeconds: data.outputLifetimeSeconds,
+    baseUrl: settings.baseUrl,
+    trustedOutputHosts: settings.trustedOutputHosts,
+  }
 }
 
 /**
