@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestWav, startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PortraitAnimatorError, type AnimationResult, type Attempt, type RouterConfig } from '@portrait-animator/core'
+import { PortraitAnimatorError, type Attempt, type RouterConfig } from '@portrait-animator/core'
 import { waitUntil } from '@portrait-animator/core/testing'
 import { createRouter, type RouterEvent } from '../src/index.js'
 import { faultPlan } from './fixtures/fault-plan.js'
 import { checkPlayableMp4 } from './fixtures/playable-mp4.js'
-import { uniquePortraits, type UniquePortrait } from './fixtures/unique-portraits.js'
+import { requestOutcomes, type Outcome } from './fixtures/request-outcomes.js'
+import { uniquePortraits } from './fixtures/unique-portraits.js'
 
 const REQUESTS = 80
 const IN_FLIGHT = 8
@@ -26,12 +27,6 @@ const ENDPOINTS: Readonly<Record<string, string>> = {
   'fal/sadtalker': 'fal-ai/sadtalker',
 }
 const FAULTED_ROUTES = ['fal.submit', 'fal.status', 'fal.result', 'magichour.create', 'magichour.get']
-
-interface Outcome {
-  readonly portrait: UniquePortrait
-  readonly result?: AnimationResult
-  readonly error?: unknown
-}
 
 const risky = (attempt: Attempt) => attempt.outcome === 'failed' && (attempt.accepted === true || attempt.accepted === 'unknown')
 
@@ -73,21 +68,7 @@ describe('router fault injection: 80 talking requests across fal talking avatars
       stateDir,
     }
     const router = await createRouter(config, { onEvent: (event) => events.push(event) })
-    const routeNames = Object.keys(ROUTES)
-    let next = 0
-    const worker = async () => {
-      while (next < portraits.length) {
-        const index = next++
-        const portrait = portraits[index]!
-        try {
-          const result = await router.animate({ image: portrait.bytes, motion: { type: 'audio', audio } }, { route: routeNames[index % routeNames.length]! })
-          outcomes.push({ portrait, result })
-        } catch (error) {
-          outcomes.push({ portrait, error })
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
+    outcomes.push(...(await requestOutcomes(router, portraits, { inFlight: IN_FLIGHT, routes: Object.keys(ROUTES), motion: { type: 'audio', audio } })))
     await waitUntil(() => !emulator.ledger.jobs().some((job) => job.outcome === 'pending'), { timeoutMs: 60_000, what: 'every abandoned job to end' })
   }, 300_000)
 

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmulator, type Emulator, type LedgerEntry } from '@portrait-animator/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AnimationResult, RouterConfig } from '@portrait-animator/core'
+import type { RouterConfig } from '@portrait-animator/core'
 import { createRouter, type RouterEvent } from '../src/index.js'
 import { waitUntil } from '@portrait-animator/core/testing'
 import { faultPlan } from './fixtures/fault-plan.js'
 import { checkPlayableMp4 } from './fixtures/playable-mp4.js'
-import { uniquePortraits, type UniquePortrait } from './fixtures/unique-portraits.js'
+import { requestOutcomes, type Outcome } from './fixtures/request-outcomes.js'
+import { uniquePortraits } from './fixtures/unique-portraits.js'
 
 const REQUESTS = 500
 const IN_FLIGHT = 24
@@ -32,12 +33,6 @@ const FAULTED_ROUTES = ['ailab.live-photo', 'fal.submit', 'fal.status', 'fal.res
  * faults never meet one download three times.
  */
 const DOWNLOAD_FAULTS = { route: 'replicate.download', sequence: [503, ...(faultPlan(['replicate.download'], { seed: 8, callsPerRoute: 2_000, retryAfterSeconds: RETRY_AFTER_SECONDS, mix: { serverErrors: 1, rateLimits: 0, resets: 0, hangs: 0 } })[0]!.sequence ?? [])] }
-
-interface Outcome {
-  readonly portrait: UniquePortrait
-  readonly result?: AnimationResult
-  readonly error?: unknown
-}
 
 /**
  * The default route's targets (the retired AILab endpoint, fal, Magic Hour, Replicate, then the offline
@@ -78,21 +73,7 @@ describe('router fault injection: 500 live-photo requests through 5xx, 429, rese
       stateDir,
     }
     const router = await createRouter(config, { onEvent: (event) => events.push(event) })
-    const routeNames = Object.keys(ROUTES)
-    let next = 0
-    const worker = async () => {
-      while (next < portraits.length) {
-        const index = next++
-        const portrait = portraits[index]!
-        try {
-          const result = await router.animate({ image: portrait.bytes, motion: { type: 'preset', preset: 'live-photo' } }, { route: routeNames[index % routeNames.length]! })
-          outcomes.push({ portrait, result })
-        } catch (error) {
-          outcomes.push({ portrait, error })
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: IN_FLIGHT }, worker))
+    outcomes.push(...(await requestOutcomes(router, portraits, { inFlight: IN_FLIGHT, routes: Object.keys(ROUTES), motion: { type: 'preset', preset: 'live-photo' } })))
     // Jobs abandoned by a lost answer still run to their end (and their charge) in the emulator.
     await waitUntil(() => !emulator.ledger.jobs().some((job) => job.outcome === 'pending'), { timeoutMs: 60_000, what: 'every abandoned job to end' })
   }, 300_000)
