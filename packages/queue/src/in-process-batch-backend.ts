@@ -1,27 +1,19 @@
 import { access, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { toPortraitAnimatorError, writeFileAtomic, type LoadedConfig, type RouterConfig } from '@portrait-animator/core'
-import { FileRetirementStore, type RouterEventListener } from '@portrait-animator/router'
+import { toPortraitAnimatorError, writeFileAtomic } from '@portrait-animator/core'
+import { FileRetirementStore } from '@portrait-animator/router'
 import type { AnimationJobResult } from './animation-job.js'
+import type { AnimationWorkerOptions } from './animation-worker.js'
 import type { BatchBackend, BatchJob, BatchJobStatus } from './batch-backend.js'
 import { loadWorkerConfig } from './load-worker-config.js'
 import { FileHandleJournal } from './file-handle-journal.js'
 import { AnimationJobError, runAnimationJob, type JobRunnerDependencies } from './run-animation-job.js'
-import type { UnknownAcceptancePolicy } from './submit-intent.js'
 import { WorkerRouters } from './worker-routers.js'
 
-/** Options of `InProcessBatchBackend.open`. */
-export interface InProcessBatchBackendOptions {
+/** Options of `InProcessBatchBackend.open`: a worker's, without Redis, plus where the state goes. */
+export interface InProcessBatchBackendOptions extends Pick<AnimationWorkerOptions, 'config' | 'env' | 'concurrency' | 'allowPrivateNetwork' | 'onEvent' | 'unknownAcceptance'> {
   /** Where the batch keeps its journal of provider handles and its done records. */
   readonly stateDir: string
-  readonly config?: LoadedConfig | RouterConfig | string
-  readonly env?: Readonly<Record<string, string | undefined>>
-  /** Jobs run at once. @default 4 */
-  readonly concurrency?: number
-  readonly allowPrivateNetwork?: boolean
-  readonly onEvent?: RouterEventListener
-  /** See `AnimationWorkerOptions.unknownAcceptance`. @default 'fail' */
-  readonly unknownAcceptance?: UnknownAcceptancePolicy
 }
 
 /**
