@@ -58,6 +58,8 @@ Examples:
   portrait-animator compare examples/assets/astronaut.png --targets local/warp,fal/live-portrait --out out/compare
   portrait-animator compare a.jpg b.jpg c.jpg --route default --out report/ --inline
   portrait-animator compare me.jpg --audio hello.wav --targets fal/sadtalker,magichour/talking-photo
+  portrait-animator compare me.jpg --audio hello.wav --targets fal/kling-avatar-v2-standard,fal/omnihuman-v1-5
+  portrait-animator compare me.jpg --targets fal/live-portrait,replicate/live-portrait,local/warp
   portrait-animator compare me.jpg --expression smile=0.8,yaw=10 --targets fal/live-portrait-image,local/warp
   portrait-animator compare --manifest photos.csv --route talking --out report/
   FAL_KEY=... portrait-animator compare me.jpg --targets fal/live-portrait,magichour/image-to-video --config portrait-animator.json --json`
