@@ -2,6 +2,7 @@ import { createFalClient, ValidationError, type FalClient } from '@fal-ai/client
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { falFetch } from './fal-fetch.js'
 import { inspectMp4 } from './mp4-inspect.test-helpers.js'
+import { download, rejection } from './sdk-calls.test-helpers.js'
 import { startEmulator, type Emulator } from './start-emulator.js'
 import { createTestPortrait, createTestWav } from './test-images.js'
 
@@ -10,21 +11,6 @@ const ENDPOINTS = [
   { endpointId: 'fal-ai/kling-video/ai-avatar/v2/standard', appId: 'fal-ai/kling-video' },
   { endpointId: 'fal-ai/bytedance/omnihuman/v1.5', appId: 'fal-ai/bytedance' },
 ] as const
-
-async function download(url: string): Promise<Buffer> {
-  const response = await fetch(url)
-  expect(response.status).toBe(200)
-  return Buffer.from(await response.arrayBuffer())
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
 
 /** fal's talking-avatar endpoints, called with the real `@fal-ai/client` by base URL. */
 describe("@fal-ai/client against the emulator's talking-avatar endpoints", () => {

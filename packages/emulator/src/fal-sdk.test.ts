@@ -7,26 +7,12 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { falFetch } from './fal-fetch.js'
 import { inspectMp4 } from './mp4-inspect.test-helpers.js'
 import { VideoRenderer, videoSpecFor } from './mp4-output.js'
+import { download, rejection } from './sdk-calls.test-helpers.js'
 import { startEmulator, type Emulator } from './start-emulator.js'
 import { createFeaturelessImage, createTestPortrait, createTestWav } from './test-images.js'
 import { verifyFalWebhook, type JsonWebKeySet } from './webhook-signing.js'
 
 const KEY = 'fal-key-id:fal-key-secret'
-
-async function download(url: string): Promise<Buffer> {
-  const response = await fetch(url)
-  expect(response.status).toBe(200)
-  return Buffer.from(await response.arrayBuffer())
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('@fal-ai/client against the emulator', () => {
   let emulator: Emulator
