@@ -165,6 +165,18 @@ describe('redis rate-limit store', () => {
     expect(await redis.zcard(`${opts().prefix}limit:fal/live-portrait:slots`)).toBe(0)
   })
 
+  it('holds a caller that already reserved its start when a 429 pauses the key before that start', async () => {
+    const store = new RedisRateLimitStore(redis, opts())
+    const limits = { ratePerSecond: 1, concurrency: 2 }
+    await store.acquire('fal/live-portrait', limits)
+    const second = store.acquire('fal/live-portrait', limits) // its start is reserved a second later
+    await waitUntil(async () => (await redis.zcard(`${opts().prefix}limit:fal/live-portrait:starts`)) === 2, { what: 'the second start to be reserved' })
+    await store.pause('fal/live-portrait', Date.now() + 3_000)
+    await second
+    // It went only once the pause was over, not at the start it had reserved inside the pause.
+    expect(await store.pausedForMs('fal/live-portrait')).toBe(0)
+  })
+
   it('holds every caller of a paused key, and gives up a wait when the signal aborts', async () => {
     const store = new RedisRateLimitStore(redis, opts())
     await store.pause('fal/live-portrait', Date.now() + 60_000)

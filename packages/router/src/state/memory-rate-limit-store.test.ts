@@ -35,4 +35,19 @@ describe('MemoryRateLimitStore', () => {
     await (await store.acquire('fal/live-portrait', {}))()
     expect(clock.now).toBe(2_000)
   })
+
+  it('holds a caller already waiting for its rate token when a pause begins during that wait', async () => {
+    const clock = { now: 0 }
+    const store: MemoryRateLimitStore = new MemoryRateLimitStore({
+      now: () => clock.now,
+      wait: async (ms) => {
+        // A 429 arrives (Retry-After 3 s) while the caller sleeps for its token.
+        if (clock.now === 0) await store.pause('fal/live-portrait', 3_000)
+        clock.now += ms
+      },
+    })
+    await (await store.acquire('fal/live-portrait', { ratePerSecond: 1 }))()
+    await (await store.acquire('fal/live-portrait', { ratePerSecond: 1 }))()
+    expect(clock.now).toBe(3_000)
+  })
 })

@@ -39,8 +39,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const state = this.stateOf(key)
     await this.takeSlot(state, limits.concurrency ?? Number.POSITIVE_INFINITY, signal)
     try {
-      await this.waitForPause(state, signal)
-      await this.takeToken(state, limits.ratePerSecond, signal)
+      await this.takeStart(state, limits.ratePerSecond, signal)
     } catch (error) {
       this.release(state)
       throw error
@@ -91,14 +90,16 @@ export class MemoryRateLimitStore implements RateLimitStore {
     state.waiting.shift()?.()
   }
 
-  private async waitForPause(state: KeyState, signal?: AbortSignal): Promise<void> {
-    for (let left = state.pausedUntil - this.now(); left > 0; left = state.pausedUntil - this.now()) await this.wait(left, signal)
-  }
-
-  private async takeToken(state: KeyState, ratePerSecond: number | undefined, signal?: AbortSignal): Promise<void> {
-    if (ratePerSecond === undefined || !Number.isFinite(ratePerSecond)) return
-    const size = Math.max(1, ratePerSecond)
+  /**
+   * Waits for the end of any pause and for a rate token. The pause is looked at again after every
+   * wait for a token: a 429 that arrives while a caller waits for its token holds that caller too.
+   */
+  private async takeStart(state: KeyState, ratePerSecond: number | undefined, signal?: AbortSignal): Promise<void> {
+    const limited = ratePerSecond !== undefined && Number.isFinite(ratePerSecond)
+    const size = limited ? Math.max(1, ratePerSecond) : 0
     for (;;) {
+      for (let left = state.pausedUntil - this.now(); left > 0; left = state.pausedUntil - this.now()) await this.wait(left, signal)
+      if (!limited) return
       const now = this.now()
       state.tokens = Math.min(size, (state.tokens ?? size) + ((now - state.lastRefill) / 1000) * ratePerSecond)
       state.lastRefill = now
