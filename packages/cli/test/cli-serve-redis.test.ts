@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readMp4Summary } from '@portrait-animator/core'
 import { waitUntil } from '@portrait-animator/core/testing'
-import { createTestPortrait, startEmulator, type Emulator, type LedgerEntry } from '@portrait-animator/emulator'
+import { createTestPortrait, startEmulator, type Emulator, type FaultRule, type LedgerEntry } from '@portrait-animator/emulator'
 import { startRedisServer, type TestRedis } from '@portrait-animator/queue/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BIN, cleanEnv, firstLine, startCli } from './run-cli.test-helpers.js'
@@ -26,8 +26,8 @@ interface Setup {
   readonly spool: string
 }
 
-async function setup(jobDurationMs: number): Promise<Setup> {
-  const [emulator, redis] = await Promise.all([startEmulator({ seed: 21, jobDurationMs }), startRedisServer()])
+async function setup(jobDurationMs: number, options: { faults?: FaultRule[]; breaker?: object } = {}): Promise<Setup> {
+  const [emulator, redis] = await Promise.all([startEmulator({ seed: 21, jobDurationMs, ...(options.faults ? { faults: options.faults } : {}) }), startRedisServer()])
   const directory = await mkdtemp(join(tmpdir(), 'cli-serve-redis-'))
   cleanups.push(() => emulator.stop(), () => redis.stop(), () => rm(directory, { recursive: true, force: true }))
   const config = join(directory, 'portrait-animator.json')
@@ -35,6 +35,7 @@ async function setup(jobDurationMs: number): Promise<Setup> {
     stateDir: join(directory, 'state'),
     providers: { fal: { adapter: 'fal', apiKey: 'env:FAL_KEY', baseUrl: emulator.baseUrl, settings: { allowPrivateNetwork: true } } },
     routes: { default: { strategy: 'fallback', targets: [TARGET] } },
+    ...(options.breaker ? { breaker: options.breaker, retry: { maxAttempts: 1 } } : {}),
   }))
   return { emulator, redis, directory, config, spool: join(directory, 'spool') }
 }
@@ -125,5 +126,20 @@ describe('serve --redis: several server instances on one queue, against the emul
     const metrics = await (await fetch(`${url}/metrics`)).text()
     expect(metrics).toContain(`portrait_animator_target_attempts_total{target="${TARGET}"} 1`)
     expect(metrics).toContain(`portrait_animator_target_served_total{target="${TARGET}"} 1`)
+  })
+
+  it("/metrics of a server without workers shows the breaker a worker process opened, from Redis", async () => {
+    const context = await setup(300, { faults: [{ route: 'fal.submit', status: 500 }], breaker: { failureThreshold: 1, cooldownMs: 600_000 } })
+    await startWorker(context)
+    const url = await startQueuedServer(context)
+    const breaker = async (state: string) => {
+      const metrics = await (await fetch(`${url}/metrics`)).text()
+      return metrics.match(new RegExp(`portrait_animator_breaker_state\\{target="${TARGET}",state="${state}"\\} (\\d)`))?.[1]
+    }
+    expect(await breaker('open')).toBeUndefined() // nothing shut yet: no series
+    const [image] = await portraits(1)
+    void post(url, image!).catch(() => undefined)
+    await waitUntil(async () => (await breaker('open')) === '1', { what: "the worker's open breaker on the server's /metrics", timeoutMs: 60_000 })
+    expect(await breaker('closed')).toBe('0')
   })
 })

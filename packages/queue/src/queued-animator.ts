@@ -7,7 +7,9 @@ import type { Redis } from 'ioredis'
 import { ANIMATION_QUEUE, animationJobId, parseFailure, type AnimationJobData, type AnimationJobResult } from './animation-job.js'
 import { startAnimationWorker, type AnimationWorker, type AnimationWorkerOptions } from './animation-worker.js'
 import { KEEP_FINISHED_JOBS_S } from './redis-batch-backend.js'
+import { RedisBreakerStore } from './redis-breaker-store.js'
 import { connectRedis } from './redis-connection.js'
+import { RedisRetirementStore } from './redis-retirement-store.js'
 import { sweepSpool } from './spool.js'
 import { waitForJob, type JobEnding } from './wait-for-job.js'
 
@@ -84,6 +86,20 @@ export class QueuedAnimator {
   /** Whether both Redis connections are up now (cheap: for readiness checks). */
   connected(): boolean {
     return this.connections.every((connection) => connection.status === 'ready')
+  }
+
+  /**
+   * The targets every worker currently keeps away from, as they are shared in Redis: a breaker
+   * that is open or half-open, or a target retired by its provider. Closed breakers are not listed.
+   */
+  async shutTargets(): Promise<Array<{ readonly target: string; readonly breaker: 'open' | 'half-open' | 'retired' }>> {
+    const store = { ...(this.options.prefix ? { prefix: this.options.prefix } : {}) }
+    const redis = this.connections[0]!
+    const [breakers, retirements] = await Promise.all([new RedisBreakerStore(redis, store).list(), new RedisRetirementStore(redis, store).list()])
+    const shut = new Map<string, 'open' | 'half-open' | 'retired'>()
+    for (const entry of breakers) if (entry.state !== 'closed') shut.set(entry.target, entry.state)
+    for (const record of retirements) shut.set(record.target, 'retired')
+    return [...shut].map(([target, breaker]) => ({ target, breaker }))
   }
 
   /**

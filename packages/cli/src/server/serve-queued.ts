@@ -5,7 +5,7 @@ import type { CliIo } from '../cli-io.js'
 import { EXIT } from '../exit-codes.js'
 import { configPathFor } from '../open-router.js'
 import { LIVE_PHOTO_PATH, startAilabCompatibleServer, type AilabCompatibleServerOptions } from './ailab-compatible-server.js'
-import { createServerMetrics } from './server-metrics.js'
+import { createServerMetrics, type BreakerInfo } from './server-metrics.js'
 
 /** What `serve --redis` needs beside the server's own options. */
 export interface QueuedServeOptions {
@@ -27,7 +27,8 @@ export interface QueuedServeOptions {
 export async function serveQueued(server: Omit<AilabCompatibleServerOptions, 'animator' | 'readiness' | 'metrics' | 'log'>, queue: QueuedServeOptions, io: CliIo): Promise<number> {
   const config = queue.workers > 0 ? await loadConfig(configPathFor(io, queue.config), { env: io.env }) : undefined
   let inFlight = () => 0
-  const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => [] })
+  let breakers: () => Promise<readonly BreakerInfo[]> = async () => []
+  const metrics = createServerMetrics({ inFlight: () => inFlight(), targets: () => breakers() })
   // The in-process workers' routers report their attempts, failures and skips per target.
   const workerEvents = new Set<RouterEventListener>()
   metrics.watch({ on: (listener) => (workerEvents.add(listener), () => void workerEvents.delete(listener)) })
@@ -43,6 +44,7 @@ export async function serveQueued(server: Omit<AilabCompatibleServerOptions, 'an
     ...(config ? { config } : {}),
     ...(queue.route ? { route: queue.route } : {}),
   })
+  breakers = sharedBreakerStates(animator)
   // No router here to reload: workers read their own config. SIGHUP must not end the process.
   const hangup = () => io.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: 'reload-ignored', reason: 'serve --redis has no router to reload; restart the workers to change their config' })}\n`)
   process.on('SIGHUP', hangup)
@@ -66,5 +68,23 @@ export async function serveQueued(server: Omit<AilabCompatibleServerOptions, 'an
   } finally {
     process.off('SIGHUP', hangup)
     await animator.close()
+  }
+}
+
+/**
+ * The breaker states every worker shares in Redis, for `/metrics`: each target that was ever shut
+ * (open, half-open or retired) stays listed, as `closed` once it recovers, so a dashboard sees it
+ * close. A scrape that cannot reach Redis reports what the last one saw.
+ */
+function sharedBreakerStates(animator: Pick<QueuedAnimator, 'shutTargets'>): () => Promise<readonly BreakerInfo[]> {
+  const seen = new Set<string>()
+  let last: readonly BreakerInfo[] = []
+  return async () => {
+    const shut = await animator.shutTargets().catch(() => undefined)
+    if (!shut) return last
+    for (const entry of shut) seen.add(entry.target)
+    const states = new Map<string, string>(shut.map((entry) => [entry.target, entry.breaker]))
+    last = [...seen].sort().map((target) => ({ target, breaker: states.get(target) ?? 'closed' }))
+    return last
   }
 }

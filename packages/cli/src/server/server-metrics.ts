@@ -8,12 +8,15 @@ const KNOWN_PATHS = new Set(['/api/portrait/effects/live-photo', '/healthz', '/r
 /** Breaker states reported by `portrait_animator_breaker_state`, one series each. */
 const BREAKER_STATES = ['closed', 'open', 'half-open', 'retired'] as const
 
+/** A target and its breaker state (`closed`, `open`, `half-open` or `retired`), as `portrait_animator_breaker_state` reports it. */
+export type BreakerInfo = Pick<TargetInfo, 'target' | 'breaker'>
+
 /** What the metrics read from the running server. */
 export interface ServerMetricsSources {
   /** Requests being animated now. */
   readonly inFlight: () => number
-  /** The targets of the router new requests go to, with their breaker state. */
-  readonly targets: () => readonly TargetInfo[]
+  /** The targets of the router new requests go to, with their breaker state (read on each scrape). */
+  readonly targets: () => readonly BreakerInfo[] | Promise<readonly BreakerInfo[]>
 }
 
 /** The server's Prometheus metrics: fed by the access log and router events, read on `GET /metrics`. */
@@ -65,9 +68,10 @@ export function createServerMetrics(sources: ServerMetricsSources): ServerMetric
     help: 'Breaker state of each target of the current config: 1 for its state, 0 for the others.',
     labelNames: ['target', 'state'],
     registers,
-    collect() {
+    async collect() {
+      const infos = await sources.targets()
       this.reset()
-      for (const info of sources.targets()) {
+      for (const info of infos) {
         for (const state of BREAKER_STATES) this.set({ target: info.target, state }, info.breaker === state ? 1 : 0)
       }
     },
