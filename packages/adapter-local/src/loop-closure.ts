@@ -42,9 +42,18 @@ export async function createKeyframeRounding(shape: WasmClipShape, settings: H26
     of: (frame) => {
       const current = release()
       if (current === undefined) return undefined
-      current.addFrameYuv(frame)
-      const clip = closeWasmEncoder(current, { keep: true })!
-      return keyframeRounding(decoder, clip, frame, shape.width, shape.height)
+      try {
+        let clip: Uint8Array | undefined
+        try {
+          current.addFrameYuv(frame)
+        } finally {
+          clip = closeWasmEncoder(current, { keep: true })
+        }
+        return clip === undefined ? undefined : keyframeRounding(decoder, clip, frame, shape.width, shape.height)
+      } catch {
+        // The clip is encoded without it.
+        return undefined
+      }
     },
     dispose: () => {
       const current = release()

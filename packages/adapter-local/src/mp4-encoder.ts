@@ -46,8 +46,9 @@ export async function createMp4Encoder(options: Mp4EncoderOptions): Promise<Mp4E
   const oneKeyframe = !Number.isFinite(settings.keyframeInterval)
   const interval = oneKeyframe ? 1_000_000 : Math.max(1, Math.round(settings.keyframeInterval))
   const encoder = await startWasmEncoder(options, settings, interval)
-  // With one keyframe per clip, later frames are given its rounding so the loop meets it (loop-closure.ts).
-  let closure: KeyframeRounding | undefined = oneKeyframe ? await createKeyframeRounding(options, settings) : undefined
+  // With one keyframe per clip, later frames are given its rounding so the loop meets it
+  // (loop-closure.ts); a clip is still made, with the jump, when the decoder cannot be loaded.
+  let closure: KeyframeRounding | undefined = oneKeyframe ? await createKeyframeRounding(options, settings).catch(() => undefined) : undefined
   let rounding: Int16Array | undefined
   let frames = 0
   const yuv = new Uint8Array((options.width * options.height * 3) / 2)
