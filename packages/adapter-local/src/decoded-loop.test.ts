@@ -66,13 +66,13 @@ describe('the live-photo clip of a dark photo, decoded', () => {
     expect(largestStepOverMedian(lumas)).toBeLessThanOrEqual(1.5)
   }, 60_000)
 
-  it.skipIf(!hasFfmpeg)('jumps less at the loop point with the WebAssembly encoder than at its former quantiser', async () => {
+  it.skipIf(!hasFfmpeg)('loops without a jump with the WebAssembly encoder: no step, the loop point included, over 1.5x the median step', async () => {
     const encoder = await createMp4Encoder({ width: SIZE, height: SIZE, fps: 24 })
     for (const frame of frames) encoder.addFrame(frame)
     const lumas = await decodedLumas(encoder.finish(), 'wasm.mp4')
     expect(lumas).toHaveLength(72)
-    // Quantiser 14: 2.51; 10, its finest: 1.83. minih264 has no setting to code smaller changes,
-    // so the 1.5 target is met only on the ffmpeg path (docs/quality.md).
-    expect(largestStepOverMedian(lumas)).toBeLessThanOrEqual(2)
+    // minih264 cannot code changes finer than its finest quantiser: without the keyframe's rounding
+    // given to the later frames (loop-closure.ts) the loop point measured 1.83 on the benchmark's dark photo.
+    expect(largestStepOverMedian(lumas)).toBeLessThanOrEqual(1.5)
   }, 60_000)
 })

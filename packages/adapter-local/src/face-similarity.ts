@@ -13,7 +13,9 @@ export type FaceImage = MediaInput | RawImage
 const DESCRIBE_SIDE = 1024
 
 /**
- * Human's face description (faceres) vector of the largest face in `image`.
+ * Human's face description (faceres) vector of the largest face in `image`, described from a
+ * square window of three face sizes around it (so the same face framed tighter or wider, e.g. a
+ * photo and an animator's output of it, is described alike).
  * @throws PortraitAnimatorError `no_face` when there is no face, `invalid_input` when the image cannot be read.
  */
 export async function describeFace(image: FaceImage, field = 'image'): Promise<number[]> {
@@ -25,6 +27,12 @@ export async function describeFace(image: FaceImage, field = 'image'): Promise<n
   if (decoded.bytes !== undefined && decoded.scale < 1 && Math.max(face.box.width, face.box.height) < SMALL_FACE) {
     const closer = await describeAtNativeSize(decoded.bytes, face.box, decoded.scale, field)
     if (closer?.embedding !== undefined) face = closer
+  } else {
+    // The description depends on how much of the surroundings the detector saw: the same face
+    // framed at four face heights (an animator's output) described 0.06 away from it framed at
+    // three (the photo). Every face is described from the same window around it.
+    const framed = await describeInWindow(decoded.raw, face.box)
+    if (framed?.embedding !== undefined) face = framed
   }
   if (face.embedding === undefined) throw localError({ kind: 'provider_error', message: `The face in ${field} could not be described.` })
   return [...face.embedding]
@@ -33,15 +41,39 @@ export async function describeFace(image: FaceImage, field = 'image'): Promise<n
 /** Faces smaller than this (px, in the image described) are described again at the photo's own resolution. */
 const SMALL_FACE = 256
 
+/** Faces are described from a square window this many face sizes wide around them (clipped to the image). */
+const WINDOW_FACES = 3
+
+/**
+ * The largest face in a window of `WINDOW_FACES` face sizes around `box` of `image`, or undefined
+ * when that window is nearly the whole image already.
+ */
+async function describeInWindow(image: RawImage, box: FaceBox): Promise<DetectedFace | undefined> {
+  const size = WINDOW_FACES * Math.max(box.width, box.height)
+  const left = Math.max(0, Math.round(box.x + box.width / 2 - size / 2))
+  const top = Math.max(0, Math.round(box.y + box.height / 2 - size / 2))
+  const width = Math.min(image.width - left, Math.round(size))
+  const height = Math.min(image.height - top, Math.round(size))
+  if (width < 16 || height < 16 || (width >= 0.9 * image.width && height >= 0.9 * image.height)) return undefined
+  const { channels } = image
+  const data = new Uint8Array(width * height * channels)
+  for (let row = 0; row < height; row++) {
+    const start = ((top + row) * image.width + left) * channels
+    data.set(image.data.subarray(start, start + width * channels), row * width * channels)
+  }
+  const [face] = await detectFaces({ data, width, height, channels }, { describe: true })
+  return face
+}
+
 /** The largest face in a window of three face sizes around `box` (scaled by `scale`) of the photo, at its own resolution. */
 async function describeAtNativeSize(bytes: Uint8Array, box: FaceBox, scale: number, field: string): Promise<DetectedFace | undefined> {
   const size = Math.max(box.width, box.height) / scale
   const centerX = (box.x + box.width / 2) / scale
   const centerY = (box.y + box.height / 2) / scale
   const metadata = await orientedSize(bytes)
-  const left = Math.max(0, Math.round(centerX - 1.5 * size))
-  const top = Math.max(0, Math.round(centerY - 1.5 * size))
-  const region = { left, top, width: Math.min(metadata.width - left, Math.round(3 * size)), height: Math.min(metadata.height - top, Math.round(3 * size)) }
+  const left = Math.max(0, Math.round(centerX - (WINDOW_FACES / 2) * size))
+  const top = Math.max(0, Math.round(centerY - (WINDOW_FACES / 2) * size))
+  const region = { left, top, width: Math.min(metadata.width - left, Math.round(WINDOW_FACES * size)), height: Math.min(metadata.height - top, Math.round(WINDOW_FACES * size)) }
   if (region.width < 16 || region.height < 16) return undefined
   const crop = await decodeRaw(bytes, field, (image) => image.extract(region))
   const [face] = await detectFaces(crop, { describe: true })

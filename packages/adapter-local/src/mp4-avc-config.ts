@@ -66,6 +66,34 @@ export function addMp4SyncSamples(bytes: Uint8Array, syncSamples: readonly numbe
   return out
 }
 
+/**
+ * The H.264 parameter sets (SPS, then PPS) of an MP4's first track and the byte length of the
+ * sample NAL units' size fields, from its `avcC` box; undefined when there is no H.264 track.
+ */
+export function readMp4AvcConfig(bytes: Uint8Array): { readonly parameterSets: Uint8Array[]; readonly lengthSize: number } | undefined {
+  const ancestors = boxPath(bytes, PATH)
+  if (ancestors === undefined) return undefined
+  const avcC = ancestors.at(-1)! + 8
+  const parameterSets: Uint8Array[] = []
+  let position = avcC + 5
+  // The SPS count (low 5 bits), the SPSs, then the PPS count and the PPSs.
+  for (const countMask of [0x1f, 0xff]) {
+    const count = bytes[position++]! & countMask
+    for (let index = 0; index < count; index++) {
+      const length = (bytes[position]! << 8) | bytes[position + 1]!
+      parameterSets.push(bytes.subarray(position + 2, position + 2 + length))
+      position += 2 + length
+    }
+  }
+  return { parameterSets, lengthSize: (bytes[avcC + 4]! & 3) + 1 }
+}
+
+/** The payload of an MP4's top-level `mdat` box (every sample's bytes), or undefined without one. */
+export function readMp4MediaData(bytes: Uint8Array): Uint8Array | undefined {
+  const found = findBox(bytes, 0, bytes.length, 'mdat', () => {})
+  return found === undefined ? undefined : bytes.subarray(found.start + 8, found.end)
+}
+
 /** Start offsets of the boxes along `path` (first match at each level), or undefined when one is missing. */
 function boxPath(bytes: Uint8Array, path: ReadonlyArray<readonly [string, number]>): number[] | undefined {
   const ancestors: number[] = []

@@ -6,6 +6,17 @@ export interface PixelBounds {
   readonly bottom: number
 }
 
+/** `region` (the whole frame when undefined) grown to even edges and clipped to the frame: the pixels whose 2x2 chroma blocks it touches. */
+export function evenBounds(width: number, height: number, region?: PixelBounds): PixelBounds {
+  if (region === undefined) return { left: 0, top: 0, right: width, bottom: height }
+  return {
+    left: Math.max(0, region.left & ~1),
+    top: Math.max(0, region.top & ~1),
+    right: Math.min(width, (region.right + 1) & ~1),
+    bottom: Math.min(height, (region.bottom + 1) & ~1),
+  }
+}
+
 /**
  * Converts an RGBA frame to planar YUV 4:2:0 (I420) with the BT.601 matrix: Y, then U and V at
  * half resolution, each chroma sample the average of its 2x2 block (not one pixel of it, which
@@ -15,10 +26,7 @@ export interface PixelBounds {
  * `target` is kept, e.g. from the previous frame when only that region changed.
  */
 export function rgbaToI420(rgba: Uint8Array, width: number, height: number, range: 'limited' | 'full', target: Uint8Array, region?: PixelBounds): Uint8Array {
-  const left = region === undefined ? 0 : Math.max(0, region.left & ~1)
-  const top = region === undefined ? 0 : Math.max(0, region.top & ~1)
-  const right = region === undefined ? width : Math.min(width, (region.right + 1) & ~1)
-  const bottom = region === undefined ? height : Math.min(height, (region.bottom + 1) & ~1)
+  const { left, top, right, bottom } = evenBounds(width, height, region)
   const limited = range === 'limited'
   const lumaScale = limited ? 219 / 255 : 1
   const lumaOffset = limited ? 16.5 : 0.5
