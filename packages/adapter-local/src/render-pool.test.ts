@@ -48,6 +48,17 @@ describe('offline render pool', () => {
     expect(Buffer.compare(first.rendered.bytes, inThread)).toBe(0)
   })
 
+  it('reports a pooled render’s progress in order, rendering up to 1 and then encoding', async () => {
+    const { plan } = planRequest(blink, SETTINGS)
+    const seen: Array<[string, number]> = []
+    await pool.render(blink.image, plan, { onProgress: (phase, progress) => seen.push([phase, progress]) })
+    const rendering = seen.filter(([phase]) => phase === 'rendering').map(([, progress]) => progress)
+    expect(rendering.length).toBeGreaterThan(1)
+    expect(rendering).toEqual([...rendering].sort((first, second) => first - second))
+    expect(rendering.at(-1)).toBe(1)
+    expect(seen.slice(rendering.length)).toEqual([['encoding', 0], ['encoding', 1]])
+  })
+
   it('returns a worker’s error as the typed error it raised', async () => {
     const { plan } = planRequest({ ...blink, image: await gradientPng() }, SETTINGS)
     expect(await expectAnimatorError(pool.render(await gradientPng(), plan))).toMatchObject({ kind: 'no_face', provider: 'local' })
