@@ -21,8 +21,10 @@ import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 
 const BIN = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url))
 const KEY = 'bench-server-key-0001'
@@ -34,6 +36,23 @@ const poolSizes = sizesAt < 0 ? [] : args.splice(sizesAt, 2)[1].split(',').map(N
 const clipsPerRound = Number(args[0] ?? 8)
 const rounds = Number(args[1] ?? 3)
 const image = await readFile(new URL('../examples/assets/astronaut.png', import.meta.url))
+let clipNumber = 0
+
+/**
+ * The portrait with a `tEXt` chunk naming the clip before IEND: the same pixels (the same work), but
+ * different bytes for every request, as from real users, so nothing keyed by the input's digest (core
+ * decodes an image once per digest to verify it) hides the per-request work.
+ */
+function uniqueImage() {
+  const text = Buffer.from(`Comment\0bench clip ${clipNumber++} ${process.pid}`, 'latin1')
+  const chunk = Buffer.alloc(12 + text.length)
+  chunk.writeUInt32BE(text.length, 0)
+  chunk.write('tEXt', 4, 'latin1')
+  text.copy(chunk, 8)
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + text.length)), 8 + text.length)
+  const end = image.length - 12 // IEND: length, type, CRC
+  return Buffer.concat([image.subarray(0, end), chunk, image.subarray(end)])
+}
 const folder = await mkdtemp(join(tmpdir(), 'serve-bench-'))
 const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0
 // Node has no CPU-affinity API: pinning needs util-linux's taskset.
@@ -82,7 +101,7 @@ async function startServer({ workers, pinned = false }) {
 
 async function clip(url) {
   const body = new FormData()
-  body.append('image_target', new Blob([image], { type: 'image/png' }), 'portrait.png')
+  body.append('image_target', new Blob([uniqueImage()], { type: 'image/png' }), 'portrait.png')
   body.append('type', '0')
   const response = await fetch(`${url}/api/portrait/effects/live-photo`, { method: 'POST', headers: { 'ailabapi-api-key': KEY }, body })
   const envelope = await response.json()
@@ -121,6 +140,42 @@ async function measure(urls, count, servers = []) {
   const cpuPerClip = (servers.reduce((sum, server) => sum + server.cpuMs(), 0) - cpuBefore) / count
   return { clipsPerSecond: count / seconds, health, cpuPerClip }
 }
+
+/**
+ * The machine's own ceiling for two cores: the same fixed work (gathers from a 16 MB image, like
+ * the warp's sampling) in one worker thread alone, then in one per core at once. Two vCPUs that are
+ * the two hyper-threads of one physical core, or that share memory bandwidth, slow each other down:
+ * then no set-up reaches twice one core. Returns cores x (time alone / time together).
+ */
+async function parallelCeiling(threads) {
+  const source = `
+    const { parentPort } = require('node:worker_threads')
+    const side = 2048
+    const image = new Float32Array(side * side)
+    for (let index = 0; index < image.length; index++) image[index] = (index * 2654435761) % 1000
+    let seed = 1, sum = 0
+    const started = performance.now()
+    for (let step = 0; step < 6e6; step++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      const x = seed % (side - 1), y = (seed >> 11) % (side - 1), at = y * side + x
+      sum += image[at] * 0.25 + image[at + 1] * 0.25 + image[at + side] * 0.25 + image[at + side + 1] * 0.25
+    }
+    parentPort.postMessage({ ms: performance.now() - started, sum })`
+  const run = (count) => Promise.all(Array.from({ length: count }, () => new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true })
+    worker.once('message', ({ ms }) => resolve(ms))
+    worker.once('error', reject)
+  })))
+  const alone = []
+  const together = []
+  for (let round = 0; round < 3; round++) {
+    alone.push(...(await run(1)))
+    together.push(Math.max(...(await run(threads))))
+  }
+  const median = (values) => [...values].sort((first, second) => first - second)[Math.floor(values.length / 2)]
+  return { alone: median(alone), together: median(together), ceiling: (threads * median(alone)) / median(together) }
+}
+const ceiling = await parallelCeiling(availableParallelism())
 
 const encoderName = hasFfmpeg ? 'ffmpeg' : 'wasm'
 /** Set-ups by role; the pinned ones only with taskset. */
@@ -163,6 +218,7 @@ const median = (values) => {
 }
 const load = (values) => values.map((value) => value.toFixed(1)).join(' ')
 console.log(`serve throughput, local/warp live-photo 512x512: node ${process.version}, ${availableParallelism()} cores, ${CONCURRENT} in flight, ${clipsPerRound} clips x ${rounds} rounds per set-up; load average ${load(loadBefore)} -> ${load(loadAfter)}`)
+console.log(`  machine ceiling: the same work in ${availableParallelism()} threads at once takes ${ceiling.together.toFixed(0)} ms against ${ceiling.alone.toFixed(0)} ms alone: at most ${ceiling.ceiling.toFixed(2)}x one core (run before the servers started)`)
 if (!hasTaskset) console.log('  taskset (util-linux) not found: no single-core set-ups; Node cannot pin a process itself')
 for (const setup of setups) {
   const { rates, health, cpu } = results.get(setup)
