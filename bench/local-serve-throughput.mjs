@@ -15,6 +15,7 @@
 // Also reports how long GET /healthz takes while clips render (probed every 50 ms).
 //
 //   npx tsc -b packages/cli && node bench/local-serve-throughput.mjs [clipsPerRound] [rounds] [--pool-sizes 2,3]
+// (Linux: CPU per clip from /proc, pinning with taskset; SERVE_BENCH_NO_PIN=1 leaves the pinned set-ups out)
 // or `npm run bench -- serve`.
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -55,8 +56,8 @@ function uniqueImage() {
 }
 const folder = await mkdtemp(join(tmpdir(), 'serve-bench-'))
 const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0
-// Node has no CPU-affinity API: pinning needs util-linux's taskset.
-const hasTaskset = spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0
+// Node has no CPU-affinity API: pinning needs util-linux's taskset (SERVE_BENCH_NO_PIN=1 skips it).
+const hasTaskset = process.env.SERVE_BENCH_NO_PIN !== '1' && spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' }).status === 0
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
 
 const children = new Set()
@@ -219,7 +220,7 @@ const median = (values) => {
 const load = (values) => values.map((value) => value.toFixed(1)).join(' ')
 console.log(`serve throughput, local/warp live-photo 512x512: node ${process.version}, ${availableParallelism()} cores, ${CONCURRENT} in flight, ${clipsPerRound} clips x ${rounds} rounds per set-up; load average ${load(loadBefore)} -> ${load(loadAfter)}`)
 console.log(`  machine ceiling: the same work in ${availableParallelism()} threads at once takes ${ceiling.together.toFixed(0)} ms against ${ceiling.alone.toFixed(0)} ms alone: at most ${ceiling.ceiling.toFixed(2)}x one core (run before the servers started)`)
-if (!hasTaskset) console.log('  taskset (util-linux) not found: no single-core set-ups; Node cannot pin a process itself')
+if (!hasTaskset) console.log('  no taskset (util-linux), or SERVE_BENCH_NO_PIN=1: no single-core set-ups (Node cannot pin a process itself), so the target is not measured')
 for (const setup of setups) {
   const { rates, health, cpu } = results.get(setup)
   const cpus = setup.servers.map((server) => server.cpus).join('+')

@@ -188,7 +188,9 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
       try {
         slot = slots.find((candidate) => candidate.job === undefined) ?? (slots.length < size ? spawnSlot() : undefined)
       } catch (error) {
-        // A worker that cannot even start fails the job in front, typed, instead of throwing out of an event.
+        // The workers already running take the queue; with none, a worker that cannot even start
+        // fails the job in front, typed, instead of throwing out of an event.
+        if (slots.length > 0) return
         const failed = queue.shift()!
         failed.settled = true
         failed.detach()
