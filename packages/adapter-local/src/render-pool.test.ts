@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
 import { readMp4Summary } from '@portrait-animator/core'
 import { expectAnimatorError, waitUntil } from '@portrait-animator/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,6 +17,7 @@ const SETTINGS = { maxSide: 256, fps: 24, noFace: 'error' } as const
 const blink = { image: astronautBytes(), motion: { type: 'preset', preset: 'blink' }, output: { maxSide: 256 } } as const
 const pool = createRenderPool({ size: 2 })
 let folder: string
+const run = promisify(execFile)
 const hasFfmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0
 
 /** The command names of this process's child processes (Linux /proc), e.g. a render's ffmpeg. */
@@ -46,6 +48,17 @@ describe('offline render pool', () => {
     expect(readMp4Summary(first.rendered.bytes)).toMatchObject({ width: 256, height: 256, frameCount: 24 })
     expect(Buffer.compare(first.rendered.bytes, second.rendered.bytes)).toBe(0)
     expect(Buffer.compare(first.rendered.bytes, inThread)).toBe(0)
+  })
+
+  it('reports a pooled render’s progress in order, rendering up to 1 and then encoding', async () => {
+    const { plan } = planRequest(blink, SETTINGS)
+    const seen: Array<[string, number]> = []
+    await pool.render(blink.image, plan, { onProgress: (phase, progress) => seen.push([phase, progress]) })
+    const rendering = seen.filter(([phase]) => phase === 'rendering').map(([, progress]) => progress)
+    expect(rendering.length).toBeGreaterThan(1)
+    expect(rendering).toEqual([...rendering].sort((first, second) => first - second))
+    expect(rendering.at(-1)).toBe(1)
+    expect(seen.slice(rendering.length)).toEqual([['encoding', 0], ['encoding', 1]])
   })
 
   it('returns a worker’s error as the typed error it raised', async () => {
@@ -90,6 +103,22 @@ describe('offline render pool', () => {
     await waitUntil(() => !childCommands().includes('ffmpeg'), { what: 'no ffmpeg left' })
     // Nor its half-written file.
     await waitUntil(() => !readdirSync(tmpdir()).some((name) => name.startsWith(`portrait-animator-${process.pid}-`)), { what: 'no temporary MP4 left' })
+  })
+
+  it('renders in a process started with V8 flags, which workers refuse (node --max-old-space-size=…)', async () => {
+    const script = `
+      import { createRenderPool } from ${JSON.stringify(new URL('../dist/render-pool.js', import.meta.url).href)}
+      import { planRequest } from ${JSON.stringify(new URL('../dist/plan-request.js', import.meta.url).href)}
+      import { readFileSync } from 'node:fs'
+      const image = readFileSync(${JSON.stringify(fileURLToPath(new URL('../../../examples/assets/astronaut.png', import.meta.url)))})
+      const { plan } = planRequest({ image, motion: { type: 'preset', preset: 'blink' }, output: { maxSide: 128 } }, { maxSide: 128, fps: 24, noFace: 'error' })
+      const pool = createRenderPool({ size: 1 })
+      const { rendered } = await pool.render(image, plan)
+      console.log(JSON.stringify({ frames: rendered.frameCount, width: rendered.width }))
+      await pool.close()
+    `
+    const { stdout } = await run(process.execPath, ['--max-old-space-size=1024', '--max-semi-space-size=32', '--input-type=module', '-e', script])
+    expect(JSON.parse(stdout)).toEqual({ frames: 24, width: 128 })
   })
 
   it('fails the job of a worker that dies with a retryable error and replaces the worker', async () => {

@@ -86,6 +86,29 @@ function workerExecArgv(): string[] {
   return flags
 }
 
+/** Parent flags a worker refused (V8 options such as `--max-old-space-size` or `--trace-gc`): left out from then on. */
+const refusedFlags = new Set<string>()
+
+/**
+ * Starts a worker with the parent's flags (`workerExecArgv`). Node refuses V8 options in a worker's
+ * `execArgv` (they apply to the whole process already): those named in its refusal are dropped and
+ * the worker started again, so `node --max-old-space-size=4096 … serve` still renders in the pool.
+ */
+function startWorker(url: URL): Worker {
+  const flags = workerExecArgv()
+  for (let attempt = 0; ; attempt++) {
+    const execArgv = flags.filter((flag) => !refusedFlags.has(flag))
+    try {
+      return new Worker(url, { execArgv })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || attempt > 0) throw error
+      // "Initiated Worker with invalid execArgv flags: --a, --b"; without a usable list every flag goes.
+      const named = ((error as Error).message.split(': ')[1] ?? '').split(', ').filter((flag) => execArgv.includes(flag))
+      for (const flag of named.length > 0 ? named : execArgv) refusedFlags.add(flag)
+    }
+  }
+}
+
 /**
  * Creates a pool of up to `size` render workers. Workers start when jobs need them and stay for
  * later jobs without keeping the process alive while idle. An error in a job comes back as the
@@ -145,7 +168,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
   }
 
   const spawnSlot = (): Slot => {
-    const worker = new Worker(workerUrl, { execArgv: workerExecArgv() })
+    const worker = startWorker(workerUrl)
     const slot: Slot = { worker }
     let failure: Error | undefined
     worker.on('message', (message: WorkerReply) => onReply(slot, message))
@@ -161,7 +184,19 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
 
   function dispatch(): void {
     while (!closed && queue.length > 0) {
-      const slot = slots.find((candidate) => candidate.job === undefined) ?? (slots.length < size ? spawnSlot() : undefined)
+      let slot: Slot | undefined
+      try {
+        slot = slots.find((candidate) => candidate.job === undefined) ?? (slots.length < size ? spawnSlot() : undefined)
+      } catch (error) {
+        // The workers already running take the queue; with none, a worker that cannot even start
+        // fails the job in front, typed, instead of throwing out of an event.
+        if (slots.length > 0) return
+        const failed = queue.shift()!
+        failed.settled = true
+        failed.detach()
+        failed.reject(localError({ kind: 'unavailable', retryable: false, message: `A render worker could not start: ${(error as Error).message}`, cause: error }))
+        continue
+      }
       if (slot === undefined) return
       const job = queue.shift()!
       slot.job = job

@@ -4,7 +4,7 @@
  * @module
  */
 import { parentPort } from 'node:worker_threads'
-import { toPortraitAnimatorError } from '@portrait-animator/core'
+import { toPortraitAnimatorError, type ProgressPhase } from '@portrait-animator/core'
 import { probeNativeEncoder } from './encoder-choice.js'
 import { loadHumanRuntime } from './human-runtime.js'
 import { LOCAL_MODEL_ID, LOCAL_PROVIDER } from './local-errors.js'
@@ -15,6 +15,20 @@ const port = parentPort
 if (port === null) throw new Error('render-worker.js runs as a worker thread of the render pool.')
 const running = new Map<number, AbortController>()
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer)
+/** Progress goes to the pool in steps of at least this much (a message per frame cost ~0.5 ms each). */
+const PROGRESS_STEP = 0.05
+
+/** Forwards a job's progress: each new phase, its end, and steps of `PROGRESS_STEP` in between. */
+function progressReporter(id: number): (phase: ProgressPhase, progress: number) => void {
+  let lastPhase: ProgressPhase | undefined
+  let lastProgress = 0
+  return (phase, progress) => {
+    if (phase === lastPhase && progress < 1 && progress - lastProgress < PROGRESS_STEP) return
+    lastPhase = phase
+    lastProgress = progress
+    reply({ type: 'progress', id, phase, progress })
+  }
+}
 
 port.on('message', (message: WorkerRequest) => {
   if (message.type === 'warm') {
@@ -38,7 +52,7 @@ async function render(job: Extract<WorkerRequest, { type: 'render' }>): Promise<
       signal: controller.signal,
       deadline: job.remainingMs === undefined ? undefined : loadStarted + job.remainingMs,
       encoder: job.encoder,
-      onProgress: (phase, progress) => reply({ type: 'progress', id: job.id, phase, progress }),
+      onProgress: progressReporter(job.id),
     })
     const { bytes } = rendered
     // Moved, not copied, when the bytes own their buffer (a pooled Buffer's must stay).
