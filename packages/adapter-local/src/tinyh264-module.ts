@@ -21,9 +21,9 @@ export const PIC_READY = 1
 let loading: Promise<TinyH264Module> | undefined
 
 /**
- * Loads tinyh264's h264bsd build (Baseline profile H.264 decoder, Apache-2.0) once per process;
- * the same loader as the CLI's report (`packages/cli/src/report/tinyh264-module.ts`), which an
- * adapter cannot import.
+ * Loads tinyh264's h264bsd build (Baseline profile H.264 decoder, Apache-2.0) once per process:
+ * the encoder's loop closure decodes its keyframe with it, and the CLI's report decodes Baseline
+ * clips with it.
  *
  * The package is written for a web worker and ships untranspiled ES syntax without `"type":
  * "module"`, so Node cannot import it. Its emscripten glue is evaluated here as a function with a
@@ -43,6 +43,7 @@ async function instantiate(): Promise<TinyH264Module> {
   const source = await readFile(path, 'utf8')
   const binary = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(source)?.[1]
   if (!source.includes('export default Module;') || binary === undefined) throw new Error(`${path} does not look like tinyh264's emscripten build`)
+  // The glue reads `self.location` (a web worker's global scope) before `wasmBinary` makes it moot.
   const factory = compileFunction(source.replace('export default Module;', 'return Module;'), ['self'], { filename: path })({
     location: { href: 'file:///tinyh264/' },
   }) as (options: Record<string, unknown>) => Promise<TinyH264Module>

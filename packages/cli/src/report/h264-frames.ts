@@ -1,6 +1,6 @@
+import { loadTinyH264, PIC_READY, type TinyH264Module } from '@portrait-animator/adapter-local'
 import { isBaseline, parseAvcConfig, profileName } from './avc-config.js'
 import type { VideoTrackFacts } from './media-container.js'
-import { loadTinyH264, PIC_READY, type TinyH264Module } from './tinyh264-module.js'
 
 /** One decoded picture in I420 (planar YUV 4:2:0, BT.601 limited range as H.264 encoders write it). */
 export interface DecodedFrame {
