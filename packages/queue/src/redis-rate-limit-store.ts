@@ -135,29 +135,20 @@ export class RedisRateLimitStore implements RateLimitStore {
     const calls = rate === undefined ? -1 : rate >= 1 ? Math.floor(rate) : 1
     const windowMs = (rate === undefined || rate >= 1 ? 1000 : Math.ceil(1000 / rate)) + this.marginMs
     const keys = [this.keyOf(key, 'slots'), this.keyOf(key, 'starts'), this.keyOf(key, 'paused'), this.keyOf(key, 'waiters'), this.keyOf(key, 'waiter-seen'), this.keyOf(key, 'tickets')]
-    let startInMs: number
-    try {
-      for (;;) {
-        signal?.throwIfAborted()
-        const [state, ms] = (await this.redis.eval(ACQUIRE, keys.length, ...keys, concurrency, calls, windowMs, member, this.leaseMs, TICKET_TTL_MS)) as [number, number]
-        if (state === 1) {
-          startInMs = Number(ms)
-          break
-        }
-        // Waits stay well under the ticket's lifetime, so a waiter keeps its place in line.
-        await sleep(state < 0 ? this.pollMs + Math.floor(Math.random() * this.pollMs) : Math.min(Number(ms), TICKET_TTL_MS / 4), signal)
+    for (;;) {
+      const startInMs = await this.reserve(keys, [concurrency, calls, windowMs, member, this.leaseMs, TICKET_TTL_MS], signal)
+      // The start is reserved: wait for its time (a caller that gives up now leaves its start unused;
+      // the limit still holds). Its concurrency slot is already held, so it is freed on an abort.
+      try {
+        await sleep(startInMs, signal)
+      } catch (error) {
+        if (concurrency >= 0) await this.redis.zrem(keys[0]!, member).catch(() => undefined)
+        throw error
       }
-    } catch (error) {
-      await this.redis.multi().zrem(keys[3]!, member).hdel(keys[4]!, member).exec().catch(() => undefined)
-      throw error
-    }
-    // The start is reserved: wait for its time (a caller that gives up now leaves its start unused;
-    // the limit still holds). Its concurrency slot is already held, so it is freed on an abort.
-    try {
-      await sleep(startInMs, signal)
-    } catch (error) {
-      if (concurrency >= 0) await this.redis.zrem(keys[0]!, member).catch(() => undefined)
-      throw error
+      // A 429 that paused the key while this caller slept for its start holds it too: it gives its
+      // start and slot back and waits in line again (behind the pause).
+      if (startInMs <= 0 || (await this.pausedForMs(key)) <= 0) break
+      await this.redis.multi().zrem(keys[1]!, member).zrem(keys[0]!, member).exec()
     }
     if (concurrency < 0) return async () => undefined
     const renew = setInterval(() => void this.redis.eval(RENEW, 1, keys[0]!, member, this.leaseMs).catch(() => undefined), Math.max(100, Math.floor(this.leaseMs / 3)))
@@ -168,6 +159,23 @@ export class RedisRateLimitStore implements RateLimitStore {
       released = true
       clearInterval(renew)
       await this.redis.zrem(keys[0]!, member)
+    }
+  }
+
+  /** Waits in line until ACQUIRE takes a start (and slot) for `member`; resolves to the ms until that start. */
+  private async reserve(keys: string[], args: Array<string | number>, signal?: AbortSignal): Promise<number> {
+    const member = String(args[3])
+    try {
+      for (;;) {
+        signal?.throwIfAborted()
+        const [state, ms] = (await this.redis.eval(ACQUIRE, keys.length, ...keys, ...args)) as [number, number]
+        if (state === 1) return Number(ms)
+        // Waits stay well under the ticket's lifetime, so a waiter keeps its place in line.
+        await sleep(state < 0 ? this.pollMs + Math.floor(Math.random() * this.pollMs) : Math.min(Number(ms), TICKET_TTL_MS / 4), signal)
+      }
+    } catch (error) {
+      await this.redis.multi().zrem(keys[3]!, member).hdel(keys[4]!, member).exec().catch(() => undefined)
+      throw error
     }
   }
 
