@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -42,6 +43,21 @@ export interface HumanRuntime {
 
 const require = createRequire(import.meta.url)
 let runtime: Promise<HumanRuntime> | undefined
+let version: string | undefined
+
+/**
+ * What Human's answers depend on besides the pixels: the versions of Human and tfjs and Human's
+ * settings here (without the folders). Read without loading Human, for the face analysis cache.
+ */
+export function analysisVersion(): string {
+  if (version !== undefined) return version
+  const humanDist = dirname(require.resolve('@vladmandic/human'))
+  const humanVersion = (JSON.parse(readFileSync(join(humanDist, '..', 'package.json'), 'utf8')) as { version: string }).version
+  const tfjs = ['core', 'converter', 'backend-wasm'].map((name) => `tfjs-${name}@${(require(`@tensorflow/tfjs-${name}/package.json`) as { version: string }).version}`)
+  const settings = { ...humanConfig(), wasmPath: undefined, modelBasePath: undefined }
+  version = [`human@${humanVersion}`, ...tfjs, JSON.stringify(settings)].join(' ')
+  return version
+}
 
 /**
  * Human configured for this package: the tfjs wasm backend, models read from Human's own package

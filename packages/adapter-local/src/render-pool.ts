@@ -3,7 +3,7 @@ import { abortError, PortraitAnimatorError, type PortraitAnimatorErrorOptions, t
 import type { EncoderPreference } from './encoder-choice.js'
 import { LOCAL_MODEL_ID, LOCAL_PROVIDER, localError } from './local-errors.js'
 import type { RenderedAnimation, RenderPlan } from './render-animation.js'
-import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js'
+import type { RenderWorkerData, WorkerReply, WorkerRequest } from './render-worker-protocol.js'
 
 /** Settings of a render pool. */
 export interface RenderPoolOptions {
@@ -11,6 +11,8 @@ export interface RenderPoolOptions {
   readonly size: number
   /** The H.264 encoder the workers use. */
   readonly encoder?: EncoderPreference | undefined
+  /** The workers' face analysis cache folder (see `createFaceAnalysisCache`); none when undefined. */
+  readonly faceCacheDir?: string | undefined
   /** The worker script; the package's own `render-worker.js` unless a test swaps it. */
   readonly workerUrl?: URL | undefined
 }
@@ -145,7 +147,8 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
   }
 
   const spawnSlot = (): Slot => {
-    const worker = new Worker(workerUrl, { execArgv: workerExecArgv() })
+    const workerData: RenderWorkerData = { faceCacheDir: options.faceCacheDir }
+    const worker = new Worker(workerUrl, { execArgv: workerExecArgv(), workerData })
     const slot: Slot = { worker }
     let failure: Error | undefined
     worker.on('message', (message: WorkerReply) => onReply(slot, message))
