@@ -11,7 +11,7 @@ import {
   withDeadline,
   validateCallOptions,
   validateRequest,
-} from '@portrait-animator/core'
+} from '@portrait-animator/core/light'
 import { loadHumanRuntime } from './human-runtime.js'
 import { LOCAL_WARP_CAPABILITIES } from './local-capabilities.js'
 import { invalidInput, LOCAL_MODEL_ID, LOCAL_PROVIDER, LOCAL_TARGET } from './local-errors.js'

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { abortError, PortraitAnimatorError, type PortraitAnimatorErrorOptions, type ProgressPhase } from '@portrait-animator/core'
+import { abortError, PortraitAnimatorError, type PortraitAnimatorErrorOptions, type ProgressPhase } from '@portrait-animator/core/light'
 import type { EncoderPreference } from './encoder-choice.js'
 import { LOCAL_MODEL_ID, LOCAL_PROVIDER, localError } from './local-errors.js'
 import type { RenderedAnimation, RenderPlan } from './render-animation.js'

@@ -4,7 +4,7 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { toPortraitAnimatorError } from '@portrait-animator/core'
+import { toPortraitAnimatorError } from '@portrait-animator/core/light'
 import { probeNativeEncoder } from './encoder-choice.js'
 import { loadHumanRuntime } from './human-runtime.js'
 import { LOCAL_MODEL_ID, LOCAL_PROVIDER } from './local-errors.js'
