@@ -36,7 +36,8 @@ process.on('exit', () => {
 async function startServer(workers, encoder) {
   const config = join(folder, `config-${workers}-${encoder}-${Math.random().toString(36).slice(2)}.json`)
   await writeFile(config, JSON.stringify({
-    providers: { local: { adapter: 'local', settings: { workers, encoder } } },
+    // No face analysis cache: every clip of the same photo detects its face, as before the cache.
+    providers: { local: { adapter: 'local', settings: { workers, encoder, faceCache: false } } },
     routes: { default: { strategy: 'fallback', targets: ['local/warp'] } },
   }))
   const env = { ...process.env, PORTRAIT_ANIMATOR_H264_ENCODER: '' }
