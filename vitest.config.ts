@@ -16,7 +16,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // A router whose config names no stateDir keeps its state here, never in the real home's state folder.
-    env: { PORTRAIT_ANIMATOR_STATE_DIR: join(tmpdir(), 'portrait-animator-test-state') },
+    // The offline animator's face analyses likewise go to a temporary folder, never the real home's cache.
+    env: { PORTRAIT_ANIMATOR_STATE_DIR: join(tmpdir(), 'portrait-animator-test-state'), PORTRAIT_ANIMATOR_CACHE_DIR: join(tmpdir(), 'portrait-animator-test-cache') },
     reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
   },
 })

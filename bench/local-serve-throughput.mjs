@@ -88,7 +88,9 @@ function allowedCpus(pid) {
 async function startServer({ workers, pinned = false }) {
   const config = join(folder, `config-${workers}-${Math.random().toString(36).slice(2)}.json`)
   await writeFile(config, JSON.stringify({
-    providers: { local: { adapter: 'local', settings: { workers } } },
+    // No face analysis cache: every clip detects its face, as before the cache (the images differ
+    // by a tEXt chunk only, so their pixels, the cache's key, are the same).
+    providers: { local: { adapter: 'local', settings: { workers, faceCache: false } } },
     routes: { default: { strategy: 'fallback', targets: ['local/warp'] } },
   }))
   const env = { ...process.env, PORTRAIT_ANIMATOR_H264_ENCODER: '' }

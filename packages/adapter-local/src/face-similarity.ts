@@ -1,5 +1,5 @@
 import type { MediaInput } from '@portrait-animator/core'
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp } from 'sharp'
 import { detectFaces, type DetectedFace, type FaceBox, type RawImage } from './face-landmarks.js'
 import { loadHumanRuntime } from './human-runtime.js'
 import { invalidInput, localError } from './local-errors.js'
@@ -115,6 +115,7 @@ async function decodeForDescription(image: MediaInput, field: string): Promise<{
 
 /** Width and height of a photo as shown (EXIF orientation applied), read from its header. */
 async function orientedSize(bytes: Uint8Array): Promise<{ width: number; height: number }> {
+  const { default: sharp } = await import('sharp')
   const metadata = await sharp(bytes).metadata()
   const swap = (metadata.orientation ?? 1) >= 5
   return { width: (swap ? metadata.height : metadata.width) ?? 1, height: (swap ? metadata.width : metadata.height) ?? 1 }
@@ -123,6 +124,8 @@ async function orientedSize(bytes: Uint8Array): Promise<{ width: number; height:
 /** Decodes with EXIF orientation applied, through `pipeline`, to RGB pixels. */
 async function decodeRaw(bytes: Uint8Array, field: string, pipeline: (image: Sharp) => Sharp): Promise<RawImage> {
   try {
+    // Imported on first use, so that importing the package stays light.
+    const { default: sharp } = await import('sharp')
     const { data, info } = await pipeline(sharp(bytes, { failOn: 'error' }).rotate())
       .flatten({ background: '#ffffff' })
       .removeAlpha()

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -34,7 +35,7 @@ export interface HumanInstance {
 /** A loaded Human, ready to detect faces. */
 export interface HumanRuntime {
   readonly human: HumanInstance
-  /** Milliseconds the process spent loading the models and warming them up (once). */
+  /** Milliseconds the process spent loading the models (once). */
   readonly loadMs: number
   /** Runs `task` alone: Human keeps per-call state, so detections never overlap. */
   exclusive<T>(task: () => Promise<T>): Promise<T>
@@ -42,10 +43,28 @@ export interface HumanRuntime {
 
 const require = createRequire(import.meta.url)
 let runtime: Promise<HumanRuntime> | undefined
+let version: string | undefined
+
+/**
+ * What Human's answers depend on besides the pixels: the versions of Human and tfjs and Human's
+ * settings here (without the folders). Read without loading Human, for the face analysis cache.
+ */
+export function analysisVersion(): string {
+  if (version !== undefined) return version
+  const humanDist = dirname(require.resolve('@vladmandic/human'))
+  const humanVersion = (JSON.parse(readFileSync(join(humanDist, '..', 'package.json'), 'utf8')) as { version: string }).version
+  const tfjs = ['core', 'converter', 'backend-wasm'].map((name) => `tfjs-${name}@${(require(`@tensorflow/tfjs-${name}/package.json`) as { version: string }).version}`)
+  const settings = { ...humanConfig(), wasmPath: undefined, modelBasePath: undefined }
+  version = [`human@${humanVersion}`, ...tfjs, JSON.stringify(settings)].join(' ')
+  return version
+}
 
 /**
  * Human configured for this package: the tfjs wasm backend, models read from Human's own package
- * on disk, no frame-to-frame caching (so the same image always gives the same landmarks).
+ * on disk, no frame-to-frame caching (so the same image always gives the same landmarks). Only the
+ * models the animator needs load up front (detector, mesh, iris); the description model (7 MB,
+ * for `describeFace`) loads on the first detection that asks for it (Human's `detect` loads the
+ * models its configuration enables).
  */
 function humanConfig(): Record<string, unknown> {
   const humanDist = dirname(require.resolve('@vladmandic/human'))
@@ -64,7 +83,7 @@ function humanConfig(): Record<string, unknown> {
       detector: { enabled: true, rotation: true, maxDetected: 10, minConfidence: 0.5, skipFrames: 0, skipTime: 0, return: false },
       mesh: { enabled: true },
       iris: { enabled: true, skipFrames: 0, skipTime: 0 },
-      description: { enabled: true, skipFrames: 0, skipTime: 0 },
+      description: { enabled: false, skipFrames: 0, skipTime: 0 },
       emotion: { enabled: false },
       antispoof: { enabled: false },
       liveness: { enabled: false },
@@ -101,8 +120,9 @@ async function createRuntime(): Promise<HumanRuntime> {
   const module = require(join(humanDist, 'human.node-wasm.js')) as { Human: new (config: Record<string, unknown>) => HumanInstance }
   const human = new module.Human(humanConfig())
   registerModelFileRouter(human.tf.io)
+  // No warm-up run on zeros: it cost more than it saved on the first detection (measured: about
+  // 130 ms more CPU before the first face with the three models, 390 ms with the description model).
   await human.load()
-  warmUp(human)
   let queue: Promise<unknown> = Promise.resolve()
   const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
     const run = queue.then(task, task)
@@ -110,21 +130,4 @@ async function createRuntime(): Promise<HumanRuntime> {
     return run
   }
   return { human, loadMs: performance.now() - started, exclusive }
-}
-
-/** Runs every loaded model once on zeros so that the first real detection does not pay for kernel set-up. */
-function warmUp(human: HumanInstance): void {
-  for (const model of Object.values(human.models.models)) {
-    const input = model?.inputs?.[0]
-    if (!model || !input?.shape) continue
-    const zeros = human.tf.zeros(input.shape.map((size) => (size > 0 ? size : 1)), input.dtype ?? 'float32')
-    try {
-      const output = model.execute(zeros)
-      for (const tensor of Array.isArray(output) ? output : [output]) tensor.dispose()
-    } catch {
-      // Warm-up is an optimisation only.
-    } finally {
-      zeros.dispose()
-    }
-  }
 }

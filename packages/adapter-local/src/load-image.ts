@@ -1,4 +1,4 @@
-import { checkMediaLimits, loadMedia, type ImageFormat, type MediaInput, type MediaLimits } from '@portrait-animator/core'
+import { checkMediaLimits, loadMedia, type ImageFormat, type MediaInput, type MediaLimits } from '@portrait-animator/core/light'
 
 /** An image read into memory, its format detected from the bytes. */
 export interface LoadedImage {

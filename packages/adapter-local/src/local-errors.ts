@@ -1,4 +1,4 @@
-import { PortraitAnimatorError, type PortraitAnimatorErrorOptions } from '@portrait-animator/core'
+import { PortraitAnimatorError, type PortraitAnimatorErrorOptions } from '@portrait-animator/core/light'
 
 /** Provider name of the offline animator, as it appears in targets (`local/warp`), errors and results. */
 export const LOCAL_PROVIDER = 'local'

@@ -2,7 +2,7 @@ import type { AnimatorProviderFactory } from '@portrait-animator/core'
 import { createLocal, type LocalSettings } from './create-local.js'
 import { LOCAL_MODEL_ID, LOCAL_PROVIDER, localError } from './local-errors.js'
 
-const SETTING_NAMES: ReadonlySet<string> = new Set(['maxSide', 'fps', 'cacheDir', 'noFace', 'workers', 'encoder'])
+const SETTING_NAMES: ReadonlySet<string> = new Set(['maxSide', 'fps', 'cacheDir', 'noFace', 'workers', 'encoder', 'faceCache'])
 
 /**
  * The router's entry point (`{ "adapter": "local", "settings": { "maxSide": 512 } }`): one model,

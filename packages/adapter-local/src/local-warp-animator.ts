@@ -11,14 +11,14 @@ import {
   withDeadline,
   validateCallOptions,
   validateRequest,
-} from '@portrait-animator/core'
+} from '@portrait-animator/core/light'
 import { loadHumanRuntime } from './human-runtime.js'
 import { LOCAL_WARP_CAPABILITIES } from './local-capabilities.js'
 import { invalidInput, LOCAL_MODEL_ID, LOCAL_PROVIDER, LOCAL_TARGET } from './local-errors.js'
 import { loadImage } from './load-image.js'
 import { cacheKey, createOutputCache } from './output-cache.js'
 import { planRequest, type PlanDefaults } from './plan-request.js'
-import { renderAnimation, type RenderedAnimation, type RenderPlan } from './render-animation.js'
+import type { RenderedAnimation, RenderPlan } from './render-animation.js'
 import type { EncoderPreference } from './encoder-choice.js'
 import { createRenderPool, type PoolJobOptions, type PoolRenderResult } from './render-pool.js'
 import { checkLimits } from './render-frames.js'
@@ -30,6 +30,8 @@ export interface LocalWarpSettings extends PlanDefaults {
   readonly workers?: number | undefined
   /** The H.264 encoder of MP4s. */
   readonly encoder?: EncoderPreference | undefined
+  /** A face analysis cache folder (see `createFaceAnalysisCache`); none when undefined. */
+  readonly faceCacheDir?: string | undefined
 }
 
 /**
@@ -38,15 +40,22 @@ export interface LocalWarpSettings extends PlanDefaults {
  */
 export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAnimator {
   const cache = settings.cacheDir === undefined ? undefined : createOutputCache(settings.cacheDir)
-  const pool = (settings.workers ?? 0) > 0 ? createRenderPool({ size: settings.workers!, encoder: settings.encoder }) : undefined
-  /** Renders in the pool, or on this thread without one. */
+  const { faceCacheDir } = settings
+  const pool = (settings.workers ?? 0) > 0 ? createRenderPool({ size: settings.workers!, encoder: settings.encoder, faceCacheDir }) : undefined
+  /**
+   * Renders in the pool, or on this thread without one. With a face cache the models load only
+   * when a photo is not in it (that time then counts in `detectMs`), else before rendering.
+   */
   const render = async (image: Uint8Array, plan: RenderPlan, limits: PoolJobOptions): Promise<PoolRenderResult> => {
     if (pool !== undefined) return pool.render(image, plan, limits)
+    // Imported on first use: with a pool, this thread never renders.
+    const renderModule = import('./render-animation.js')
     const loadStarted = performance.now()
-    await loadHumanRuntime()
+    if (faceCacheDir === undefined) await loadHumanRuntime()
     const modelLoadMs = performance.now() - loadStarted
+    const { renderAnimation } = await renderModule
     checkLimits(limits)
-    return { rendered: await renderAnimation(image, plan, { ...limits, encoder: settings.encoder }), modelLoadMs }
+    return { rendered: await renderAnimation(image, plan, { ...limits, encoder: settings.encoder, faceCacheDir }), modelLoadMs }
   }
   return {
     specificationVersion: 'v1',
@@ -122,6 +131,7 @@ export function createLocalWarpAnimator(settings: LocalWarpSettings): PortraitAn
               frames: rendered.frameCount,
               cached,
               ...(rendered.encoder === undefined ? {} : { encoder: rendered.encoder }),
+              ...(rendered.faceCache === undefined ? {} : { faceCache: rendered.faceCache }),
               modelLoadMs,
               ...rendered.timings,
             },

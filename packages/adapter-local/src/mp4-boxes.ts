@@ -1,4 +1,4 @@
-import { allMp4Boxes } from '@portrait-animator/core'
+import { allMp4Boxes } from '@portrait-animator/core/light'
 
 /**
  * Sets the creation and modification times of `mvhd`, `tkhd` and `mdhd` to zero (in place), so

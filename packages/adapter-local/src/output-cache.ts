@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '@portrait-animator/core'
+import { writeFileAtomic } from '@portrait-animator/core/light'
 import type { RenderedAnimation, RenderPlan } from './render-animation.js'
 
 /** Bump when the rendering changes, so old cached files are not served. */

@@ -1,7 +1,7 @@
 import type { Framing, Warning } from '@portrait-animator/core'
 import sharp, { type Sharp } from 'sharp'
 import { buildControlMesh, type ControlMesh } from './face-mesh.js'
-import { detectFaces, type DetectedFace, type FaceBox } from './face-landmarks.js'
+import { analyseFaces, type DetectedFace, type FaceAnalysis, type FaceBox } from './face-landmarks.js'
 import { normalizeFaceDepth } from './face-depth.js'
 import { faceFallbackReason } from './face-fallback.js'
 import { createFaceRig, type Deformer } from './face-rig.js'
@@ -18,6 +18,8 @@ export interface PrepareOptions {
   readonly maxSide: number
   readonly framing: Framing
   readonly noFace: NoFaceBehaviour
+  /** A face analysis cache folder (see `createFaceAnalysisCache`); none when undefined. */
+  readonly faceCacheDir?: string | undefined
 }
 
 /** A rectangle in photo pixels. */
@@ -48,6 +50,8 @@ export interface PreparedPortrait {
   readonly region: Region
   readonly warnings: readonly Warning[]
   readonly timings: { readonly decodeMs: number; readonly detectMs: number; readonly prepareMs: number }
+  /** With a face analysis cache: `hit` when it answered every detection (no face model ran), else `miss`. */
+  readonly faceCache?: 'hit' | 'miss'
 }
 
 /** Longest side of the image faces are detected on. */
@@ -72,8 +76,9 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
       .removeAlpha(),
   )
   const decoded = performance.now()
-  const detected = await detectFaces({ data: detectionImage, width: detectionWidth, height: detectionHeight, channels: 3 })
-  const faces = detected.map((face) => scaleFace(face, 1 / detectionScale))
+  const analysis = await analyseFaces({ data: detectionImage, width: detectionWidth, height: detectionHeight, channels: 3 }, { cacheDir: options.faceCacheDir })
+  let faceCache = analysis.cache
+  const faces = analysis.faces.map((face) => scaleFace(face, 1 / detectionScale))
   const detectedAt = performance.now()
 
   const warnings: Warning[] = []
@@ -133,7 +138,9 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
     // A small face in a large photo was found at less than output resolution: its landmarks (the
     // lids above all) are then a pixel or two off at output size. Find it again in the framed photo.
     if (detectionScale < 0.99 * Math.max(scaleX, scaleY)) {
-      const refined = await refineLandmarks(photo, width, height, faceBox)
+      const refinement = await analyseFaces({ data: photo, width, height, channels: 4 }, { cacheDir: options.faceCacheDir })
+      if (refinement.cache === 'miss') faceCache = 'miss'
+      const refined = refineLandmarks(refinement, faceBox)
       if (refined !== undefined) ({ landmarks, faceBox } = refined)
     }
     normalizeFaceDepth(landmarks)
@@ -161,15 +168,15 @@ export async function preparePortrait(bytes: Uint8Array, options: PrepareOptions
     region,
     warnings,
     timings: { decodeMs: decoded - started, detectMs: detectedAt - decoded, prepareMs: performance.now() - detectedAt },
+    ...(faceCache === undefined ? {} : { faceCache }),
   }
 }
 
 /**
- * Landmarks of the face at `expected` found again in the framed photo at output size (RGBA), when
- * a face is found there whose centre lies within half a face of the expected one.
+ * Landmarks of the face at `expected` found again in the framed photo at output size, when a face
+ * is found there whose centre lies within half a face of the expected one.
  */
-async function refineLandmarks(photo: Uint8Array, width: number, height: number, expected: FaceBox): Promise<{ landmarks: Float64Array; faceBox: FaceBox } | undefined> {
-  const faces = await detectFaces({ data: photo, width, height, channels: 4 })
+function refineLandmarks({ faces }: FaceAnalysis, expected: FaceBox): { landmarks: Float64Array; faceBox: FaceBox } | undefined {
   const centerX = expected.x + expected.width / 2
   const centerY = expected.y + expected.height / 2
   const size = Math.max(expected.width, expected.height)

@@ -38,6 +38,8 @@ export interface RenderedAnimation {
   readonly warnings: readonly Warning[]
   /** MP4 only: the H.264 encoder that wrote it. */
   readonly encoder?: EncoderName
+  /** With a face analysis cache: whether it answered (`hit`: no face model ran). */
+  readonly faceCache?: 'hit' | 'miss'
   readonly timings: { readonly decodeMs: number; readonly detectMs: number; readonly prepareMs: number; readonly renderMs: number; readonly encodeMs: number }
 }
 
@@ -50,11 +52,13 @@ export interface RenderOptions {
   readonly onFrame?: ((frame: Uint8Array, index: number, portrait: PreparedPortrait) => void) | undefined
   /** Which H.264 encoder writes MP4s (see `EncoderPreference`). @default 'auto' */
   readonly encoder?: EncoderPreference | undefined
+  /** A face analysis cache folder (see `createFaceAnalysisCache`); none when undefined. */
+  readonly faceCacheDir?: string | undefined
 }
 
 /** Prepares the photo, renders every frame of `plan` and encodes them. */
 export async function renderAnimation(image: Uint8Array, plan: RenderPlan, options: RenderOptions = {}): Promise<RenderedAnimation> {
-  const portrait = await preparePortrait(image, { maxSide: plan.maxSide, framing: plan.framing, noFace: plan.noFace })
+  const portrait = await preparePortrait(image, { maxSide: plan.maxSide, framing: plan.framing, noFace: plan.noFace, faceCacheDir: options.faceCacheDir })
   checkLimits(options)
   const { width, height } = portrait
   const frameCount = plan.states.length
@@ -131,6 +135,7 @@ export async function renderAnimation(image: Uint8Array, plan: RenderPlan, optio
     ...(portrait.faceBox === undefined ? {} : { faceBox: portrait.faceBox }),
     warnings,
     ...(encoderName === undefined ? {} : { encoder: encoderName }),
+    ...(portrait.faceCache === undefined ? {} : { faceCache: portrait.faceCache }),
     timings: { ...portrait.timings, renderMs: performance.now() - renderStarted - encodeMs, encodeMs },
   }
 }

@@ -1,4 +1,4 @@
-import { abortError } from '@portrait-animator/core'
+import { abortError } from '@portrait-animator/core/light'
 import { LOCAL_MODEL_ID, LOCAL_PROVIDER, localError } from './local-errors.js'
 import type { FaceState } from './motion-curves.js'
 import type { PreparedPortrait } from './prepare-portrait.js'

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads'
-import { abortError, PortraitAnimatorError, type PortraitAnimatorErrorOptions, type ProgressPhase } from '@portrait-animator/core'
+import { abortError, PortraitAnimatorError, type PortraitAnimatorErrorOptions, type ProgressPhase } from '@portrait-animator/core/light'
 import type { EncoderPreference } from './encoder-choice.js'
 import { LOCAL_MODEL_ID, LOCAL_PROVIDER, localError } from './local-errors.js'
 import type { RenderedAnimation, RenderPlan } from './render-animation.js'
-import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js'
+import type { RenderWorkerData, WorkerReply, WorkerRequest } from './render-worker-protocol.js'
 
 /** Settings of a render pool. */
 export interface RenderPoolOptions {
@@ -11,6 +11,8 @@ export interface RenderPoolOptions {
   readonly size: number
   /** The H.264 encoder the workers use. */
   readonly encoder?: EncoderPreference | undefined
+  /** The workers' face analysis cache folder (see `createFaceAnalysisCache`); none when undefined. */
+  readonly faceCacheDir?: string | undefined
   /** The worker script; the package's own `render-worker.js` unless a test swaps it. */
   readonly workerUrl?: URL | undefined
 }
@@ -94,12 +96,12 @@ const refusedFlags = new Set<string>()
  * `execArgv` (they apply to the whole process already): those named in its refusal are dropped and
  * the worker started again, so `node --max-old-space-size=4096 … serve` still renders in the pool.
  */
-function startWorker(url: URL): Worker {
+function startWorker(url: URL, workerData: RenderWorkerData): Worker {
   const flags = workerExecArgv()
   for (let attempt = 0; ; attempt++) {
     const execArgv = flags.filter((flag) => !refusedFlags.has(flag))
     try {
-      return new Worker(url, { execArgv })
+      return new Worker(url, { execArgv, workerData })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || attempt > 0) throw error
       // "Initiated Worker with invalid execArgv flags: --a, --b"; without a usable list every flag goes.
@@ -168,7 +170,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
   }
 
   const spawnSlot = (): Slot => {
-    const worker = startWorker(workerUrl)
+    const worker = startWorker(workerUrl, { faceCacheDir: options.faceCacheDir })
     const slot: Slot = { worker }
     let failure: Error | undefined
     worker.on('message', (message: WorkerReply) => onReply(slot, message))

@@ -5,7 +5,7 @@ import { invalidInput } from './local-errors.js'
 import { loadImage } from './load-image.js'
 import { presetTimeline } from './motion-curves.js'
 import type { NoFaceBehaviour } from './prepare-portrait.js'
-import { renderAnimation, type RenderedAnimation } from './render-animation.js'
+import type { RenderedAnimation } from './render-animation.js'
 
 /** Options of `renderPreset`. */
 export interface RenderPresetOptions {
@@ -38,7 +38,8 @@ export async function renderPreset(image: MediaInput, preset: PresetName, option
   if (!LOCAL_WARP_CAPABILITIES.presets.includes(preset)) throw invalidInput('preset', 'enum', `Unknown preset ${JSON.stringify(preset)}.`)
   const fps = options.fps ?? 24
   const loaded = await loadImage(image, LOCAL_WARP_CAPABILITIES.inputs.image, { signal: options.signal })
-  await loadHumanRuntime()
+  // Imported on first use, so that importing the package stays light (see `createLocal`'s pool).
+  const [{ renderAnimation }] = await Promise.all([import('./render-animation.js'), loadHumanRuntime()])
   const onFrame = options.onFrame
   return renderAnimation(
     loaded.bytes,

@@ -3,16 +3,17 @@
  * at a time, and answers with the result or a typed error.
  * @module
  */
-import { parentPort } from 'node:worker_threads'
-import { toPortraitAnimatorError, type ProgressPhase } from '@portrait-animator/core'
+import { parentPort, workerData } from 'node:worker_threads'
+import { toPortraitAnimatorError, type ProgressPhase } from '@portrait-animator/core/light'
 import { probeNativeEncoder } from './encoder-choice.js'
 import { loadHumanRuntime } from './human-runtime.js'
 import { LOCAL_MODEL_ID, LOCAL_PROVIDER } from './local-errors.js'
 import { renderAnimation } from './render-animation.js'
-import type { WorkerReply, WorkerRequest } from './render-worker-protocol.js'
+import type { RenderWorkerData, WorkerReply, WorkerRequest } from './render-worker-protocol.js'
 
 const port = parentPort
 if (port === null) throw new Error('render-worker.js runs as a worker thread of the render pool.')
+const { faceCacheDir } = (workerData ?? {}) as RenderWorkerData
 const running = new Map<number, AbortController>()
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer)
 /** Progress goes to the pool in steps of at least this much (a message per frame cost ~0.5 ms each). */
@@ -46,12 +47,14 @@ async function render(job: Extract<WorkerRequest, { type: 'render' }>): Promise<
   running.set(job.id, controller)
   try {
     const loadStarted = performance.now()
-    await loadHumanRuntime()
+    // With a face cache the models load only for a photo it does not know (counted in detectMs).
+    if (faceCacheDir === undefined) await loadHumanRuntime()
     const modelLoadMs = performance.now() - loadStarted
     const rendered = await renderAnimation(job.image, job.plan, {
       signal: controller.signal,
       deadline: job.remainingMs === undefined ? undefined : loadStarted + job.remainingMs,
       encoder: job.encoder,
+      faceCacheDir,
       onProgress: progressReporter(job.id),
     })
     const { bytes } = rendered

@@ -2,6 +2,12 @@ import type { ProgressPhase } from '@portrait-animator/core'
 import type { EncoderPreference } from './encoder-choice.js'
 import type { RenderedAnimation, RenderPlan } from './render-animation.js'
 
+/** What a render worker is started with (its `workerData`). */
+export interface RenderWorkerData {
+  /** The face analysis cache folder; none when undefined. */
+  readonly faceCacheDir?: string | undefined
+}
+
 /** Messages from the pool to a render worker. */
 export type WorkerRequest =
   | { readonly type: 'warm' }

@@ -1,4 +1,4 @@
-import { withoutGlobalErrorHandlers } from '@portrait-animator/core'
+import { withoutGlobalErrorHandlers } from '@portrait-animator/core/light'
 import { createRequire } from 'node:module'
 import type { H264MP4Encoder } from 'h264-mp4-encoder'
 import type { H264Settings } from './h264-settings.js'

@@ -25,6 +25,8 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'XDG_STATE_HOME', readBy: 'router', meaning: 'the default state folder is $XDG_STATE_HOME/portrait-animator (else ~/.local/state/portrait-animator)' },
   { name: 'LOCALAPPDATA', readBy: 'router (Windows)', meaning: 'the default state folder is %LOCALAPPDATA%\\portrait-animator\\state' },
   { name: 'PORTRAIT_ANIMATOR_H264_ENCODER', readBy: 'local adapter', meaning: '`wasm` forces the built-in H.264 encoder, `native` requires ffmpeg; default: ffmpeg when on PATH' },
+  { name: 'PORTRAIT_ANIMATOR_CACHE_DIR', readBy: 'local adapter', meaning: 'the cache folder; face analyses go to its faces folder when the settings give no faceCache' },
+  { name: 'XDG_CACHE_HOME', readBy: 'local adapter', meaning: 'the default cache folder is $XDG_CACHE_HOME/portrait-animator (else ~/.cache/portrait-animator)' },
   { name: 'REDIS_SERVER', readBy: 'queue package tests', meaning: 'the redis-server binary the tests start (default: redis-server on PATH)' },
 ]
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -17,7 +18,10 @@ export interface CliRun {
   readonly stderr: string
 }
 
-/** An environment without any provider key, like a fresh machine. */
+/**
+ * An environment without any provider key, like a fresh machine, except that the offline
+ * animator's cache folder stays the tests' temporary one (never the real home's cache).
+ */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(process.env)) {
@@ -25,6 +29,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
     if (/^(FAL_KEY|FAL_KEY_ID|FAL_KEY_SECRET|MAGIC_HOUR_API_KEY|AILAB_API_KEY|REPLICATE_API_TOKEN|PORTRAIT_ANIMATOR_)/.test(name)) continue
     env[name] = value
   }
+  env.PORTRAIT_ANIMATOR_CACHE_DIR = process.env.PORTRAIT_ANIMATOR_CACHE_DIR || join(tmpdir(), 'portrait-animator-test-cache')
   return { ...env, ...extra }
 }
 
