@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AnimationRequest, CallOptions, PortraitAnimator } from '@portrait-animator/core'
-import { createScriptedAnimator, expectAnimatorError, type ScriptStep } from '@portrait-animator/core/testing'
+import { createScriptedAnimator, expectAnimatorError, waitUntil, type ScriptStep } from '@portrait-animator/core/testing'
 import { createRouter } from './create-router.js'
 import type { RouterEvent } from './router-events.js'
 import { FileJobJournal } from './state/file-job-journal.js'
@@ -73,7 +73,9 @@ describe("the router journal's submit-in-flight mark", () => {
     await router.animate(livePhoto, { onJobStarted: async () => void (atJobStarted = { intents: await run.journal().intents(), entries: (await run.journal().list()).length }) })
     expect(run.marksAtSubmit[0]).toHaveLength(1)
     expect(atJobStarted).toEqual({ intents: [], entries: 1 })
-    expect({ intents: await run.journal().intents(), entries: await run.journal().list() }).toEqual({ intents: [], entries: [] })
+    // The completion is written behind the result.
+    await waitUntil(async () => (await run.journal().list()).length === 0, { what: 'the entry to be closed' })
+    expect(await run.journal().intents()).toEqual([])
     expect(await (await run.open()).resume()).toEqual([])
   })
 
@@ -84,7 +86,7 @@ describe("the router journal's submit-in-flight mark", () => {
     const answered = await setup([{ type: 'succeed' }])
     await (await answered.open()).animate(livePhoto)
     expect(answered.marksAtSubmit[0]).toHaveLength(1)
-    expect(await answered.journal().intents()).toEqual([])
+    await waitUntil(async () => (await answered.journal().intents()).length === 0, { what: 'the mark to be cleared' })
     expect(await (await answered.open()).resume()).toEqual([])
   })
 })

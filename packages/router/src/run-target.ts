@@ -64,7 +64,9 @@ async function runAttempt(attempt: Attempt): Promise<AnimationResult> {
       if (!isFree(entry.animator!, attempt.request)) journal.prepare()
       return callTarget(attempt, deadline, journal)
     })
-    const jobId = await journal.ended()
+    // The entry's completion line is written behind the result, not before it: a completion lost in
+    // a crash only makes `resume` look at a job that already ended (it never pays again).
+    const jobId = journal.endedInBackground()
     if (jobId) context.emit({ type: 'job-completed', target: entry.id, jobId })
     await entry.breaker.record('success')
     const own = result.attempts.find((item) => item.outcome === 'succeeded')

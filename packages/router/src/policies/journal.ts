@@ -99,6 +99,17 @@ export class AttemptJournal {
     return id
   }
 
+  /**
+   * The attempt succeeded: closes the entry (or clears the mark) without waiting for the write; a
+   * failed write leaves an entry `resume` finds already ended.
+   * @returns the closed entry's id, if a handle was recorded
+   */
+  endedInBackground(): string | undefined {
+    const id = this.recorded ? this.id : undefined
+    this.ended().catch(() => undefined)
+    return id
+  }
+
   /** The id of this attempt's job (`<request id>-<n>`), the same for its mark and its entry. */
   private idOfJob(): string {
     this.id ??= `${this.context.requestId}-${this.settings.nextJobNumber()}`

@@ -57,9 +57,18 @@ export class FileJobJournal implements JobJournal {
     }
   }
 
-  /** The mark's line is completed: the same as `complete`, since a mark's id has no entry yet. */
-  clearIntent(id: string): Promise<void> {
-    return this.complete(id)
+  /**
+   * Clears a mark. This instance's own: a completion line (its id has no entry). Another log's
+   * (`resume` after a crash): an `unmark` line in this one, which clears the mark only, so that a
+   * live process still submitting under that id keeps the entry it records next.
+   */
+  async clearIntent(id: string): Promise<void> {
+    if (this.open.has(id)) return this.complete(id)
+    const source = this.knownSources.get(id) ?? (await readJournalDirectory(this.directory)).sources.get(id)
+    this.knownSources.delete(id)
+    if (source === undefined || source === this.log.name || source === 'legacy') return
+    this.log.keep = true
+    await this.log.append(JSON.stringify({ unmark: id }), false)
   }
 
   async intents(): Promise<SubmitIntent[]> {

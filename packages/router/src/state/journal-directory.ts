@@ -19,7 +19,8 @@ export const LEGACY_ENTRY_SUFFIX = '.job.json'
 
 /**
  * Reads every journal file in `directory`: the logs (`*.journal.log`, lines `{"intend":mark}`,
- * `{"record":entry}` and `{"complete":id}`, replayed in order) and the one-file-per-job entries of earlier versions
+ * `{"record":entry}`, `{"complete":id}` and `{"unmark":id}` (another log's mark cleared, its entry
+ * untouched), replayed in order) and the one-file-per-job entries of earlier versions
  * (`<id>.job.json`). An entry is open when some file records it and no other file, nor a later line
  * of its own, completes it. Lines that are not whole JSON (a crash in the middle of a write) are
  * skipped.
@@ -35,12 +36,14 @@ export async function readJournalDirectory(directory: string): Promise<JournalDi
   const open = new Map<string, { entry: JournalEntry; source: string }>()
   const marks = new Map<string, { intent: SubmitIntent; source: string }>()
   const completedBy = new Map<string, Set<string>>()
+  const unmarkedBy = new Map<string, Set<string>>()
   for (const name of names) {
     if (name.endsWith(JOURNAL_LOG_SUFFIX)) {
       const replayed = replayLog(await readIfThere(join(directory, name)))
       for (const entry of replayed.open.values()) open.set(entry.id, { entry, source: name })
       for (const intent of replayed.intents.values()) marks.set(intent.id, { intent, source: name })
       for (const id of replayed.completed) completedBy.set(id, (completedBy.get(id) ?? new Set()).add(name))
+      for (const id of replayed.unmarked) unmarkedBy.set(id, (unmarkedBy.get(id) ?? new Set()).add(name))
     } else if (name.endsWith(LEGACY_ENTRY_SUFFIX)) {
       const entry = parseEntry(await readIfThere(join(directory, name)))
       if (entry) open.set(entry.id, { entry, source: 'legacy' })
@@ -56,8 +59,8 @@ export async function readJournalDirectory(directory: string): Promise<JournalDi
   }
   const intents: SubmitIntent[] = []
   for (const [id, { intent, source }] of marks) {
-    const completers = completedBy.get(id)
-    if (open.has(id) || (completers && [...completers].some((name) => name !== source))) continue
+    const clearers = [...(completedBy.get(id) ?? []), ...(unmarkedBy.get(id) ?? [])]
+    if (open.has(id) || clearers.some((name) => name !== source)) continue
     intents.push(intent)
     sources.set(id, source)
   }
@@ -72,21 +75,26 @@ function byId(first: { readonly id: string }, second: { readonly id: string }): 
 
 /**
  * One log's lines in order: what it leaves open, the marks no later line of its own superseded
- * (a record of the same id) or completed, and the ids it completes that it does not re-record.
+ * (a record of the same id) or completed, the ids it completes that it does not re-record, and
+ * the marks of other logs it clears.
  */
-export function replayLog(text: string): { open: Map<string, JournalEntry>; intents: Map<string, SubmitIntent>; completed: Set<string> } {
+export function replayLog(text: string): { open: Map<string, JournalEntry>; intents: Map<string, SubmitIntent>; completed: Set<string>; unmarked: Set<string> } {
   const open = new Map<string, JournalEntry>()
   const intents = new Map<string, SubmitIntent>()
   const completed = new Set<string>()
+  const unmarked = new Set<string>()
   for (const line of text.split('\n')) {
     if (!line.trim()) continue
-    let parsed: { record?: unknown; complete?: unknown; intend?: unknown }
+    let parsed: { record?: unknown; complete?: unknown; intend?: unknown; unmark?: unknown }
     try {
       parsed = JSON.parse(line) as typeof parsed
     } catch {
       continue
     }
-    if (typeof parsed.complete === 'string') {
+    if (typeof parsed.unmark === 'string') {
+      intents.delete(parsed.unmark)
+      unmarked.add(parsed.unmark)
+    } else if (typeof parsed.complete === 'string') {
       open.delete(parsed.complete)
       intents.delete(parsed.complete)
       completed.add(parsed.complete)
@@ -99,7 +107,7 @@ export function replayLog(text: string): { open: Map<string, JournalEntry>; inte
       completed.delete(parsed.intend.id)
     }
   }
-  return { open, intents, completed }
+  return { open, intents, completed, unmarked }
 }
 
 function parseEntry(text: string): JournalEntry | undefined {
