@@ -61,7 +61,10 @@ export class AttemptJournal {
     return this.marking
   }
 
-  /** The adapter submitted a job: journal it before it is followed. */
+  /**
+   * The adapter submitted a job: journal it (under the mark's id, superseding the mark). The first
+   * status check may run meanwhile; the adapter reports nothing of the job before this resolves.
+   */
   async started(handle: JobHandle): Promise<void> {
     const { journal, target, now } = this.settings
     if (!journal) return

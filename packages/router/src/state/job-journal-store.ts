@@ -1,7 +1,7 @@
 import type { JobHandle } from '@portrait-animator/core'
 import type { SubmitIntent } from './submit-intent.js'
 
-/** One unfinished async job, as written before polling starts. */
+/** One unfinished async job, as written when the provider accepted it (flushed before the job's end is reported). */
 export interface JournalEntry {
   readonly version: 1
   /** Unique per job: `<request id>-<n>`. */
