@@ -98,4 +98,38 @@ describe('file job journal', () => {
     await live.record(entry('req-live-1'))
     expect(await new FileJobJournal(dir).list()).toEqual([entry('req-live-1')])
   })
+
+  it('keeps every mark, whether written beside a commit on the disk or while the log is being emptied', async () => {
+    const dir = await directory()
+    const journal = new FileJobJournal(dir)
+    const mark = (id: string) => ({ version: 1 as const, id, target: 'fal/live-portrait', at: '2026-01-01T00:00:00.000Z' })
+    await journal.record(entry('req-first-1'))
+    // Marks beside a commit on the disk (a record's).
+    const early = ['req-m-00', 'req-m-01', 'req-m-02'].map((id) => journal.intend(mark(id)))
+    await Promise.all([journal.record(entry('req-m-09')), ...early])
+    await Promise.all(['req-m-00', 'req-m-01', 'req-m-02', 'req-m-09', 'req-first-1'].map((id) => journal.complete(id)))
+    // The next truncation of the log is held until the marks and records below were handed in.
+    const prototype = (await fileHandlePrototype()) as unknown as { truncate: (length?: number) => Promise<void> }
+    const truncate = prototype.truncate
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let truncating = false
+    vi.spyOn(prototype, 'truncate').mockImplementation(async function (this: unknown, length?: number) {
+      truncating = true
+      await held
+      return truncate.call(this, length)
+    })
+    await journal.record(entry('req-last-1'))
+    const emptied = journal.complete('req-last-1')
+    await waitUntil(() => truncating, { intervalMs: 1, what: 'the truncation to start' })
+    const during = Array.from({ length: 20 }, (_, index) => `req-n-${String(index).padStart(2, '0')}`)
+    const arriving = during.map((id, index) => (index % 2 === 0 ? journal.intend(mark(id)) : journal.record(entry(id))))
+    // A moment for any write that would not wait for the truncation (there must be none) to land first.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    release()
+    await Promise.all([emptied, ...arriving])
+    const reader = new FileJobJournal(dir)
+    expect(await reader.intents()).toEqual(during.filter((_, index) => index % 2 === 0).map(mark))
+    expect(await reader.list()).toEqual(during.filter((_, index) => index % 2 === 1).map(entry))
+  })
 })

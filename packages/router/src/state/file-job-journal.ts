@@ -14,9 +14,9 @@ import type { SubmitIntent } from './submit-intent.js'
  * completion lost in a crash makes `resume` look at a job that already ended, never pay again). When none of
  * the instance's entries is open its log is emptied, and a log with nothing open is removed at exit.
  *
- * Submit-in-flight marks (`intend`) are lines of the same log, flushed like records (a mark must be
- * on disk before the paid request goes); the job's record supersedes its mark, and clearing one is
- * a completion line.
+ * Submit-in-flight marks (`intend`) are lines of the same log, each written durably at once (one
+ * `O_DSYNC` write beside the group commit, since the paid request waits for it); the job's record
+ * supersedes its mark, and clearing one is a completion line.
  *
  * `list()` merges every process's logs and the `<id>.job.json` files of earlier versions, which it
  * still reads and `complete` still removes.
@@ -48,9 +48,10 @@ export class FileJobJournal implements JobJournal {
   async intend(intent: SubmitIntent): Promise<void> {
     const line = JSON.stringify({ intend: intent })
     const added = !this.open.has(intent.id)
+    // Open before the write: the log is not emptied while the mark is on its way.
     this.open.add(intent.id)
     try {
-      await this.log.append(line, true)
+      await this.log.appendDurableNow(line)
     } catch (error) {
       if (added) this.open.delete(intent.id)
       throw error
