@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { AnimationRequest, CallOptions, PortraitAnimator } from '@portrait-animator/core'
+import { PortraitAnimatorError, type AnimationRequest, type CallOptions, type PortraitAnimator } from '@portrait-animator/core'
 import { createScriptedAnimator, expectAnimatorError, waitUntil, type ScriptStep } from '@portrait-animator/core/testing'
 import { createRouter } from './create-router.js'
 import type { RouterEvent } from './router-events.js'
@@ -16,7 +16,7 @@ const livePhoto: AnimationRequest = { image: PNG, motion: { type: 'preset', pres
  * A paid async target that, like every paid adapter, calls `onSubmitting` right before its paid
  * request (here: the scripted step), recording what a second process would find in the journal then.
  */
-function paidTarget(script: ScriptStep[], journalDirectory: string) {
+function paidTarget(script: ScriptStep[], journalDirectory: string, refuseBeforeSubmitting = false) {
   const inner = createScriptedAnimator({ provider: 'fal', modelId: 'live-portrait', script, capabilities: { offline: false, jobs: true }, pollIntervalMs: 1 })
   const marksAtSubmit: SubmitIntent[][] = []
   const animator: PortraitAnimator = {
@@ -26,6 +26,8 @@ function paidTarget(script: ScriptStep[], journalDirectory: string) {
     capabilities: inner.capabilities,
     status: (handle, options) => inner.status!(handle, options),
     animate: async (request, options: CallOptions = {}) => {
+      // An input the adapter refuses itself: it fails before its paid request, its mark still on the way.
+      if (refuseBeforeSubmitting) throw new PortraitAnimatorError({ kind: 'invalid_input', message: 'the adapter refused the input', accepted: false })
       await options.onSubmitting?.()
       // What another process would read if this one died now, with the paid request on the wire.
       marksAtSubmit.push(await new FileJobJournal(journalDirectory).intents())
@@ -35,10 +37,10 @@ function paidTarget(script: ScriptStep[], journalDirectory: string) {
   return { animator, inner, marksAtSubmit }
 }
 
-async function setup(script: ScriptStep[]) {
+async function setup(script: ScriptStep[], refuseBeforeSubmitting = false) {
   const stateDir = await mkdtemp(join(tmpdir(), 'pa-submit-intent-'))
   const journalDirectory = join(stateDir, 'journal')
-  const target = paidTarget(script, journalDirectory)
+  const target = paidTarget(script, journalDirectory, refuseBeforeSubmitting)
   const events: RouterEvent[] = []
   const open = () =>
     createRouter(
@@ -83,6 +85,9 @@ describe("the router journal's submit-in-flight mark", () => {
     const refused = await setup([{ type: 'fail', error: { kind: 'invalid_input', accepted: false } }])
     await expectAnimatorError((await refused.open()).animate(livePhoto))
     expect(await refused.journal().intents()).toEqual([])
+    const early = await setup([{ type: 'succeed' }], true)
+    await expectAnimatorError((await early.open()).animate(livePhoto))
+    expect(await early.journal().intents()).toEqual([])
     const answered = await setup([{ type: 'succeed' }])
     await (await answered.open()).animate(livePhoto)
     expect(answered.marksAtSubmit[0]).toHaveLength(1)

@@ -95,7 +95,10 @@ export class AttemptJournal {
     if (!id || error?.accepted === 'unknown' || error?.jobMayRun === true) return undefined
     this.id = undefined
     if (!this.recorded) {
-      if (this.marking) await this.settings.journal?.clearIntent?.(id)
+      if (!this.marking) return undefined
+      // After the mark's own write: a clearing line that landed first would leave the mark listed.
+      await this.marking.catch(() => undefined)
+      await this.settings.journal?.clearIntent?.(id)
       return undefined
     }
     await this.settings.journal?.complete(id)
