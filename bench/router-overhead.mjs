@@ -1,6 +1,7 @@
 // Benchmark of the router's overhead: the same live-photo job through the Magic Hour adapter
 // directly and through a one-target fallback router (which also validates and reads the input,
-// writes the job to its journal before polling, and records attempts and events), against the
+// takes a submit-in-flight mark before the paid request and journals the job's handle while the
+// first status check runs, and records attempts and events), against the
 // emulator in its own process.
 // Target (issue 17; issue 8 asked 1.02x): median end-to-end time through the router, journal on, at
 // most 1.005x the direct call, over 200 jobs each. A third side, the same router with
@@ -8,13 +9,13 @@
 // which goes first) to cancel drift.
 //
 // Run after building:
-//   npx tsc -b packages/cli && node bench/router-overhead.mjs [jobs] [in-flight] [--file-per-job]
+//   npx tsc -b packages/cli && node bench/router-overhead.mjs [jobs] [in-flight] [--file-per-job] [--without-marks]
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMagicHour } from '@portrait-animator/adapter-magichour'
 import { writeFileAtomic } from '@portrait-animator/core'
-import { createRouter } from '@portrait-animator/router'
+import { createRouter, FileJobJournal } from '@portrait-animator/router'
 import { startEmulatorProcess } from './support/emulator-process.mjs'
 
 const BUDGET_RATIO = 1.005
@@ -44,6 +45,17 @@ const filePerJob = process.argv.includes('--file-per-job')
   ? await createRouter({ ...routerConfig, stateDir: `${stateDir}-file-per-job` }, { journal: filePerJobJournal(join(`${stateDir}-file-per-job`, 'journal')) })
   : undefined
 
+// `--without-marks`: another side, the file journal without its submit-in-flight marks (a journal
+// without `intend`: no write before the paid request, the window before the handle left open), to
+// show what the mark costs.
+const withoutMarks = process.argv.includes('--without-marks')
+  ? await (async () => {
+      const files = new FileJobJournal(join(`${stateDir}-without-marks`, 'journal'))
+      const journal = { record: (entry) => files.record(entry), complete: (id) => files.complete(id), list: () => files.list() }
+      return createRouter({ ...routerConfig, stateDir: `${stateDir}-without-marks` }, { journal })
+    })()
+  : undefined
+
 /** The file journal before issue 17 (`FileJobJournal` at `afbe632`), enough of it for this benchmark. */
 function filePerJobJournal(directory) {
   const pathOf = (id) => join(directory, `${id.replace(/[^a-zA-Z0-9_-]/g, '_')}.job.json`)
@@ -71,6 +83,7 @@ for (let index = 0; index < 3; index++) {
   await timeJob(router)
   await timeJob(unjournaled)
   if (filePerJob) await timeJob(filePerJob)
+  if (withoutMarks) await timeJob(withoutMarks)
 }
 
 const directMs = []
@@ -83,6 +96,8 @@ const sides = [
 ]
 const filePerJobMs = []
 if (filePerJob) sides.push([filePerJob, filePerJobMs])
+const withoutMarksMs = []
+if (withoutMarks) sides.push([withoutMarks, withoutMarksMs])
 let next = 0
 async function worker() {
   while (next < JOBS) {
@@ -99,6 +114,7 @@ const wallSeconds = (performance.now() - benchStarted) / 1000
 await emulator.stop()
 await rm(stateDir, { recursive: true, force: true })
 await rm(`${stateDir}-file-per-job`, { recursive: true, force: true })
+await rm(`${stateDir}-without-marks`, { recursive: true, force: true })
 
 const median = (values) => {
   const sorted = [...values].sort((first, second) => first - second)
@@ -114,7 +130,10 @@ console.log(`direct adapter: median ${ms(median(directMs))} (min ${ms(Math.min(.
 console.log(`through router: median ${ms(median(routerMs))} (min ${ms(Math.min(...routerMs))}, max ${ms(Math.max(...routerMs))})`)
 console.log(`router, journal off: median ${ms(median(unjournaledMs))} (min ${ms(Math.min(...unjournaledMs))}, max ${ms(Math.max(...unjournaledMs))})`)
 if (filePerJob) console.log(`router, file-per-job journal (before issue 17): median ${ms(median(filePerJobMs))} (min ${ms(Math.min(...filePerJobMs))}, max ${ms(Math.max(...filePerJobMs))})`)
-const before = filePerJob ? `; file-per-job journal: ${(median(filePerJobMs) / median(directMs)).toFixed(4)}` : ''
+if (withoutMarks) console.log(`router, journal without submit-in-flight marks: median ${ms(median(withoutMarksMs))} (min ${ms(Math.min(...withoutMarksMs))}, max ${ms(Math.max(...withoutMarksMs))})`)
+const before =
+  (filePerJob ? `; file-per-job journal: ${(median(filePerJobMs) / median(directMs)).toFixed(4)}` : '') +
+  (withoutMarks ? `; journal without marks: ${(median(withoutMarksMs) / median(directMs)).toFixed(4)}` : '')
 console.log(`ratio of medians, journal on: ${ratio.toFixed(4)}; journal off: ${(median(unjournaledMs) / median(directMs)).toFixed(4)}${before}`)
 const withinBudget = ratio <= BUDGET_RATIO
 console.log(`budget (ratio <= ${BUDGET_RATIO}): ${withinBudget ? 'PASS' : 'FAIL'}`)

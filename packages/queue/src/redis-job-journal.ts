@@ -13,11 +13,11 @@ import type { SubmitIntent } from './submit-intent.js'
  */
 export class RedisJobJournal implements JobJournal {
   private readonly key: string
-  private readonly intents: string
+  private readonly marks: string
 
   constructor(private readonly redis: Redis, options: RedisStoreOptions = {}) {
     this.key = keyOf(options, 'journal')
-    this.intents = keyOf(options, 'submitting')
+    this.marks = keyOf(options, 'submitting')
   }
 
   async record(entry: JournalEntry): Promise<void> {
@@ -26,22 +26,33 @@ export class RedisJobJournal implements JobJournal {
 
   /** Removes the job's entry and its submit-in-flight mark. */
   async complete(id: string): Promise<void> {
-    await this.redis.multi().hdel(this.key, id).hdel(this.intents, id).exec()
+    await this.redis.multi().hdel(this.key, id).hdel(this.marks, id).exec()
   }
 
   /** Marks a submit in flight for a queue job (see `SubmitIntent`). */
   async intend(intent: SubmitIntent): Promise<void> {
-    await this.redis.hset(this.intents, intent.id, JSON.stringify(intent))
+    await this.redis.hset(this.marks, intent.id, JSON.stringify(intent))
   }
 
   /** The job's submit-in-flight mark, if one was left. */
   async intent(id: string): Promise<SubmitIntent | undefined> {
-    const text = await this.redis.hget(this.intents, id)
+    const text = await this.redis.hget(this.marks, id)
     return text ? (JSON.parse(text) as SubmitIntent) : undefined
   }
 
   async clearIntent(id: string): Promise<void> {
-    await this.redis.hdel(this.intents, id)
+    await this.redis.hdel(this.marks, id)
+  }
+
+  /** The marks with no entry under the same id (the router's `resume` reports them), in id order. */
+  async intents(): Promise<SubmitIntent[]> {
+    const [marks, entries] = await Promise.all([this.redis.hgetall(this.marks), this.redis.hkeys(this.key)])
+    const recorded = new Set(entries)
+    return Object.entries(marks)
+      .filter(([id]) => !recorded.has(id))
+      .map(([, text]) => JSON.parse(text) as SubmitIntent)
+      .filter((intent) => intent.version === 1 && typeof intent.id === 'string')
+      .sort((a, b) => a.id.localeCompare(b.id))
   }
 
   /** The entry of one job, if it is unfinished. */

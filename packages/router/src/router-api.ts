@@ -5,6 +5,7 @@ import type { JobJournal, JournalEntry } from './state/job-journal-store.js'
 import type { RateLimitStore } from './state/rate-limit-store.js'
 import type { RetirementRecord, RetirementStore } from './retirement-store.js'
 import type { RouterEventListener } from './router-events.js'
+import type { SubmitIntent } from './state/submit-intent.js'
 
 /** Options for `createRouter` beyond the configuration document. */
 export interface RouterOptions {
@@ -59,11 +60,28 @@ export interface RouterCallOptions extends CallOptions {
 }
 
 /** A journaled job picked up again by `resume()`. */
-export interface ResumeOutcome {
+export interface ResumedJob {
   readonly entry: JournalEntry
   readonly result?: AnimationResult
   readonly error?: PortraitAnimatorError
+  readonly intent?: undefined
 }
+
+/**
+ * A paid submit found in flight by `resume()`: a process stopped after taking its mark and before
+ * journaling the job's handle. The provider may have accepted and charged the job, which nobody can
+ * follow without its handle. It is reported (here and as a `submit-unknown` event), never submitted
+ * again: `error` is `unavailable` with `accepted: 'unknown'`, and says how to submit it anyway.
+ */
+export interface UnknownSubmit {
+  readonly intent: SubmitIntent
+  readonly error: PortraitAnimatorError
+  readonly entry?: undefined
+  readonly result?: undefined
+}
+
+/** What `resume()` found: a journaled job followed to its end, or a submit whose acceptance is unknown. */
+export type ResumeOutcome = ResumedJob | UnknownSubmit
 
 /** What `targets()` reports for each target: enough for a `providers` listing. */
 export interface TargetInfo {
@@ -84,7 +102,11 @@ export interface Router extends PortraitAnimator {
   route(name: string): PortraitAnimator
   /** Runs the request on every target of a route (or the given targets) and reports each outcome. */
   compare(request: AnimationRequest, options?: RouterCallOptions & { readonly targets?: readonly string[]; readonly concurrency?: number }): Promise<CompareEntry[]>
-  /** Finishes jobs left in the journal by a crashed process, without submitting them again. */
+  /**
+   * Finishes jobs left in the journal by a crashed process, without submitting them again, and
+   * reports (once) each submit a crashed process left in flight before its handle was journaled
+   * (`UnknownSubmit`: acceptance unknown, not submitted again).
+   */
   resume(options?: CallOptions): Promise<ResumeOutcome[]>
   /** Every target with its configuration state. */
   targets(): TargetInfo[]

@@ -36,6 +36,12 @@ export type RouterEvent = EventBase &
     | { readonly type: 'result'; readonly target: string; readonly durationMs: number; readonly arm?: string }
     | { readonly type: 'failed'; readonly errorKind: ErrorKind; readonly message: string }
     | { readonly type: 'shadow-result'; readonly target: string; readonly ok: boolean; readonly durationMs: number; readonly errorKind?: ErrorKind }
+    /**
+     * From `resume()`: a process stopped while submitting to `target`, before the job's handle was
+     * journaled. The provider may have accepted and charged it; it is not submitted again.
+     * `requestId` is the mark's journal id; `elapsedMs` the time since the mark was taken.
+     */
+    | { readonly type: 'submit-unknown'; readonly target: string; readonly id: string; readonly at: string; readonly message: string }
   )
 
 /** Why a target was not called. */

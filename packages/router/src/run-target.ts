@@ -59,8 +59,14 @@ async function runAttempt(attempt: Attempt): Promise<AnimationResult> {
   const deadline = attemptDeadline(context.signal, entry.timeoutMs ?? deps.attemptTimeoutMs)
   const journal = new AttemptJournal({ target: entry.id, now: deps.now, nextJobNumber: deps.nextJobNumber, ...(deps.journal ? { journal: deps.journal } : {}) }, context, attempt.request)
   try {
-    const result = await entry.limiter.run(deadline.signal, () => callTarget(attempt, deadline, journal))
-    const jobId = await journal.ended()
+    const result = await entry.limiter.run(deadline.signal, () => {
+      // A paid target: its submit-in-flight mark goes to disk while the adapter validates and uploads.
+      if (!isFree(entry.animator!, attempt.request)) journal.prepare()
+      return callTarget(attempt, deadline, journal)
+    })
+    // The entry's completion line is written behind the result, not before it: a completion lost in
+    // a crash only makes `resume` look at a job that already ended (it never pays again).
+    const jobId = journal.endedInBackground()
     if (jobId) context.emit({ type: 'job-completed', target: entry.id, jobId })
     await entry.breaker.record('success')
     const own = result.attempts.find((item) => item.outcome === 'succeeded')
@@ -88,7 +94,11 @@ function callTarget({ entry, request, context, deps }: Attempt, deadline: Attemp
       await journal.started(handle)
       await context.options.onJobStarted?.(handle)
     },
-    ...(context.options.onSubmitting ? { onSubmitting: context.options.onSubmitting } : {}),
+    // The journal's mark is on disk before the caller's own hook, and both before the paid request.
+    onSubmitting: async () => {
+      await journal.submitting()
+      await context.options.onSubmitting?.()
+    },
   })
   return settleAfterAbort(work, deadline.signal, deps.abortGraceMs ?? ABORT_GRACE_MS, { provider: entry.providerName, modelId: entry.modelId })
 }

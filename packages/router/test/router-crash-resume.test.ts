@@ -129,3 +129,67 @@ describe('router crash and resume (SIGKILL while polling, against the emulator)'
     }, 60_000)
   }
 })
+
+/**
+ * The submit-in-flight window: a process killed with SIGKILL after the provider accepted (and
+ * charged) its paid submit but before the answer came, so no handle was ever journaled. The
+ * restarted process's resume reports the request as "acceptance unknown" from the mark the router
+ * took before sending it, and submits nothing: the provider saw one submission, one charge.
+ */
+describe('router crash while the paid submit is in flight (SIGKILL, against the emulator)', () => {
+  let emulator: Emulator
+  let folder: string
+
+  beforeAll(async () => {
+    // The first Magic Hour create is accepted and charged, and its answer never sent.
+    emulator = await startEmulator({ seed: 17, jobDurationMs: 500, faults: [{ route: 'magichour.create', sequence: [{ hang: true, processed: true }] }] })
+    folder = await mkdtemp(join(tmpdir(), 'pa-router-submit-crash-'))
+  })
+  afterAll(async () => {
+    await emulator?.stop()
+    if (folder) await rm(folder, { recursive: true, force: true })
+  })
+
+  it('magichour/image-to-video: the restarted process reports the request (acceptance unknown) and does not submit it again', async () => {
+    const [portrait] = await uniquePortraits(1, 200)
+    const target = 'magichour/image-to-video'
+    const stateDir = join(folder, 'state')
+    const config: RouterConfig = {
+      providers: { magichour: { adapter: 'magichour', apiKey: 'crash-magichour-key', baseUrl: emulator.baseUrl, settings: { pollIntervalMs: 100 } } },
+      routes: { default: { strategy: 'fallback', targets: [target] } },
+      stateDir,
+    }
+    const configPath = join(folder, 'magichour.json')
+    const imagePath = join(folder, 'portrait.png')
+    const outputPath = join(folder, 'live.mp4')
+    await writeFile(configPath, JSON.stringify(config))
+    await writeFile(imagePath, portrait!.bytes)
+
+    const first = runChild(['submit', configPath, imagePath, outputPath])
+    // The provider has the job (and charged it); the child still waits for the answer: kill it there.
+    await waitUntil(() => emulator.ledger.submissions({ inputDigest: portrait!.digest }).length === 1, { timeoutMs: 30_000, what: 'the paid submit to reach the provider' })
+    first.kill('SIGKILL')
+    const killed = await first.exited
+    expect(killed.signal).toBe('SIGKILL')
+    expect(killed.stdout).not.toContain('journaled ')
+    const journal = new FileJobJournal(join(stateDir, 'journal'))
+    expect(await journal.list()).toEqual([])
+    expect(await journal.intents()).toMatchObject([{ version: 1, target, route: 'default' }])
+
+    const second = runChild(['resume', configPath, outputPath])
+    const resumed = await second.exited
+    expect(resumed.code, resumed.stderr).toBe(0)
+    const summary = JSON.parse(resumed.stdout.split('\n').find((line) => line.startsWith('resumed '))!.slice('resumed '.length)) as Array<Record<string, unknown>>
+    expect(summary).toMatchObject([{ unknown: target, ok: false, error: 'unavailable', accepted: 'unknown' }])
+    expect(summary[0]!.message).toMatch(/may have accepted and charged it.*not submitted again/s)
+    expect(emulator.ledger.submissions({ inputDigest: portrait!.digest })).toHaveLength(1)
+    expect(emulator.ledger.charges({ inputDigest: portrait!.digest })).toHaveLength(1)
+    expect(existsSync(outputPath)).toBe(false)
+
+    // Reported once: the next resume has nothing left, and still nothing is submitted.
+    const third = runChild(['resume', configPath, outputPath])
+    const again = await third.exited
+    expect(again.stdout).toContain('resumed []')
+    expect(emulator.ledger.submissions({ inputDigest: portrait!.digest })).toHaveLength(1)
+  }, 60_000)
+})

@@ -10,7 +10,9 @@ export const RESUME_HELP = `Usage: portrait-animator resume [--config FILE] [--j
 Finishes async jobs that a crashed or interrupted run left in the journal (STATE_DIR/journal: the
 config's stateDir, else $PORTRAIT_ANIMATOR_STATE_DIR, else $XDG_STATE_HOME/portrait-animator or
 ~/.local/state/portrait-animator), without paying for them again, and saves each output where the
-original command would have. Outputs that were paid for but could not be saved (disk full,
+original command would have. A run that stopped while a paid submit was in flight (before the
+job's handle was journaled) is reported as "acceptance unknown" and not submitted again: the
+provider may have charged it; run the original command again to submit it anyway. Outputs that were paid for but could not be saved (disk full,
 read-only: kept in STATE_DIR/recovered) are moved to where they were meant to go.
 
 Examples:
@@ -28,6 +30,13 @@ export async function resumeCommand(args: string[], io: CliIo): Promise<number> 
   const outcomes = await router.resume({ signal: io.interrupt })
   const report: Array<Record<string, unknown>> = []
   for (const outcome of outcomes) {
+    if (outcome.intent) {
+      // A run stopped while its paid submit was in flight: reported, never submitted again.
+      const out = outcome.intent.context?.cliOutput
+      report.push({ submitting: outcome.intent.id, target: outcome.intent.target, ...(out ? { output: out } : {}), ok: false, error: outcome.error.toJSON() })
+      if (!values.json && io.verbosity !== 'quiet') io.stderr.write(`Acceptance unknown${out ? ` for ${out}` : ''}: ${outcome.error.message}\n`)
+      continue
+    }
     const target = outcome.entry.target
     const out = outcome.entry.context?.cliOutput
     if (outcome.result && out) {

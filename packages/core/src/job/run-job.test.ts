@@ -96,10 +96,53 @@ describe('runJob', () => {
     const failure = new Error('journal full')
     await expect(runJob(driver(steps, clock), { clock, onJobStarted: () => Promise.reject(failure) })).rejects.toBe(failure)
     expect(steps.cancels).toEqual(['job-1'])
-    expect(steps.checks).toEqual([])
+    // The first check may have gone out meanwhile (checks are free); no result was built from it.
+    expect(steps.checks.length).toBeLessThanOrEqual(1)
     const worded = driver(steps, clock, { announceFailed: (error, context) => new Error(`worded ${String((error as Error).message)} ${context.cancel.confirmed}`) })
     await expect(startJob(worded, { onJobStarted: () => Promise.reject(failure) })).rejects.toThrow('worded journal full true')
     expect(steps.cancels).toHaveLength(2)
+  })
+
+  it('sends the first check while onJobStarted runs, and builds the result only once it resolved', async () => {
+    const steps = script([done])
+    const built: string[] = []
+    let journaled!: () => void
+    const journaling = new Promise<void>((resolve) => (journaled = resolve))
+    const run = runJob(driver(steps, fakeClock(), { result: async (_job, value) => (built.push(value), `result:${value}`) }), { onJobStarted: () => journaling })
+    let settled = false
+    void run.then(() => (settled = true))
+    await waitUntil(() => steps.checks.length === 1, { intervalMs: 1, what: 'the first check, while onJobStarted runs' })
+    await new Promise((resolve) => setImmediate(resolve))
+    expect({ built, settled }).toEqual({ built: [], settled: false })
+    journaled()
+    await expect(run).resolves.toBe('result:ok')
+    expect(built).toEqual(['ok'])
+  })
+
+  it('when onJobStarted fails while the job is followed: following stops, the job is cancelled, the call fails with it', async () => {
+    const steps = script([running])
+    let fail!: (error: Error) => void
+    const journaling = new Promise<void>((_resolve, reject) => (fail = reject))
+    const run = runJob(driver(steps, fakeClock(), { pollSchedule: () => 3_600_000 }), { onJobStarted: () => journaling })
+    await waitUntil(() => steps.checks.length === 1, { intervalMs: 1, what: 'the first check' })
+    const failure = new Error('disk full')
+    fail(failure)
+    await expect(run).rejects.toBe(failure)
+    expect(steps.cancels).toEqual(['job-1'])
+  })
+
+  it('a status check that fails while onJobStarted runs ends the call with its failure only after onJobStarted resolved', async () => {
+    const steps = script([done])
+    let journaled!: () => void
+    let announced = false
+    const journaling = new Promise<void>((resolve) => (journaled = resolve)).then(() => void (announced = true))
+    const run = runJob(driver(steps, fakeClock(), { status: async () => (steps.checks.push(0), Promise.reject(new Error('job failed'))) }), { onJobStarted: () => journaling })
+    let settledEarly = false
+    void run.catch(() => (settledEarly = !announced))
+    await waitUntil(() => steps.checks.length === 1, { intervalMs: 1, what: 'the first check' })
+    journaled()
+    await expect(run).rejects.toThrow('job failed')
+    expect(settledEarly).toBe(false)
   })
 
   it('on abort while following: stops at once, cancels the job once, ends with the driver abortError', async () => {

@@ -26,7 +26,10 @@ interface CancelState {
 
 /**
  * Runs one call's job to its result: submits, hands the handle to `onJobStarted` (and cancels the
- * job when that fails: nobody could follow it), follows it, and builds the result. The call's
+ * job when that fails: nobody could follow it), follows it, and builds the result. The first status
+ * check goes out while `onJobStarted` is still running (a journal's write and flush is then off the
+ * path to the result), but the result is built, and the call ends, only once `onJobStarted` has
+ * resolved: a job is never reported done before its handle is where the caller put it. The call's
  * deadline (`timeoutMs`) and the caller's signal are one signal passed to every step; when it fires
  * after the job was accepted, the job is cancelled remotely and the call ends with the driver's
  * `abortError`. Nothing stays listening on the caller's signal once the call has ended.
@@ -37,7 +40,11 @@ interface CancelState {
  * ```
  */
 export function runJob<Job, Done, Result>(driver: JobDriver<Job, Done, Result>, options: JobRunOptions = {}): Promise<Result> {
-  return submitted(driver, options, async (job, _handle, signal) => driver.result(job, await followJob(driver, job, signal, options.clock ?? systemClock), signal))
+  return submitted(driver, options, async (job, _handle, signal, announced) => {
+    const done = await followJob(driver, job, signal, options.clock ?? systemClock)
+    await announced
+    return driver.result(job, done, signal)
+  })
 }
 
 /**
@@ -45,28 +52,39 @@ export function runJob<Job, Done, Result>(driver: JobDriver<Job, Done, Result>, 
  * it later with `status()`. Same deadline and `onJobStarted` rules as `runJob`.
  */
 export function startJob<Job>(driver: Pick<JobDriver<Job, unknown, unknown>, 'submit' | 'cancel' | 'abortError' | 'announceFailed'>, options: JobRunOptions = {}): Promise<JobHandle> {
-  return submitted(driver, options, async (_job, handle) => handle)
+  return submitted(driver, options, async (_job, handle, _signal, announced) => {
+    await announced
+    return handle
+  })
 }
 
 /**
- * The shared part of `runJob` and `startJob`: one deadline over the caller's signal, submit,
- * announce, then `then`; after an abort or the deadline, the job is cancelled (once) and the call
- * ends with the driver's `abortError`.
+ * The shared part of `runJob` and `startJob`: one deadline over the caller's signal, submit, then
+ * `then` while `onJobStarted` runs (`then` gets a signal that also fires when `onJobStarted`
+ * fails, and the announcement to await before it reports anything). The call settles only after
+ * `onJobStarted` has; its failure wins (the job was cancelled). After an abort or the deadline, the
+ * job is cancelled (once) and the call ends with the driver's `abortError`.
  */
 async function submitted<Job, T>(
   driver: Pick<JobDriver<Job, unknown, unknown>, 'submit' | 'cancel' | 'abortError' | 'announceFailed'>,
   options: JobRunOptions,
-  then: (job: Job, handle: JobHandle, signal: AbortSignal) => Promise<T>,
+  then: (job: Job, handle: JobHandle, signal: AbortSignal, announced: Promise<void>) => Promise<T>,
 ): Promise<T> {
   const deadline = withDeadline(options.signal, options.timeoutMs)
   const signal = deadline.signal
   try {
     const { job, handle } = await driver.submit(signal, () => callOnSubmitting(options))
     const state: CancelState = {}
+    const stopFollowing = new AbortController()
+    const announced = announce(driver, job, handle, options, state, () => stopFollowing.abort(new Error('onJobStarted failed')))
+    // Observed here so that a failure while `then` has not reached it yet is not unhandled.
+    announced.catch(() => undefined)
     try {
-      await announce(driver, job, handle, options, state)
-      return await then(job, handle, signal)
+      const value = await then(job, handle, AbortSignal.any([signal, stopFollowing.signal]), announced)
+      await announced
+      return value
     } catch (error) {
+      await announced
       if (!signal.aborted) throw error
       const cancel = state.cancel ?? (await cancelJob(driver, job, options))
       throw abortedJobError(driver, signal, { job, cancel, cause: error })
@@ -77,8 +95,9 @@ async function submitted<Job, T>(
 }
 
 /**
- * `onJobStarted` with the handle. A failure there leaves nobody to follow the job, so it is
- * cancelled and the call fails (with `announceFailed`'s error when the driver words it).
+ * `onJobStarted` with the handle. A failure there leaves nobody to follow the job, so following
+ * stops (`stopFollowing`), the job is cancelled and the call fails (with `announceFailed`'s error
+ * when the driver words it).
  */
 async function announce<Job>(
   driver: Pick<JobDriver<Job, unknown, unknown>, 'cancel' | 'announceFailed'>,
@@ -86,11 +105,13 @@ async function announce<Job>(
   handle: JobHandle,
   options: JobRunOptions,
   state: CancelState,
+  stopFollowing: () => void,
 ): Promise<void> {
   if (!options.onJobStarted) return
   try {
     await options.onJobStarted(handle)
   } catch (error) {
+    stopFollowing()
     const cancel = await cancelJob(driver, job, options)
     state.cancel = cancel
     throw driver.announceFailed ? driver.announceFailed(error, { job, cancel }) : error

@@ -42,9 +42,12 @@ export interface CallOptions {
   /** Called with progress on long work (upload, queue position, rendering, download). */
   readonly onProgress?: (event: ProgressEvent) => void
   /**
-   * Async providers call this with the job's handle right after the provider accepted the job and
-   * BEFORE they start following it, and wait for the returned promise. The router writes the handle
-   * to its journal here, so a crashed process can resume the job instead of paying for a new one.
+   * Async providers call this with the job's handle right after the provider accepted the job. The
+   * first status check may go out while the returned promise is pending (checks cost nothing), but
+   * the call reports nothing of the job's end (no result, no failure, no `completed` progress) and
+   * does not settle before the promise resolves; when it rejects, the job is cancelled and the call
+   * fails. The router writes the handle to its journal here, so a crashed process can resume the
+   * job instead of paying for a new one.
    */
   readonly onJobStarted?: (handle: JobHandle) => void | Promise<void>
   /**

@@ -17,11 +17,11 @@ const entry = (id: string): JournalEntry => ({
 
 const directory = () => mkdtemp(join(tmpdir(), 'pa-file-journal-'))
 
-/** The prototype of the handles `fs.promises.open` returns, to count flushes. */
-async function fileHandlePrototype(): Promise<{ datasync: () => Promise<void> }> {
+/** The prototype of the handles `fs.promises.open` returns, to count commits. */
+async function fileHandlePrototype(): Promise<{ write: (...args: unknown[]) => Promise<unknown> }> {
   const handle = await open(join(await directory(), 'probe'), 'w')
   await handle.close()
-  return Object.getPrototypeOf(handle) as { datasync: () => Promise<void> }
+  return Object.getPrototypeOf(handle) as { write: (...args: unknown[]) => Promise<unknown> }
 }
 
 afterEach(() => {
@@ -31,14 +31,15 @@ afterEach(() => {
 describe('file job journal', () => {
   it('keeps every one of many concurrent records for a journal opened after a crash, with fewer flushes than records', async () => {
     const dir = await directory()
-    const datasync = vi.spyOn(await fileHandlePrototype(), 'datasync')
+    // Each durable commit is one write (on an O_DSYNC handle, or followed by one fdatasync).
+    const write = vi.spyOn(await fileHandlePrototype(), 'write')
     const journal = new FileJobJournal(dir)
     const ids = Array.from({ length: 50 }, (_, index) => `req-${String(index).padStart(2, '0')}-1`)
     await Promise.all(ids.map((id) => journal.record(entry(id))))
     // The crashed process never runs again; another one reads the folder.
     expect(await new FileJobJournal(dir).list()).toEqual(ids.map(entry))
-    expect(datasync.mock.calls.length).toBeGreaterThan(0)
-    expect(datasync.mock.calls.length).toBeLessThan(ids.length)
+    expect(write.mock.calls.length).toBeGreaterThan(0)
+    expect(write.mock.calls.length).toBeLessThan(ids.length)
   })
 
   it('keeps records that arrive while a flush is on the disk, and lists none of those completed', async () => {
@@ -82,5 +83,53 @@ describe('file job journal', () => {
     await resumer.complete('req-old-1')
     expect(await new FileJobJournal(dir).list()).toEqual([])
     expect((await readdir(dir)).filter((name) => name.endsWith('.job.json'))).toEqual([])
+  })
+
+  it("a resume that clears another process's mark while that process is still submitting does not hide the entry it records next", async () => {
+    const dir = await directory()
+    const live = new FileJobJournal(dir)
+    const mark = { version: 1 as const, id: 'req-live-1', target: 'fal/live-portrait', at: '2026-01-01T00:00:00.000Z' }
+    await live.intend(mark)
+    const resumer = new FileJobJournal(dir)
+    expect(await resumer.intents()).toEqual([mark])
+    await resumer.clearIntent('req-live-1')
+    expect(await new FileJobJournal(dir).intents()).toEqual([])
+    // The live process's answer arrives: its handle is recorded under the mark's id, and stays listed.
+    await live.record(entry('req-live-1'))
+    expect(await new FileJobJournal(dir).list()).toEqual([entry('req-live-1')])
+  })
+
+  it('keeps every mark, whether written beside a commit on the disk or while the log is being emptied', async () => {
+    const dir = await directory()
+    const journal = new FileJobJournal(dir)
+    const mark = (id: string) => ({ version: 1 as const, id, target: 'fal/live-portrait', at: '2026-01-01T00:00:00.000Z' })
+    await journal.record(entry('req-first-1'))
+    // Marks beside a commit on the disk (a record's).
+    const early = ['req-m-00', 'req-m-01', 'req-m-02'].map((id) => journal.intend(mark(id)))
+    await Promise.all([journal.record(entry('req-m-09')), ...early])
+    await Promise.all(['req-m-00', 'req-m-01', 'req-m-02', 'req-m-09', 'req-first-1'].map((id) => journal.complete(id)))
+    // The next truncation of the log is held until the marks and records below were handed in.
+    const prototype = (await fileHandlePrototype()) as unknown as { truncate: (length?: number) => Promise<void> }
+    const truncate = prototype.truncate
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let truncating = false
+    vi.spyOn(prototype, 'truncate').mockImplementation(async function (this: unknown, length?: number) {
+      truncating = true
+      await held
+      return truncate.call(this, length)
+    })
+    await journal.record(entry('req-last-1'))
+    const emptied = journal.complete('req-last-1')
+    await waitUntil(() => truncating, { intervalMs: 1, what: 'the truncation to start' })
+    const during = Array.from({ length: 20 }, (_, index) => `req-n-${String(index).padStart(2, '0')}`)
+    const arriving = during.map((id, index) => (index % 2 === 0 ? journal.intend(mark(id)) : journal.record(entry(id))))
+    // A moment for any write that would not wait for the truncation (there must be none) to land first.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    release()
+    await Promise.all([emptied, ...arriving])
+    const reader = new FileJobJournal(dir)
+    expect(await reader.intents()).toEqual(during.filter((_, index) => index % 2 === 0).map(mark))
+    expect(await reader.list()).toEqual(during.filter((_, index) => index % 2 === 1).map(entry))
   })
 })

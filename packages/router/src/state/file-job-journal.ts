@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { JobJournal, JournalEntry } from './job-journal-store.js'
 import { LEGACY_ENTRY_SUFFIX, readJournalDirectory } from './journal-directory.js'
 import { JournalLogFile } from './journal-log-file.js'
+import type { SubmitIntent } from './submit-intent.js'
 
 /**
  * The default journal: a folder (`<stateDir>/journal`) where each journal instance appends to a log
@@ -12,6 +13,10 @@ import { JournalLogFile } from './journal-log-file.js'
  * before the job is followed. Completions are appended at once, without waiting for a flush (a
  * completion lost in a crash makes `resume` look at a job that already ended, never pay again). When none of
  * the instance's entries is open its log is emptied, and a log with nothing open is removed at exit.
+ *
+ * Submit-in-flight marks (`intend`) are lines of the same log, each written durably at once (one
+ * `O_DSYNC` write beside the group commit, since the paid request waits for it); the job's record
+ * supersedes its mark, and clearing one is a completion line.
  *
  * `list()` merges every process's logs and the `<id>.job.json` files of earlier versions, which it
  * still reads and `complete` still removes.
@@ -29,13 +34,48 @@ export class FileJobJournal implements JobJournal {
 
   async record(entry: JournalEntry): Promise<void> {
     const line = JSON.stringify({ record: entry })
+    const added = !this.open.has(entry.id)
     this.open.add(entry.id)
     try {
       await this.log.append(line, true)
     } catch (error) {
-      this.open.delete(entry.id)
+      // A mark taken under the same id stays open: its line is in the log.
+      if (added) this.open.delete(entry.id)
       throw error
     }
+  }
+
+  async intend(intent: SubmitIntent): Promise<void> {
+    const line = JSON.stringify({ intend: intent })
+    const added = !this.open.has(intent.id)
+    // Open before the write: the log is not emptied while the mark is on its way.
+    this.open.add(intent.id)
+    try {
+      await this.log.appendDurableNow(line)
+    } catch (error) {
+      if (added) this.open.delete(intent.id)
+      throw error
+    }
+  }
+
+  /**
+   * Clears a mark. This instance's own: a completion line (its id has no entry). Another log's
+   * (`resume` after a crash): an `unmark` line in this one, which clears the mark only, so that a
+   * live process still submitting under that id keeps the entry it records next.
+   */
+  async clearIntent(id: string): Promise<void> {
+    if (this.open.has(id)) return this.complete(id)
+    const source = this.knownSources.get(id) ?? (await readJournalDirectory(this.directory)).sources.get(id)
+    this.knownSources.delete(id)
+    if (source === undefined || source === this.log.name || source === 'legacy') return
+    this.log.keep = true
+    await this.log.append(JSON.stringify({ unmark: id }), false)
+  }
+
+  async intents(): Promise<SubmitIntent[]> {
+    const { intents, sources } = await readJournalDirectory(this.directory)
+    for (const intent of intents) this.knownSources.set(intent.id, sources.get(intent.id)!)
+    return intents
   }
 
   async complete(id: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { JobHandle } from '@portrait-animator/core'
+import type { SubmitIntent } from './submit-intent.js'
 
-/** One unfinished async job, as written before polling starts. */
+/** One unfinished async job, as written when the provider accepted it (flushed before the job's end is reported). */
 export interface JournalEntry {
   readonly version: 1
   /** Unique per job: `<request id>-<n>`. */
@@ -21,10 +22,25 @@ export interface JournalEntry {
  * (Redis) lets another machine pick up a dead worker's jobs.
  *
  * `record` must be durable when it resolves (the file journal flushes to disk).
+ *
+ * A journal that also keeps submit-in-flight marks (`intend`, `intents`, `clearIntent`: the file,
+ * memory and Redis journals do) closes the window between the paid request and `record`: the router
+ * takes a mark, durably, right before the request that creates a job, so a process that dies before
+ * the handle is journaled leaves the job reported by `resume` as "acceptance unknown" instead of
+ * forgotten. Without them, that window stays open (a crash there forgets a job that may be paid).
  */
 export interface JobJournal {
   record(entry: JournalEntry): Promise<void>
-  /** Removes the entry of a job that ended (served, failed, cancelled or timed out). */
+  /** Removes the entry of a job that ended (served, failed, cancelled or timed out), and its mark. */
   complete(id: string): Promise<void>
   list(): Promise<JournalEntry[]>
+  /**
+   * Marks a paid submit in flight under the id its entry will have; durable when it resolves. A
+   * later `record` of the same id supersedes the mark.
+   */
+  intend?(intent: SubmitIntent): Promise<void>
+  /** Removes a mark (the submit was refused, or its job ended) without touching an entry. */
+  clearIntent?(id: string): Promise<void>
+  /** The marks no entry superseded: submits whose acceptance is unknown, in id order. */
+  intents?(): Promise<SubmitIntent[]>
 }

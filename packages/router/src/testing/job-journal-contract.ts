@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JobJournal, JournalEntry } from '../state/job-journal-store.js'
+import type { SubmitIntent } from '../state/submit-intent.js'
 import type { StoreContractOptions } from './contract-clock.js'
 
 function entry(id: string, jobId = `job-${id}`): JournalEntry {
@@ -14,6 +15,10 @@ function entry(id: string, jobId = `job-${id}`): JournalEntry {
   }
 }
 
+function intent(id: string): SubmitIntent {
+  return { version: 1, id, target: 'fal/live-portrait', route: 'default', context: { user: 'u-1' }, at: '2026-01-01T00:00:00.000Z' }
+}
+
 /** Options of `jobJournalContract`. */
 export interface JobJournalContractOptions extends StoreContractOptions {
   /** A second journal over the same storage (another process after a crash), when the store is durable. */
@@ -21,7 +26,8 @@ export interface JobJournalContractOptions extends StoreContractOptions {
 }
 
 /**
- * The behaviour every `JobJournal` must have, as vitest scenarios.
+ * The behaviour every `JobJournal` must have, as vitest scenarios (and, for a journal that keeps
+ * submit-in-flight marks, theirs).
  *
  * @example
  * ```ts
@@ -61,7 +67,35 @@ export function jobJournalContract(name: string, make: () => Promise<JobJournal>
       expect((await journal.list())[0]?.context).toEqual({ user: 'u-1' })
     })
 
+    it('a submit-in-flight mark is listed until the job is recorded under its id, cleared, or completed', async () => {
+      const journal = await make()
+      if (!journal.intend || !journal.intents || !journal.clearIntent) return
+      await journal.intend(intent('req-a-1'))
+      await journal.intend(intent('req-b-1'))
+      await journal.intend(intent('req-c-1'))
+      expect(await journal.intents()).toEqual([intent('req-a-1'), intent('req-b-1'), intent('req-c-1')])
+      expect(await journal.list()).toEqual([])
+      await journal.record(entry('req-a-1'))
+      await journal.clearIntent('req-b-1')
+      expect(await journal.intents()).toEqual([intent('req-c-1')])
+      expect(await journal.list()).toEqual([entry('req-a-1')])
+      await journal.complete('req-a-1')
+      await journal.complete('req-c-1')
+      expect({ intents: await journal.intents(), entries: await journal.list() }).toEqual({ intents: [], entries: [] })
+    })
+
     if (options.reopen) {
+      it('a mark left by a crashed process is listed by the next one, which can clear it for both', async () => {
+        const journal = await make()
+        if (!journal.intend) return
+        await journal.intend(intent('req-a-1'))
+        const next = await options.reopen!()
+        expect(await next.intents?.()).toEqual([intent('req-a-1')])
+        await next.clearIntent?.('req-a-1')
+        expect(await next.intents?.()).toEqual([])
+        expect(await (await options.reopen!()).intents?.()).toEqual([])
+      })
+
       it('is read back by another process after a crash', async () => {
         const journal = await make()
         await journal.record(entry('req-a-1'))
