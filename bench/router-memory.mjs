@@ -17,7 +17,7 @@
 //   npx tsc -b packages/cli && node --expose-gc bench/router-memory.mjs [jobs]
 //   node --expose-gc bench/router-memory.mjs [jobs] --target magichour/image-to-video --image FILE   (one target, JSON line)
 //   node --expose-gc bench/router-memory.mjs [jobs] --target sdk:fal --image FILE   (the SDK anchor, JSON line)
-//   node --expose-gc bench/router-memory.mjs [jobs] --sdk-only   (only the side-by-side pair)
+//   node --expose-gc bench/router-memory.mjs [jobs] --sdk-only [--pairs 3]   (only the side-by-side pairs; median ratio)
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -30,7 +30,7 @@ const BUDGET_RSS_MB = 250
 const BUDGET_SDK_RATIO = 1.05
 const SAMPLE_PNG = fileURLToPath(new URL('../examples/assets/astronaut.png', import.meta.url))
 const OUTPUT_BYTES = 20 * 1024 * 1024
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: 'string' }, image: { type: 'string' }, 'sdk-only': { type: 'boolean' } } })
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: 'string' }, image: { type: 'string' }, 'sdk-only': { type: 'boolean' }, pairs: { type: 'string', default: '3' } } })
 const JOBS = Number(positionals[0] ?? process.env.JOBS ?? 200)
 const PROVIDERS = {
   'fal/live-portrait': { adapter: 'fal', apiKey: 'bench-id:bench-secret', settings: {} },
@@ -115,13 +115,22 @@ if (values.target) {
   console.log(`budget (peak RSS <= ${BUDGET_RSS_MB} MB, every target): ${allPass ? 'PASS' : 'FAIL'}`)
 
   console.log(`side by side with fal's SDK: ${JOBS} jobs at once, input the ${((await stat(SAMPLE_PNG)).size / 1000).toFixed(0)} kB sample PNG, outputs saved to disk`)
-  const ours = runInProcess('fal/live-portrait', SAMPLE_PNG)
-  const sdk = runInProcess('sdk:fal', SAMPLE_PNG)
-  if (ours) console.log(describe(ours))
-  if (sdk) console.log(`${describe(sdk)} (one shared Blob, fal.subscribe streaming)`)
-  const ratio = ours && sdk ? ours.peakRssMb / sdk.peakRssMb : Number.NaN
+  // A single peak moves by +-60 MB from run to run on this machine (when the collector runs), so
+  // the pair runs several times, the order swapped each time, and the median ratio is the figure.
+  const ratios = []
+  for (let pair = 0; pair < Number(values.pairs); pair++) {
+    const order = pair % 2 === 0 ? ['fal/live-portrait', 'sdk:fal'] : ['sdk:fal', 'fal/live-portrait']
+    const figures = Object.fromEntries(order.map((target) => [target, runInProcess(target, SAMPLE_PNG)]))
+    const ours = figures['fal/live-portrait']
+    const sdk = figures['sdk:fal']
+    if (ours) console.log(`  pair ${pair + 1}: ${describe(ours)}`)
+    if (sdk) console.log(`  pair ${pair + 1}: ${describe(sdk)} (one shared Blob, fal.subscribe streaming)`)
+    if (ours && sdk) ratios.push(ours.peakRssMb / sdk.peakRssMb)
+  }
+  const sorted = [...ratios].sort((a, b) => a - b)
+  const ratio = sorted.length === 0 ? Number.NaN : sorted[Math.floor((sorted.length - 1) / 2)]
   const sdkPass = ratio <= BUDGET_SDK_RATIO
-  console.log(`peak RSS ratio, fal/live-portrait / SDK: ${ratio.toFixed(3)} (target <= ${BUDGET_SDK_RATIO}): ${sdkPass ? 'PASS' : 'FAIL'}`)
+  console.log(`peak RSS ratio, fal/live-portrait / SDK, median of ${ratios.length} pairs: ${ratio.toFixed(3)} (pairs: ${ratios.map((value) => value.toFixed(3)).join(', ')}; target <= ${BUDGET_SDK_RATIO}): ${sdkPass ? 'PASS' : 'FAIL'}`)
   process.exitCode = allPass && sdkPass ? 0 : 1
 }
 
