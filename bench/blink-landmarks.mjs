@@ -5,7 +5,7 @@
 // "across" it. It writes what Human's iris model reads (a square of 2.3 eye widths around each
 // eye, enlarged) to out/blink-landmarks/NAME-{open,shut}-eye{0,1}.png.
 //
-//   npx tsc -b packages/cli && node bench/blink-landmarks.mjs [--only painting,dark] [--frame 62]
+//   npx tsc -b packages/cli && node bench/blink-landmarks.mjs [--only painting,dark] [--frame 56]
 //
 // A diagnostic, not a benchmark: the quality bench (local-quality.mjs) gives the figures.
 import { mkdir } from 'node:fs/promises'
@@ -21,7 +21,7 @@ const EYES = [
   { pairs: [[160, 144], [159, 145], [158, 153]], corners: [33, 133] },
   { pairs: [[387, 373], [386, 374], [385, 380]], corners: [263, 362] },
 ]
-const { values } = parseArgs({ options: { only: { type: 'string' }, frame: { type: 'string', default: '62' } } })
+const { values } = parseArgs({ options: { only: { type: 'string' }, frame: { type: 'string', default: '56' } } })
 const only = values.only?.split(',')
 const peak = Number(values.frame)
 const outFolder = new URL('../out/blink-landmarks/', import.meta.url)

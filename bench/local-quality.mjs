@@ -187,6 +187,9 @@ async function measure(portrait) {
     nod,
     stepRatio,
     worstStep: `${worstStep}->${(worstStep + 1) % frames.length}`,
+    blinkPeak,
+    // Every step over the median (the loop point last), to see where the large ones sit.
+    stepRatios: steps.map((step) => Number((step / Math.max(medianStep, 1e-6)).toFixed(3))),
     blink,
     blinkFine,
     background,

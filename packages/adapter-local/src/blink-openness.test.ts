@@ -23,8 +23,8 @@ async function eyeOpenness(frame: Uint8Array, width: number, height: number, sca
 async function blinkOpenness(image: Uint8Array, scale = 1): Promise<{ open: number; ratio: number }> {
   const portrait = await preparePortrait(image, { maxSide: 512, framing: 'head', noFace: 'error' })
   const frames: Uint8Array[] = []
-  // Frame 62 of 72 is the blink peak of the live-photo preset (the head is mid-turn there).
-  await renderFrames(portrait, [presetFace('live-photo', 0), presetFace('live-photo', 62 / 72)], (frame) => {
+  // Frame 56 of 72 is the blink peak of the live-photo preset (the head is mid-turn there).
+  await renderFrames(portrait, [presetFace('live-photo', 0), presetFace('live-photo', 56 / 72)], (frame) => {
     frames.push(Uint8Array.from(frame))
   })
   const open = await eyeOpenness(frames[0]!, portrait.width, portrait.height, scale)
