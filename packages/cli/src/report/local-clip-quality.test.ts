@@ -44,10 +44,11 @@ describe('the offline live-photo clip, decoded', () => {
     const open = await eyeOpenness(frames[0]!, size.width, size.height)
     const closed = await eyeOpenness(frames[peak]!, size.width, size.height)
     expect(open).toBeGreaterThan(0.15)
-    // The target is 0.25: the decoded sample measures 0.20-0.26 from run to run (the
-    // landmarks of a closed eye move by a fraction of a pixel with the rest of the frame; see
-    // docs/quality.md). Before the lids reached past the eye's corners, 0.39; the first version 0.90.
-    expect(closed / open).toBeLessThanOrEqual(0.3)
+    // The target. With the lid gap measured across the eye the decoded sample reads about
+    // 0.1 (0.20-0.26 by the plain distance, which counted Human sliding a closed eye's points apart
+    // along it; see docs/quality.md). Before the lids reached past the eye's corners, 0.39; the first
+    // version 0.90.
+    expect(closed / open).toBeLessThanOrEqual(0.25)
   })
 
   it('loops without a jump: the step from the last frame back to the first is like any other step', () => {
