@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmulator, type Emulator } from '@portrait-animator/emulator'
+import { FileJobJournal } from '@portrait-animator/router'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanEnv, runCli, SAMPLE } from './run-cli.test-helpers.js'
 
@@ -61,6 +62,21 @@ describe('providers and state show what the router remembers (child process, aga
     expect(cleared.stderr).toBe('Forgot 1 retirement and 0 journaled jobs.\n')
     expect(JSON.parse((await runCli(['state', '--json'], { cwd: folder, env })).stdout).retired).toEqual([])
     expect((await agree())[0]!.state).toBe('ready')
+  })
+
+  it('state lists a submit of unknown acceptance (a process died with its paid request in flight) and state clear --journal forgets it', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'pa-state-'))
+    // What a process killed between its mark and the provider's answer leaves in the state folder.
+    await new FileJobJournal(join(folder, '.portrait-animator', 'journal')).intend({ version: 1, id: 'req7-1', target: 'magichour/image-to-video', route: 'default', context: { cliOutput: 'out/me.mp4' }, at: new Date().toISOString() })
+    const listed = await runCli(['state'], { cwd: folder })
+    expect(listed.stdout).toContain('Submits of unknown acceptance (the provider may have the job and its charge; sending the request again may pay twice):')
+    expect(listed.stdout).toMatch(/ {2}req7-1 {2}magichour\/image-to-video {2}sent \d+ s ago {2}for out\/me\.mp4/)
+    expect(JSON.parse((await runCli(['state', '--json'], { cwd: folder })).stdout)).toMatchObject({ jobs: [], unknownSubmits: [{ id: 'req7-1', target: 'magichour/image-to-video', output: 'out/me.mp4' }] })
+
+    const cleared = await runCli(['state', 'clear', '--journal', 'req7-1'], { cwd: folder })
+    expect(cleared.code).toBe(0)
+    expect(cleared.stderr).toBe('Forgot 0 retirements, 0 journaled jobs and 1 submit of unknown acceptance.\n')
+    expect(JSON.parse((await runCli(['state', '--json'], { cwd: folder })).stdout).unknownSubmits).toEqual([])
   })
 
   it('state clear of something not remembered says so and exits 2', async () => {
