@@ -1,6 +1,4 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +6,7 @@ import type { ProgressEvent } from '@portrait-animator/core'
 import { createFeaturelessImage, createTestPortrait, startEmulator, type Emulator } from '@portrait-animator/emulator'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createFal, createFalJwksCache, verifyFalWebhook, type FalSettings } from '../src/index.js'
-import { waitUntil } from '@portrait-animator/core/testing'
+import { startWebhookReceiver, waitUntil } from '@portrait-animator/core/testing'
 
 const KEY = 'e2e-key-id:e2e-key-secret'
 const ASTRONAUT = fileURLToPath(new URL('../../../examples/assets/astronaut.png', import.meta.url))
@@ -194,28 +192,20 @@ describe('adapter-fal against the emulator', () => {
   })
 
   it('calls the webhook, whose signature verifies with the published keys', async () => {
-    const deliveries: { headers: Record<string, string | string[] | undefined>; body: Buffer }[] = []
-    const receiver = createServer((request, response) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        deliveries.push({ headers: request.headers, body: Buffer.concat(chunks) })
-        response.writeHead(200).end()
-      })
-    })
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    const receiver = await startWebhookReceiver('/fal-done')
+    const deliveries = receiver.calls
     try {
-      const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fal-done`
+      const webhookUrl = receiver.url
       const result = await fal({ webhookUrl }).livePortraitImage().animate({ image: ASTRONAUT, motion: { type: 'expression', smile: 0.4 } })
       const requestId = String(result.providerMetadata.fal?.requestId)
       await waitUntil(() => deliveries.length === 1, { what: 'the webhook delivery' })
       const jwks = await createFalJwksCache({ url: `${emulator.baseUrl}/.well-known/jwks.json` }).get()
       const delivery = deliveries[0]!
-      const verified = verifyFalWebhook(delivery.headers, delivery.body, { jwks })
+      const verified = verifyFalWebhook(delivery.headers, delivery.bytes, { jwks })
       expect(verified).toMatchObject({ requestId, delivery: { status: 'OK', request_id: requestId } })
-      expect(() => verifyFalWebhook(delivery.headers, Buffer.concat([delivery.body, Buffer.from(' ')]), { jwks })).toThrow(expect.objectContaining({ kind: 'auth' }))
+      expect(() => verifyFalWebhook(delivery.headers, Buffer.concat([delivery.bytes, Buffer.from(' ')]), { jwks })).toThrow(expect.objectContaining({ kind: 'auth' }))
     } finally {
-      await new Promise((resolve) => receiver.close(resolve))
+      await receiver.close()
     }
   })
 })

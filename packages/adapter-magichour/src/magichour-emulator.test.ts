@@ -1,11 +1,9 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PortraitAnimatorError, probeMedia, type JobHandle } from '@portrait-animator/core'
 import { createFeaturelessImage, startEmulator, type Emulator, type EmulatorOptions } from '@portrait-animator/emulator'
-import { waitUntil } from '@portrait-animator/core/testing'
+import { startWebhookReceiver, waitUntil } from '@portrait-animator/core/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMagicHour } from './magichour-provider.js'
 import { verifyMagicHourWebhook, type MagicHourWebhookEvent } from './magichour-webhook.js'
@@ -170,32 +168,23 @@ describe('Magic Hour against the emulator', () => {
   })
 
   it('verifies the webhooks the emulator signs', async () => {
-    const received: { headers: IncomingHttpHeaders; body: Buffer }[] = []
-    const receiver = createServer((request, response) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        received.push({ headers: request.headers, body: Buffer.concat(chunks) })
-        response.writeHead(200).end()
-      })
-    })
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    const receiver = await startWebhookReceiver('/hooks/magichour')
+    const received = receiver.calls
     try {
       const secret = 'whsec_emulator_5a1b'
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/magichour`
+      const url = receiver.url
       const magicHour = await start({ magichour: { webhook: { url, secret } } })
       const result = await magicHour.imageToVideo().animate({ image: PORTRAIT, motion: { type: 'preset', preset: 'live-photo' } })
       const projectId = result.providerMetadata['magichour']!['projectId']
       // The two deliveries are independent requests: under load video.completed can arrive first.
       const arrived = (type: string) => received.some((delivery) => delivery.body.includes(type))
       await waitUntil(() => arrived('video.started') && arrived('video.completed'), { what: 'the video.started and video.completed webhooks' })
-      const events: MagicHourWebhookEvent[] = received.map((delivery) => verifyMagicHourWebhook(delivery.headers, delivery.body, { secret }))
+      const events: MagicHourWebhookEvent[] = received.map((delivery) => verifyMagicHourWebhook(delivery.headers, delivery.bytes, { secret }))
       expect(events.map((event) => event.type).sort()).toEqual(['video.completed', 'video.started'])
       expect(events.every((event) => event.payload.id === projectId)).toBe(true)
-      expect(() => verifyMagicHourWebhook(received[0]!.headers, received[0]!.body, { secret: 'whsec_wrong_secret' })).toThrow(/rejected/)
+      expect(() => verifyMagicHourWebhook(received[0]!.headers, received[0]!.bytes, { secret: 'whsec_wrong_secret' })).toThrow(/rejected/)
     } finally {
-      receiver.closeAllConnections()
-      await new Promise((resolve) => receiver.close(resolve))
+      await receiver.close()
     }
   })
 })

@@ -1,6 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { expectAnimatorError, waitUntil } from '@portrait-animator/core/testing'
+import { expectAnimatorError, startWebhookReceiver, waitUntil, type WebhookReceiver } from '@portrait-animator/core/testing'
 import { startEmulator, type Emulator } from '@portrait-animator/emulator'
 import Replicate from 'replicate'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
@@ -19,30 +17,16 @@ const TOKEN = 'r8_webhook_suite_7a1d'
 const SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD'
 const livePhoto = { image: PORTRAIT, motion: { type: 'preset', preset: 'live-photo' } } as const
 
-interface Received {
-  readonly headers: IncomingHttpHeaders
-  readonly body: string
-}
-
 let emulator: Emulator | undefined
 afterEach(async () => {
   await emulator?.stop()
   emulator = undefined
 })
 
-async function receiver(): Promise<{ url: string; calls: Received[] }> {
-  const calls: Received[] = []
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      calls.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') })
-      response.end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/replicate`, calls }
+async function receiver(): Promise<WebhookReceiver> {
+  const hook = await startWebhookReceiver('/replicate')
+  onTestFinished(() => hook.close())
+  return hook
 }
 
 async function start(settings: ReplicateSettings) {

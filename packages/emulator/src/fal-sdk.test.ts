@@ -1,8 +1,6 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { ApiError, createFalClient, ValidationError, type FalClient, type QueueStatus } from '@fal-ai/client'
 import sharp from 'sharp'
-import { waitUntil } from '@portrait-animator/core/testing'
+import { startWebhookReceiver, waitUntil } from '@portrait-animator/core/testing'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { falFetch } from './fal-fetch.js'
 import { inspectMp4 } from './mp4-inspect.test-helpers.js'
@@ -145,18 +143,10 @@ describe('@fal-ai/client against the emulator', () => {
   })
 
   it('delivers a signed webhook that verifies against the JWKS', async () => {
-    const received: { headers: IncomingHttpHeaders; body: string }[] = []
-    const receiver = createServer((request, response) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') })
-        response.end('ok')
-      })
-    })
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    const receiver = await startWebhookReceiver('/hook')
+    const received = receiver.calls
     try {
-      const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+      const webhookUrl = receiver.url
       const { request_id: requestId } = await fal.queue.submit('fal-ai/live-portrait/image', {
         input: { image_url: await fal.storage.upload(portrait) },
         webhookUrl,
@@ -172,7 +162,7 @@ describe('@fal-ai/client against the emulator', () => {
       expect(delivery.headers['x-fal-webhook-request-id']).toBe(requestId)
       expect(emulator.ledger.job(requestId)?.webhookDeliveries).toMatchObject([{ attempt: 1, status: 200 }])
     } finally {
-      await new Promise((resolve) => receiver.close(resolve))
+      await receiver.close()
     }
   })
 })

@@ -1,6 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { waitUntil } from '@portrait-animator/core/testing'
+import { startWebhookReceiver, waitUntil, type ReceivedWebhook, type WebhookReceiver } from '@portrait-animator/core/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type Emulator } from './start-emulator.js'
 import { createTestPortrait, createTestWav } from './test-images.js'
@@ -37,26 +35,18 @@ async function waitForStatus(emulator: Emulator, id: string, wanted: string): Pr
 
 describe('Magic Hour routes', () => {
   let emulator: Emulator
-  let hooks: { headers: IncomingHttpHeaders; body: string }[]
-  let receiver: ReturnType<typeof createServer>
+  let hooks: ReceivedWebhook[]
+  let receiver: WebhookReceiver
 
   beforeAll(async () => {
-    hooks = []
-    receiver = createServer((request, response) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        hooks.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') })
-        response.end()
-      })
-    })
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/magic-hour`
+    receiver = await startWebhookReceiver('/magic-hour')
+    hooks = receiver.calls
+    const url = receiver.url
     emulator = await startEmulator({ seed: 4, jobDurationMs: 60, magichour: { downloadUrlTtlMs: DOWNLOAD_URL_TTL_MS, webhook: { url, secret: SECRET } } })
   })
   afterAll(async () => {
     await emulator.stop()
-    await new Promise((resolve) => receiver.close(resolve))
+    await receiver.close()
   })
 
   it('validates upload-url items and answers them in request order', async () => {

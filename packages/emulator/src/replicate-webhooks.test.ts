@@ -1,7 +1,5 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import Replicate, { validateWebhook, type Prediction } from 'replicate'
-import { waitUntil } from '@portrait-animator/core/testing'
+import { startWebhookReceiver, waitUntil, type ReceivedWebhook, type WebhookReceiver } from '@portrait-animator/core/testing'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { VideoRenderer, videoSpecFor } from './mp4-output.js'
 import { createReplicateWebhookSecret, verifyReplicateWebhookSignature } from './replicate-webhook-signing.js'
@@ -13,28 +11,14 @@ import { createTestPortrait } from './test-images.js'
 const TOKEN = 'r8_webhook_token'
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 
-interface Received {
-  readonly headers: IncomingHttpHeaders
-  readonly body: string
+/** A loopback receiver that records every call and answers 200, closed when the test ends. */
+async function receiver(): Promise<WebhookReceiver> {
+  const hook = await startWebhookReceiver('/hooks/replicate')
+  onTestFinished(() => hook.close())
+  return hook
 }
 
-/** A loopback receiver that records every call and answers 200. */
-async function receiver(): Promise<{ url: string; calls: Received[] }> {
-  const calls: Received[] = []
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      calls.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') })
-      response.end('ok')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/replicate`, calls }
-}
-
-const statusOf = (call: Received): string => (JSON.parse(call.body) as Prediction).status
+const statusOf = (call: ReceivedWebhook): string => (JSON.parse(call.body) as Prediction).status
 
 describe('Replicate webhooks from the emulator', () => {
   let emulator: Emulator

@@ -17,3 +17,4 @@ export {
 } from './scripted-animator.js'
 export { TINY_JPEG, TINY_MP4, TINY_PNG } from './tiny-media.js'
 export { mountTinyDisk, type TinyDisk } from './tiny-disk.js'
+export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from './webhook-receiver.js'
