@@ -2,7 +2,7 @@ import type { EmulatorRuntime } from './emulator-runtime.js'
 import type { FalModel } from './fal-models.js'
 import { inputDigestOfUrl } from './input-digest.js'
 import { runFalModel, type FalOutcome } from './fal-outputs.js'
-import { deliverWebhook } from './webhook-delivery.js'
+import { deliverJobWebhook } from './webhook-delivery.js'
 import { signFalWebhook } from './webhook-signing.js'
 
 /** Credits one successful fal request costs in the emulator (fal bills compute; this is a stand-in). */
@@ -203,22 +203,16 @@ export class FalJobStore {
       payload: outcome.ok ? outcome.output : outcome.body,
       ...(outcome.ok ? {} : { error: `Invalid status code: ${outcome.status}` }),
     })
-    const delivered = await deliverWebhook({
+    const delivered = await deliverJobWebhook(runtime, {
+      jobId: job.requestId,
       url,
       body,
-      attempts: runtime.options.webhookAttempts ?? 3,
-      signal: runtime.stopSignal,
-      headers: () => {
-        const timestamp = String(Math.floor(Date.now() / 1000))
-        const signature = signFalWebhook(runtime.falWebhookKeys.privateKey, { requestId: job.requestId, userId: job.account, timestamp, body })
-        return {
-          'x-fal-webhook-request-id': job.requestId,
-          'x-fal-webhook-user-id': job.account,
-          'x-fal-webhook-timestamp': timestamp,
-          'x-fal-webhook-signature': signature,
-        }
-      },
-      onAttempt: (delivery) => runtime.ledger.recordWebhookDelivery(job.requestId, delivery),
+      headers: (timestamp) => ({
+        'x-fal-webhook-request-id': job.requestId,
+        'x-fal-webhook-user-id': job.account,
+        'x-fal-webhook-timestamp': timestamp,
+        'x-fal-webhook-signature': signFalWebhook(runtime.falWebhookKeys.privateKey, { requestId: job.requestId, userId: job.account, timestamp, body }),
+      }),
     })
     if (delivered) runtime.ledger.markCompletionSeen(job.requestId)
   }

@@ -5,7 +5,7 @@ import { resolveMedia } from './media-resolver.js'
 import { looksLikeAudio, sniffImageFormat } from './media-sniff.js'
 import { videoSpecFor, type VideoSpec } from './mp4-output.js'
 import { signPath } from './signed-url.js'
-import { deliverWebhook } from './webhook-delivery.js'
+import { deliverJobWebhook } from './webhook-delivery.js'
 import { signMagicHourWebhook } from './webhook-signing.js'
 
 /** Project states, as `GET /v1/video-projects/{id}` reports them. */
@@ -225,19 +225,11 @@ export class MagicHourProjectStore {
     const webhook = this.#runtime.options.magichour?.webhook
     if (!webhook) return
     const body = JSON.stringify({ type, payload: this.toJson(project) })
-    const delivered = await deliverWebhook({
+    const delivered = await deliverJobWebhook(this.#runtime, {
+      jobId: project.id,
       url: webhook.url,
       body,
-      attempts: this.#runtime.options.webhookAttempts ?? 3,
-      signal: this.#runtime.stopSignal,
-      headers: () => {
-        const timestamp = String(Math.floor(Date.now() / 1000))
-        return {
-          'magic-hour-event-timestamp': timestamp,
-          'magic-hour-event-signature': signMagicHourWebhook(webhook.secret, timestamp, body),
-        }
-      },
-      onAttempt: (delivery) => this.#runtime.ledger.recordWebhookDelivery(project.id, delivery),
+      headers: (timestamp) => ({ 'magic-hour-event-timestamp': timestamp, 'magic-hour-event-signature': signMagicHourWebhook(webhook.secret, timestamp, body) }),
     })
     if (delivered && type !== 'video.started') this.#runtime.ledger.markCompletionSeen(project.id)
   }

@@ -1,7 +1,7 @@
 import type { EmulatorRuntime } from './emulator-runtime.js'
 import { parseLoopbackUrl } from './loopback-url.js'
 import { signReplicateWebhook } from './replicate-webhook-signing.js'
-import { deliverWebhook } from './webhook-delivery.js'
+import { deliverJobWebhook } from './webhook-delivery.js'
 
 /** The events a prediction's webhook can be sent for (`webhook_events_filter`). */
 export type ReplicateWebhookEvent = 'start' | 'output' | 'logs' | 'completed'
@@ -59,16 +59,11 @@ export class ReplicateWebhookSender {
   async #deliver(predictionId: string, url: string, event: ReplicateWebhookEvent, body: string): Promise<void> {
     const runtime = this.#runtime
     const id = `msg_${predictionId}_${event}`
-    const delivered = await deliverWebhook({
+    const delivered = await deliverJobWebhook(runtime, {
+      jobId: predictionId,
       url,
       body,
-      attempts: runtime.options.webhookAttempts ?? 3,
-      signal: runtime.stopSignal,
-      headers: () => {
-        const timestamp = String(Math.floor(Date.now() / 1000))
-        return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signReplicateWebhook(runtime.replicateWebhookSecret, { id, timestamp, body }) }
-      },
-      onAttempt: (delivery) => runtime.ledger.recordWebhookDelivery(predictionId, delivery),
+      headers: (timestamp) => ({ 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signReplicateWebhook(runtime.replicateWebhookSecret, { id, timestamp, body }) }),
     }).catch(() => false)
     if (delivered && event === 'completed') runtime.ledger.markCompletionSeen(predictionId)
   }

@@ -1,4 +1,5 @@
 import { withDeadline } from '@portrait-animator/core'
+import type { EmulatorRuntime } from './emulator-runtime.js'
 import type { WebhookDelivery } from './ledger.js'
 import { abortableSleep } from './abortable-sleep.js'
 import { parseLoopbackUrl } from './loopback-url.js'
@@ -48,4 +49,22 @@ export async function deliverWebhook(input: {
     if (attempt < attempts) await abortableSleep(FIRST_RETRY_DELAY_MS * 2 ** (attempt - 1), input.signal)
   }
   return false
+}
+
+/**
+ * Delivers one provider's webhook about job `jobId` as the emulator's options say: the configured
+ * number of attempts, given up when the emulator stops, each attempt recorded in the ledger under
+ * the job. `headers` signs the body for one attempt at `timestamp` (Unix seconds, as text).
+ *
+ * @returns whether some attempt got a 2xx answer (false, never a throw, when the URL is refused).
+ */
+export function deliverJobWebhook(runtime: EmulatorRuntime, input: { readonly jobId: string; readonly url: string; readonly body: string; readonly headers: (timestamp: string) => Record<string, string> }): Promise<boolean> {
+  return deliverWebhook({
+    url: input.url,
+    body: input.body,
+    attempts: runtime.options.webhookAttempts ?? 3,
+    signal: runtime.stopSignal,
+    headers: () => input.headers(String(Math.floor(Date.now() / 1000))),
+    onAttempt: (delivery) => runtime.ledger.recordWebhookDelivery(input.jobId, delivery),
+  })
 }
