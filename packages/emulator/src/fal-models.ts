@@ -60,6 +60,21 @@ const CROP_AND_PLACEMENT: Readonly<Record<string, FalFieldRule>> = {
   enable_safety_checker: BOOLEAN,
 }
 
+/** What fal's talking-avatar endpoints share (AIAvatarOutput): a portrait and a speech track in, a video as long as the speech out. */
+const TALKING_AVATAR = {
+  output: 'video',
+  faceField: 'image_url',
+  durationField: 'audio_url',
+  reportsDuration: true,
+} as const satisfies Partial<FalModel>
+
+/** The inputs every talking-avatar endpoint takes. */
+const TALKING_AVATAR_FIELDS: Readonly<Record<string, FalFieldRule>> = {
+  image_url: { kind: 'url', required: true, media: 'image' },
+  audio_url: { kind: 'url', required: true, media: 'audio' },
+  prompt: STRING,
+}
+
 const MODELS: readonly FalModel[] = [
   {
     endpointId: 'fal-ai/live-portrait',
@@ -112,28 +127,16 @@ const MODELS: readonly FalModel[] = [
     // fal's API reference and @fal-ai/client's endpoint types (AIAvatarInput / AIAvatarOutput).
     endpointId: 'fal-ai/kling-video/ai-avatar/v2/standard',
     appId: 'fal-ai/kling-video',
-    output: 'video',
-    faceField: 'image_url',
-    durationField: 'audio_url',
-    reportsDuration: true,
-    fields: {
-      image_url: { kind: 'url', required: true, media: 'image' },
-      audio_url: { kind: 'url', required: true, media: 'audio' },
-      prompt: STRING,
-    },
+    ...TALKING_AVATAR,
+    fields: TALKING_AVATAR_FIELDS,
   },
   {
     // fal's API reference and @fal-ai/client's endpoint types (OmniHumanv15Input / AIAvatarOutput).
     endpointId: 'fal-ai/bytedance/omnihuman/v1.5',
     appId: 'fal-ai/bytedance',
-    output: 'video',
-    faceField: 'image_url',
-    durationField: 'audio_url',
-    reportsDuration: true,
+    ...TALKING_AVATAR,
     fields: {
-      image_url: { kind: 'url', required: true, media: 'image' },
-      audio_url: { kind: 'url', required: true, media: 'audio' },
-      prompt: STRING,
+      ...TALKING_AVATAR_FIELDS,
       resolution: { kind: 'enum', values: ['720p', '1080p'] },
       turbo_mode: BOOLEAN,
     },
